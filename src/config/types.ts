@@ -1,0 +1,45 @@
+import type { Locale, TextKey } from "../texts.ts";
+
+/** A member of the support team, by Telegram user id. */
+export interface StaffMember {
+  id: number;
+  name?: string;
+}
+
+/**
+ * The validated configuration. YAML keys are snake_case (see config.example.yaml);
+ * paths here are already absolute (relative ones resolve against the config's folder).
+ */
+export interface Config {
+  /** Absolute path of the config file this came from. */
+  path: string;
+  bot: {
+    /** Bot token; env CLIENTES_BOT_TOKEN wins over the file. Never print it whole: see redactToken. */
+    token: string;
+    /** Bot API root without a trailing slash; env CLIENTES_API_ROOT wins. Default https://api.telegram.org */
+    apiRoot: string;
+  };
+  /** The support channel: numeric id or "@name". */
+  channel: number | string;
+  /** The channel's linked discussion group: numeric id or "@name". */
+  group: number | string;
+  /** Absolute path of the daemon's lowdb store. Default data/clientes.json */
+  store: string;
+  /** Absolute path of the canned replies file (.yaml, .yml or .json). Default replies.yaml */
+  replies: string;
+  staff: StaffMember[];
+  /** Default "pt-BR". */
+  locale: Locale;
+  /** Text overrides (key `texts`). */
+  texts: Partial<Record<TextKey, string>>;
+  /** Comments starting with this stay internal (key `note_prefix`, default "#"). */
+  notePrefix: string;
+  /** Days to keep message links (key `retention_days`, default 30). */
+  retentionDays: number;
+  /** Sign relayed staff messages with the agent's name (key `signatures`, default false). */
+  signatures: boolean;
+  /** Log level (key `log_level`): "debug" | "info" | "warn" | "error"; default "info". */
+  logLevel: "debug" | "info" | "warn" | "error";
+  /** getUpdates long-poll timeout in seconds (key `poll_timeout`, default 25). */
+  pollTimeout: number;
+}

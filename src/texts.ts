@@ -1,0 +1,102 @@
+/**
+ * Every text the bot shows, with its pt-BR and en defaults.
+ *
+ * Texts are HTML (the bot sends them with `parse_mode: "HTML"`); placeholders are
+ * `{name}`-style and are filled by {@link renderText}, which escapes the values, so a
+ * customer called `<b>Ana & Co</b>` shows up literally and never breaks the markup.
+ * The config's `texts:` map overrides any key (PRODUCT.md, "Texts").
+ */
+
+/** The locales the bot ships defaults for. */
+export const LOCALES = ["pt-BR", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const PT = {
+  welcome: "Olá, {first_name}! Recebemos sua mensagem e logo alguém da equipe vai responder por aqui.",
+  reopen: "Olá de novo, {first_name}! Sua conversa foi reaberta; a equipe vai responder em breve.",
+  closing: "Esta conversa foi encerrada. Se precisar de algo mais, é só escrever aqui.",
+  card:
+    "{status_icon} <b>{name}</b>{username}\n" +
+    "ID: <code>{id}</code>\n" +
+    "Status: {status} · Prioridade: {priority}{origin}",
+  card_username: " · @{username}",
+  card_origin: "\nOrigem: <code>{origin}</code>",
+  status_open: "aberta",
+  status_closed: "encerrada",
+  status_banned: "banida",
+  status_blocked: "cliente bloqueou o bot",
+  unsupported_customer: "Não foi possível entregar esta mensagem ({kind}) à equipe. Tente enviar de outra forma, por exemplo como texto.",
+  unsupported_staff: "⚠️ O cliente enviou uma mensagem do tipo {kind}, que o bot não consegue repassar.",
+  not_staff: "⚠️ Este comentário não foi enviado ao cliente: {name} não faz parte da equipe (lista <code>staff</code> da configuração).",
+  delivery_failed: "⚠️ Mensagem não entregue ao cliente: {reason}",
+  delivery_failed_team: "⚠️ Mensagem do cliente não pôde ser copiada aqui: {reason}",
+  edit_failed_staff: "⚠️ A edição não chegou ao cliente ({reason}); ele continua vendo a versão anterior.",
+  edited_marker: "✏️ Mensagem editada:",
+  reason_blocked: "o cliente bloqueou o bot",
+  reason_too_long: "a mensagem é longa demais para o Telegram",
+  reason_other: "{description}",
+} as const;
+
+/** The keys of every text; `texts:` in the config may override any of them. */
+export type TextKey = keyof typeof PT;
+
+const EN: Record<TextKey, string> = {
+  welcome: "Hello, {first_name}! We got your message; someone from the team will answer here shortly.",
+  reopen: "Welcome back, {first_name}! Your conversation is open again; the team will answer soon.",
+  closing: "This conversation is closed. If you need anything else, just write here.",
+  card:
+    "{status_icon} <b>{name}</b>{username}\n" +
+    "ID: <code>{id}</code>\n" +
+    "Status: {status} · Priority: {priority}{origin}",
+  card_username: " · @{username}",
+  card_origin: "\nOrigin: <code>{origin}</code>",
+  status_open: "open",
+  status_closed: "closed",
+  status_banned: "banned",
+  status_blocked: "customer blocked the bot",
+  unsupported_customer: "This message ({kind}) could not be delivered to the team. Please send it another way, for example as text.",
+  unsupported_staff: "⚠️ The customer sent a {kind} message, which the bot cannot relay.",
+  not_staff: "⚠️ This comment was not sent to the customer: {name} is not on the team (the config's <code>staff</code> list).",
+  delivery_failed: "⚠️ Not delivered to the customer: {reason}",
+  delivery_failed_team: "⚠️ The customer's message could not be copied here: {reason}",
+  edit_failed_staff: "⚠️ The edit did not reach the customer ({reason}); they still see the previous version.",
+  edited_marker: "✏️ Edited message:",
+  reason_blocked: "the customer blocked the bot",
+  reason_too_long: "the message is too long for Telegram",
+  reason_other: "{description}",
+};
+
+/** Default texts per locale. */
+export const DEFAULT_TEXTS: Record<Locale, Record<TextKey, string>> = { "pt-BR": PT, en: EN };
+
+/** All text keys, for validating the config's `texts:` map. */
+export const TEXT_KEYS = Object.keys(PT) as TextKey[];
+
+/** Escapes a value for Telegram's HTML parse mode. */
+export function escapeHtml(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A resolved set of texts: the locale's defaults with the config's overrides on top. */
+export type Texts = Record<TextKey, string>;
+
+/** Merges the overrides from the config over the locale's defaults. */
+export function resolveTexts(locale: Locale, overrides: Partial<Record<TextKey, string>> = {}): Texts {
+  return { ...DEFAULT_TEXTS[locale], ...overrides };
+}
+
+/**
+ * Fills `{placeholders}` in a text. Values are HTML-escaped unless listed in `raw`
+ * (for fragments that are themselves rendered texts). Unknown placeholders stay as typed.
+ */
+export function renderText(
+  template: string,
+  vars: Record<string, string | number | undefined>,
+  raw: readonly string[] = [],
+): string {
+  return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => {
+    const value = vars[key];
+    if (value === undefined) return whole;
+    return raw.includes(key) ? String(value) : escapeHtml(String(value));
+  });
+}

@@ -1,0 +1,20 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { renderText, resolveTexts, DEFAULT_TEXTS, TEXT_KEYS } from "../src/texts.ts";
+
+test("a hostile customer name is escaped, so the card's markup never breaks", () => {
+  const out = renderText("<b>{name}</b>", { name: "<b>Ana & Co</b>" });
+  assert.equal(out, "<b>&lt;b&gt;Ana &amp; Co&lt;/b&gt;</b>");
+});
+
+test("an unknown placeholder is left as typed", () => {
+  assert.equal(renderText("Hi {nickname}", { name: "Ana" }), "Hi {nickname}");
+});
+
+test("both locales define every text, and config overrides win", () => {
+  for (const locale of ["pt-BR", "en"] as const) {
+    for (const key of TEXT_KEYS) assert.ok(DEFAULT_TEXTS[locale][key], `${locale}.${key}`);
+  }
+  assert.equal(resolveTexts("en", { closing: "Bye!" }).closing, "Bye!");
+  assert.equal(resolveTexts("pt-BR").status_open, "aberta");
+});
