@@ -1,0 +1,105 @@
+/**
+ * The real Telegram transport: GramIO's Bot does the HTTP (JSON or multipart, its
+ * formatting plugin), this file adds a per-call abort and turns every failure into a
+ * `TelegramApiError` or a `NetworkError` with the token scrubbed out.
+ */
+import { Bot, TelegramError } from "gramio";
+import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
+import type { CallOptions, TelegramPort } from "./port.ts";
+import { NetworkError, TelegramApiError } from "./errors.ts";
+import { scrub, scrubError, secretsOf } from "./redact.ts";
+
+/** Where and as whom to call the Bot API. */
+export interface TelegramClientOptions {
+  /** Bot token from BotFather. Never appears in what this client throws. */
+  token: string;
+  /** Bot API root without the `/bot` part, e.g. "https://api.telegram.org" or the sandbox's URL. */
+  apiRoot: string;
+}
+
+type AnyMethod = (params: unknown) => Promise<unknown>;
+
+/**
+ * A `TelegramPort` on GramIO's Bot. Rejects with `TelegramApiError`, `NetworkError`, or
+ * (when `opts.signal` fires) with `signal.reason`.
+ */
+export function createTelegram(options: TelegramClientOptions): TelegramPort {
+  const apiRoot = options.apiRoot.replace(/\/+$/, "");
+  const baseURL = `${apiRoot}/bot`;
+  const origin = originOf(apiRoot);
+  const secrets = secretsOf(options.token);
+
+  const makeBot = (fetchOptions?: RequestInit) =>
+    new Bot(options.token, { api: { baseURL, ...(fetchOptions ? { fetchOptions } : {}) } });
+  const shared = makeBot();
+
+  // GramIO 0.10 calls the global fetch with only bot-wide `fetchOptions`, so a per-call
+  // signal needs its own Bot. A Bot costs microseconds to build (no I/O, no polling until
+  // start()), which is nothing next to an HTTP round trip, and this uses nothing but GramIO's
+  // public options: no patched global fetch, no mutable "current signal" shared by
+  // concurrent calls. Calls without a signal share one Bot.
+  const botFor = (signal: AbortSignal | undefined) => (signal ? makeBot({ signal }) : shared);
+
+  async function call<M extends keyof APIMethods>(
+    method: M,
+    params: APIMethodParams<M>,
+    opts?: CallOptions,
+  ): Promise<APIMethodReturn<M>> {
+    const signal = opts?.signal;
+    signal?.throwIfAborted();
+    const api = botFor(signal).api as unknown as Record<string, AnyMethod>;
+    const invoke = api[method];
+    if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
+    try {
+      // A shallow copy: GramIO's format plugin rewrites `text`/`entities` in place.
+      const body = params && typeof params === "object" ? { ...params } : params;
+      return (await invoke(body)) as APIMethodReturn<M>;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw normalise(err, String(method), origin, secrets);
+    }
+  }
+
+  return { call };
+}
+
+/** Every failure as one of our two errors, token-free. */
+function normalise(err: unknown, method: string, origin: string, secrets: readonly string[]): Error {
+  if (err instanceof TelegramError && typeof err.code === "number") {
+    const payload = (err.payload ?? {}) as { retry_after?: unknown; migrate_to_chat_id?: unknown };
+    return new TelegramApiError({
+      method,
+      code: err.code,
+      description: scrub(String(err.message), secrets),
+      ...(typeof payload.retry_after === "number" ? { retryAfter: payload.retry_after } : {}),
+      ...(typeof payload.migrate_to_chat_id === "number" ? { migrateToChatId: payload.migrate_to_chat_id } : {}),
+    });
+  }
+  const cause = scrubError(err, secrets);
+  if (err instanceof TelegramError || err instanceof SyntaxError) {
+    // JSON without error_code, or no JSON at all (a proxy's HTML error page).
+    const message = (err as Error).message;
+    const detail = err instanceof SyntaxError ? `not JSON (${message})` : `not a Bot API answer (${message || "no description"})`;
+    return new NetworkError({ method, problem: "bad_response", origin, detail: scrub(detail, secrets), cause });
+  }
+  return new NetworkError({ method, problem: "unreachable", origin, detail: scrub(rootMessage(err), secrets), cause });
+}
+
+/** The innermost message of a cause chain: fetch says "fetch failed", its cause says why. */
+function rootMessage(err: unknown): string {
+  let current = err;
+  for (let depth = 0; depth < 5; depth++) {
+    if (current instanceof Error && current.cause !== undefined) current = current.cause;
+    else break;
+  }
+  if (current instanceof Error) return current.message || current.name;
+  return String(current);
+}
+
+function originOf(apiRoot: string): string {
+  try {
+    return new URL(apiRoot).origin;
+  } catch {
+    return apiRoot;
+  }
+}

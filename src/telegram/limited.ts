@@ -1,0 +1,91 @@
+/**
+ * A TelegramPort that waits for the RateLimiter before every message send or edit, so the
+ * daemon gets pacing for free and only has to handle real failures.
+ */
+import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
+import type { CallOptions, TelegramPort } from "./port.ts";
+import { TelegramApiError, isAbortError } from "./errors.ts";
+import { countsAgainstLimits, type RateLimiter } from "./limiter.ts";
+
+/** Waits `ms`, or rejects with `signal.reason` when the signal fires first. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** A Sleep on real timers. */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** What the limited port needs besides the inner port. */
+export interface LimitedPortOptions {
+  limiter: RateLimiter;
+  /** Default: real timers. Tests pass one that advances the limiter's fake clock. */
+  sleep?: Sleep;
+}
+
+/**
+ * `inner`, paced by `limiter` for the methods `countsAgainstLimits` names (by their
+ * `chat_id`; inline-message edits have none and go straight through). A 429 penalizes the
+ * chat for `retry_after` and is rethrown, so the caller's `classify` still decides retries.
+ */
+export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): TelegramPort {
+  const { limiter } = options;
+  const sleep = options.sleep ?? realSleep;
+
+  async function call<M extends keyof APIMethods>(
+    method: M,
+    params: APIMethodParams<M>,
+    opts?: CallOptions,
+  ): Promise<APIMethodReturn<M>> {
+    const chatId = countsAgainstLimits(String(method)) ? chatIdOf(params) : undefined;
+    if (chatId === undefined) return inner.call(method, params, opts);
+
+    const count = messageCount(String(method), params);
+    // Check and reserve in the same tick, so concurrent senders cannot both take the last slot.
+    for (let delay = limiter.delayFor(chatId); delay > 0; delay = limiter.delayFor(chatId)) {
+      await sleep(delay, opts?.signal);
+    }
+    limiter.reserve(chatId, count);
+    try {
+      const result = await inner.call(method, params, opts);
+      limiter.record(chatId, undefined, count);
+      return result;
+    } catch (err) {
+      if (err instanceof TelegramApiError && err.code === 429) {
+        limiter.release(chatId, count);
+        limiter.penalize(chatId, (err.retryAfter ?? 1) * 1000);
+      } else if (isAbortError(err) || opts?.signal?.aborted) {
+        limiter.release(chatId, count);
+      } else {
+        // Refused or lost on the way back: it may still have counted on Telegram's side.
+        limiter.record(chatId, undefined, count);
+      }
+      throw err;
+    }
+  }
+
+  return { call };
+}
+
+function chatIdOf(params: unknown): number | string | undefined {
+  if (!params || typeof params !== "object") return undefined;
+  const chatId = (params as { chat_id?: unknown }).chat_id;
+  return typeof chatId === "number" || typeof chatId === "string" ? chatId : undefined;
+}
+
+/** Albums and multi-message copies put several messages in the chat at once. */
+function messageCount(method: string, params: unknown): number {
+  const p = params as { media?: unknown; message_ids?: unknown };
+  if (method === "sendMediaGroup" && Array.isArray(p.media)) return Math.max(1, p.media.length);
+  if ((method === "copyMessages" || method === "forwardMessages") && Array.isArray(p.message_ids)) return Math.max(1, p.message_ids.length);
+  return 1;
+}

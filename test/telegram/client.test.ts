@@ -1,0 +1,251 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { once } from "node:events";
+import { inspect } from "node:util";
+import type { AddressInfo } from "node:net";
+import { createTelegram } from "../../src/telegram/client.ts";
+import { NetworkError, TelegramApiError, classify, describeForOperator } from "../../src/telegram/errors.ts";
+
+const SECRET = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const TOKEN = `123456:${SECRET}`;
+
+interface SeenRequest {
+  httpMethod: string;
+  path: string;
+  contentType: string | undefined;
+  body: unknown;
+}
+
+type Reply = (req: SeenRequest, res: http.ServerResponse) => void;
+
+/** A stand-in for api.telegram.org on 127.0.0.1, answering with `reply`. */
+async function fakeTelegram(reply: Reply) {
+  const seen: SeenRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const request: SeenRequest = {
+        httpMethod: req.method ?? "",
+        path: req.url ?? "",
+        contentType: req.headers["content-type"],
+        body: raw ? JSON.parse(raw) : undefined,
+      };
+      seen.push(request);
+      server.emit("seen", request, res);
+      reply(request, res);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    seen,
+    server,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function assertNoToken(err: unknown): void {
+  const views = [inspect(err, { depth: 20 }), String((err as Error).stack), describeForOperator(err)];
+  for (const view of views) {
+    assert.ok(!view.includes(TOKEN), `token leaked: ${view}`);
+    assert.ok(!view.includes(SECRET), `token's secret leaked: ${view}`);
+  }
+}
+
+test("sendMessage POSTs JSON to /bot<token>/sendMessage and resolves with Telegram's result", async () => {
+  const api = await fakeTelegram((_req, res) =>
+    json(res, 200, { ok: true, result: { message_id: 42, date: 1, chat: { id: 7, type: "private" }, text: "Olá" } }),
+  );
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const message = await telegram.call("sendMessage", { chat_id: 7, text: "Olá" });
+    assert.equal(message.message_id, 42);
+    const [req] = api.seen;
+    assert.equal(req?.httpMethod, "POST");
+    assert.equal(req?.path, `/bot${TOKEN}/sendMessage`);
+    assert.match(req?.contentType ?? "", /application\/json/);
+    assert.deepEqual({ chat_id: (req?.body as { chat_id: number }).chat_id, text: (req?.body as { text: string }).text }, { chat_id: 7, text: "Olá" });
+  } finally {
+    await api.close();
+  }
+});
+
+test("a trailing slash in api_root still reaches /bot<token>/<method>", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: true }));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: `${api.apiRoot}/` });
+    assert.equal(await telegram.call("deleteWebhook", {}), true);
+    assert.equal(api.seen[0]?.path, `/bot${TOKEN}/deleteWebhook`);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a 400 becomes a TelegramApiError with method, code, description and an operator hint", async () => {
+  const api = await fakeTelegram((_req, res) =>
+    json(res, 400, { ok: false, error_code: 400, description: "Bad Request: chat not found" }),
+  );
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("sendMessage", { chat_id: -1001, text: "x" }).then(
+      () => assert.fail("should have failed"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof TelegramApiError);
+    assert.equal(err.method, "sendMessage");
+    assert.equal(err.code, 400);
+    assert.equal(err.description, "Bad Request: chat not found");
+    assert.match(err.hint, /channel and group in the config/);
+    assert.deepEqual(classify(err, 1), { kind: "fatal", cause: "chat_missing", description: "Bad Request: chat not found", hint: err.hint });
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a 429 carries retry_after, and classify waits exactly that long", async () => {
+  const api = await fakeTelegram((_req, res) =>
+    json(res, 429, { ok: false, error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } }),
+  );
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("sendMessage", { chat_id: 7, text: "x" }).catch((e: unknown) => e);
+    assert.ok(err instanceof TelegramApiError);
+    assert.equal(err.retryAfter, 3);
+    const failure = classify(err, 5);
+    assert.equal(failure.kind, "retry");
+    assert.equal(failure.kind === "retry" && failure.afterMs, 3000);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a 401 tells the operator to check the token, without printing it", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 401, { ok: false, error_code: 401, description: "Unauthorized" }));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("getMe", undefined).catch((e: unknown) => e);
+    assert.ok(err instanceof TelegramApiError);
+    assert.equal(classify(err, 1).kind, "fatal");
+    assert.match(describeForOperator(err), /^Telegram refused getMe: Unauthorized \(hint: .*CLIENTES_BOT_TOKEN.*clientes check/);
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a proxy's HTML 502 becomes a retryable NetworkError, even when the page echoes the token", async () => {
+  const api = await fakeTelegram((req, res) => {
+    res.writeHead(502, { "content-type": "text/html" });
+    res.end(`<html><body>502 Bad Gateway for POST ${req.path}</body></html>`);
+  });
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("sendMessage", { chat_id: 7, text: "x" }).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+    assert.equal(err.problem, "bad_response");
+    assert.equal(err.method, "sendMessage");
+    assert.match(err.message, /unreadable answer to sendMessage/);
+    assert.match(err.hint, /api_root/);
+    assert.equal(classify(err, 1).kind, "retry");
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
+test("JSON that is not a Bot API answer is a bad response, not a Telegram refusal", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 503, { error: "upstream unavailable" }));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("getMe", undefined).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError);
+    assert.equal(err.problem, "bad_response");
+    assert.equal(classify(err, 1).kind, "retry");
+  } finally {
+    await api.close();
+  }
+});
+
+test("connection refused becomes an unreachable NetworkError with the token nowhere in it", async () => {
+  const api = await fakeTelegram(() => undefined);
+  const apiRoot = api.apiRoot;
+  await api.close(); // nothing listens on this port any more
+  const telegram = createTelegram({ token: TOKEN, apiRoot });
+  const err = await telegram.call("getUpdates", { timeout: 0 }).catch((e: unknown) => e);
+  assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+  assert.equal(err.problem, "unreachable");
+  assert.equal(err.origin, apiRoot);
+  assert.match(err.message, /Could not reach Telegram at http:\/\/127\.0\.0\.1:\d+ for getUpdates: .*ECONNREFUSED/);
+  assert.equal(classify(err, 1).kind, "retry");
+  assertNoToken(err);
+});
+
+test("a connection dropped mid-request is a retryable NetworkError", async () => {
+  const api = await fakeTelegram((_req, res) => res.socket?.destroy());
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("sendMessage", { chat_id: 7, text: "x" }).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+    assert.equal(err.problem, "unreachable");
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
+test("aborting a pending long poll ends it within ~100 ms and closes the connection; other calls are untouched", async () => {
+  const api = await fakeTelegram((req, res) => {
+    if (req.path.endsWith("/getMe")) json(res, 200, { ok: true, result: { id: 123456, is_bot: true, first_name: "Bot" } });
+    // getUpdates: hold the request, like a 25 s long poll with nothing to deliver.
+  });
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const controller = new AbortController();
+    const arrived = once(api.server, "seen");
+    const poll = telegram.call("getUpdates", { timeout: 25 }, { signal: controller.signal });
+    const pollOutcome = poll.catch((e: unknown) => e);
+    const [, res] = (await arrived) as [SeenRequest, http.ServerResponse];
+    const closed = once(res, "close");
+
+    // A call without the signal, made while the poll hangs, is not affected by the abort.
+    const me = telegram.call("getMe", undefined);
+
+    const started = performance.now();
+    controller.abort();
+    const err = await pollOutcome;
+    const elapsed = performance.now() - started;
+    assert.ok(err instanceof Error && err.name === "AbortError", `got ${inspect(err)}`);
+    assert.ok(elapsed < 500, `abort took ${elapsed} ms`);
+    await closed;
+    assert.equal((await me).id, 123456);
+  } finally {
+    await api.close();
+  }
+});
+
+test("an already aborted signal fails at once, without a request", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: [] }));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("getUpdates", { timeout: 25 }, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    assert.ok(err instanceof Error && err.name === "AbortError");
+    assert.equal(api.seen.length, 0);
+  } finally {
+    await api.close();
+  }
+});

@@ -1,0 +1,113 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { TelegramPort } from "../../src/telegram/port.ts";
+import { limitedPort, type Sleep } from "../../src/telegram/limited.ts";
+import { RateLimiter } from "../../src/telegram/limiter.ts";
+import { TelegramApiError } from "../../src/telegram/errors.ts";
+
+/** Fake time: sleeps resolve in deadline order once everything else has run; nothing really waits. */
+function fakeTime() {
+  let t = 0;
+  const timers: Array<{ at: number; resolve: () => void }> = [];
+  let scheduled = false;
+  const tick = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift();
+      if (!next) return;
+      t = Math.max(t, next.at);
+      next.resolve();
+      if (timers.length) tick();
+    });
+  };
+  const sleep: Sleep = (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = { at: t + ms, resolve };
+      timers.push(timer);
+      signal?.addEventListener("abort", () => {
+        timers.splice(timers.indexOf(timer), 1);
+        reject(signal.reason);
+      });
+      tick();
+    });
+  return { now: () => t, sleep };
+}
+
+/** A Telegram that notes when each message arrived; `fail` decides a refusal per call. */
+function fakeTelegram(now: () => number, fail?: (n: number) => Error | undefined) {
+  const arrivals: Array<{ method: string; chat: unknown; at: number }> = [];
+  const port: TelegramPort = {
+    async call(method, params) {
+      const n = arrivals.length;
+      arrivals.push({ method: String(method), chat: (params as { chat_id?: unknown }).chat_id, at: now() });
+      const err = fail?.(n);
+      if (err) throw err;
+      return { message_id: n + 1 } as never;
+    },
+  };
+  return { port, arrivals };
+}
+
+test("messages to one customer are spaced a second apart; other customers are not held up", async () => {
+  const time = fakeTime();
+  const telegram = fakeTelegram(time.now);
+  const port = limitedPort(telegram.port, { limiter: new RateLimiter({ now: time.now }), sleep: time.sleep });
+  await Promise.all([
+    port.call("sendMessage", { chat_id: 7, text: "1" }).then(() => port.call("sendMessage", { chat_id: 7, text: "2" })),
+    port.call("sendMessage", { chat_id: 8, text: "a" }),
+  ]);
+  const at = (chat: number) => telegram.arrivals.filter((a) => a.chat === chat).map((a) => a.at);
+  assert.deepEqual(at(7), [0, 1000]);
+  assert.deepEqual(at(8), [0]);
+});
+
+test("a burst from many conversations into the group never exceeds 20 per minute", async () => {
+  const time = fakeTime();
+  const telegram = fakeTelegram(time.now);
+  const port = limitedPort(telegram.port, { limiter: new RateLimiter({ now: time.now }), sleep: time.sleep });
+  await Promise.all(Array.from({ length: 25 }, (_, i) => port.call("sendMessage", { chat_id: -1001, text: `m${i}` })));
+  const times = telegram.arrivals.map((a) => a.at).sort((a, b) => a - b);
+  assert.equal(times.length, 25);
+  for (let i = 20; i < times.length; i++) {
+    assert.ok((times[i] as number) - (times[i - 20] as number) >= 60_000, `message ${i + 1} at ${times[i]}`);
+  }
+  for (let i = 1; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 1] as number) >= 1000);
+});
+
+test("a 429 is passed on and holds that chat back for retry_after", async () => {
+  const time = fakeTime();
+  const flood = new TelegramApiError({ method: "sendMessage", code: 429, description: "Too Many Requests: retry after 5", retryAfter: 5 });
+  const telegram = fakeTelegram(time.now, (n) => (n === 0 ? flood : undefined));
+  const port = limitedPort(telegram.port, { limiter: new RateLimiter({ now: time.now }), sleep: time.sleep });
+  await assert.rejects(port.call("sendMessage", { chat_id: 7, text: "1" }), flood);
+  await port.call("sendMessage", { chat_id: 7, text: "1 again" });
+  assert.deepEqual(telegram.arrivals.map((a) => a.at), [0, 5000]);
+});
+
+test("calls that are not message sends go straight through", async () => {
+  const time = fakeTime();
+  const telegram = fakeTelegram(time.now);
+  const limiter = new RateLimiter({ now: time.now });
+  limiter.penalizeAll(60_000);
+  const port = limitedPort(telegram.port, { limiter, sleep: time.sleep });
+  await port.call("getUpdates", { timeout: 0 });
+  await port.call("sendChatAction", { chat_id: 7, action: "typing" });
+  assert.deepEqual(telegram.arrivals.map((a) => a.at), [0, 0]);
+});
+
+test("an abort while waiting for the limiter sends nothing", async () => {
+  const time = fakeTime();
+  const telegram = fakeTelegram(time.now);
+  const limiter = new RateLimiter({ now: time.now });
+  limiter.penalize(7, 10_000);
+  const port = limitedPort(telegram.port, { limiter, sleep: time.sleep });
+  const controller = new AbortController();
+  const sending = port.call("sendMessage", { chat_id: 7, text: "x" }, { signal: controller.signal });
+  controller.abort();
+  await assert.rejects(sending, { name: "AbortError" });
+  assert.equal(telegram.arrivals.length, 0);
+});
