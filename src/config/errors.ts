@@ -1,0 +1,45 @@
+import { scrubTokens } from "./redact.ts";
+
+/** One thing wrong in a config file. */
+export interface ConfigProblem {
+  /** Key path like `staff[1].id`; absent for problems with the file itself (not found, bad YAML). */
+  key?: string;
+  /** What is wrong, e.g. `expected a chat id like -1001234567890 or "@name", got "abc"`. */
+  detail: string;
+  /** 1-based line of the key in the file, when it is there. */
+  line?: number;
+}
+
+/**
+ * A config file that cannot be used. The message has one line per problem, each naming
+ * the file (as the user gave it), the key, what was expected and what was found:
+ * `config.yaml: channel: expected a chat id like -1001234567890 or "@name", got "abc"`.
+ * Bot tokens never appear in it, not even when one was put under the wrong key.
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  /** The config file as the user named it (relative as given). */
+  readonly file: string;
+  /** The key of the first problem, if it is about a key. */
+  readonly key?: string;
+  /** How to fix it. */
+  readonly hint?: string;
+  /** Every problem found, in file order. */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(file: string, problems: ConfigProblem[], hint?: string, secrets: readonly string[] = []) {
+    const clean = problems.map((p): ConfigProblem => {
+      const detail = scrubTokens(p.detail, secrets);
+      return p.key === undefined ? { ...p, detail } : { ...p, key: scrubTokens(p.key, secrets), detail };
+    });
+    super(clean.map((p) => formatProblem(file, p)).join("\n"));
+    this.file = file;
+    this.problems = clean;
+    if (clean[0]?.key !== undefined) this.key = clean[0].key;
+    if (hint !== undefined) this.hint = hint;
+  }
+}
+
+function formatProblem(file: string, p: ConfigProblem): string {
+  return p.key === undefined ? `${file}: ${p.detail}` : `${file}: ${p.key}: ${p.detail}`;
+}

@@ -1,0 +1,45 @@
+/**
+ * The candidate a mistyped key most likely meant (`chanel` -> `channel`,
+ * `retentionDays` -> `retention_days`), or undefined when none is close.
+ */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  const snake = toSnake(word);
+  const exact = candidates.find((c) => c === snake || c.toLowerCase() === word.toLowerCase());
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(snake, candidate);
+    if (d < bestDistance && d <= Math.max(1, Math.floor(candidate.length / 3))) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function toSnake(word: string): string {
+  return word
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/-/g, "_")
+    .toLowerCase();
+}
+
+/** Edit distance where swapping two neighbours counts as one edit (optimal string alignment). */
+export function distance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols).fill(0);
+  const at = (i: number, j: number): number => d[i * cols + j]!;
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i * cols + j] = v;
+    }
+  }
+  return at(a.length, b.length);
+}

@@ -1,0 +1,275 @@
+import { copyFile, mkdir, readdir, readFile, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Low, type Adapter } from "lowdb";
+import { tempPrefix, writeFileAtomic } from "./atomic-write.ts";
+import { StoreError, shellQuote } from "./errors.ts";
+import { GroupCommit } from "./group-commit.ts";
+import { describeJsonError } from "./json-error.ts";
+import { acquireLock, type HeldLock, type LockOwner } from "./lock.ts";
+
+export { StoreError } from "./errors.ts";
+
+/** How to open a store. The data's shape belongs to the caller; the store only keeps it safe. */
+export interface OpenStoreOptions<T> {
+  /** The store file (the daemon passes the config's absolute `store`). */
+  path: string;
+  /** Data for a store that does not exist yet. */
+  defaults: () => T;
+  /** The data version this code reads and writes. */
+  version: number;
+  /** Upgrades data written with an older version; without it an older file is refused. */
+  migrate?: (data: unknown, fromVersion: number) => T;
+  /** Take the daemon lock (`<path>.lock`). Omit to open read-only, without a lock (for `status`). */
+  lock?: LockOwner;
+  /** How messages name the file, e.g. the path relative to the working folder. Default: `path`. */
+  label?: string;
+  /** Called after every file write, e.g. to log slow writes. */
+  onWrite?: (info: { bytes: number; ms: number }) => void;
+}
+
+/** An open store. */
+export interface Store<T> {
+  /** Mutate in place, then call write(). */
+  readonly data: T;
+  /**
+   * Resolves once the current data is durably on disk. Calls made while a write is in
+   * flight are coalesced into ONE next write (group commit), so a burst of N writes
+   * costs ~2 file writes, not N. Rejects with a StoreError when the file cannot be
+   * written; the data stays in memory and the next write() tries again.
+   */
+  write(): Promise<void>;
+  /** Flushes a pending write and releases the lock. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the JSON store at `opts.path` (`{"version": N, "data": ...}` on disk).
+ *
+ * With `lock`: one daemon per store; parent folders and the file are created; leftover
+ * temp files of a crash are removed; an older version is migrated, the original kept
+ * as `<path>.v<N>.bak`, and written back. Each write keeps the file it replaces as
+ * `<path>.bak` (a hard link: no copy).
+ *
+ * A file that cannot be parsed, is not a store, or has a newer version is never
+ * touched: a StoreError says what is wrong and how to recover.
+ */
+export async function openStore<T>(opts: OpenStoreOptions<T>): Promise<Store<T>> {
+  const label = opts.label ?? opts.path;
+  const adapter = new EnvelopeFile<T>(opts, label);
+  const low = new Low<T>(adapter, opts.defaults());
+
+  if (opts.lock === undefined) {
+    await low.read();
+    return readOnlyStore(low, label);
+  }
+
+  await mkdir(dirname(opts.path), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    throw ioError(err, `cannot create the folder of store ${label}`, label);
+  });
+  const lock = await acquireLock(`${opts.path}.lock`, label, opts.lock).catch((err: unknown) => {
+    throw err instanceof StoreError ? err : ioError(err, `cannot lock store ${label}`, label);
+  });
+  try {
+    await removeLeftoverTemps(opts.path);
+    await low.read();
+    const found = adapter.foundVersion;
+    if (found !== undefined && found < opts.version) {
+      await copyFile(opts.path, `${opts.path}.v${found}.bak`);
+    }
+    if (found !== opts.version) await low.write();
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  return writableStore(low, adapter, lock, label);
+}
+
+function readOnlyStore<T>(low: Low<T>, label: string): Store<T> {
+  return {
+    get data() {
+      return low.data;
+    },
+    write: () =>
+      Promise.reject(
+        new StoreError(`store ${label} was opened read-only`, "this is a bug in clientes: only the daemon writes the store", {
+          file: label,
+        }),
+      ),
+    close: async () => {},
+  };
+}
+
+function writableStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, lock: HeldLock, label: string): Store<T> {
+  let closed = false;
+  return {
+    get data() {
+      return low.data;
+    },
+    write() {
+      if (closed) {
+        return Promise.reject(
+          new StoreError(`store ${label} is closed`, "this is a bug in clientes: a write came after shutdown", { file: label }),
+        );
+      }
+      return low.write();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await adapter.idle();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+/** The lowdb adapter: a versioned envelope, strict reading, atomic group-committed writes. */
+class EnvelopeFile<T> implements Adapter<T> {
+  /** The version found on disk by the last read; undefined when there was no file. */
+  foundVersion: number | undefined;
+  readonly #opts: OpenStoreOptions<T>;
+  readonly #label: string;
+  readonly #commit = new GroupCommit(() => this.#flush());
+  #latest: T | undefined;
+
+  constructor(opts: OpenStoreOptions<T>, label: string) {
+    this.#opts = opts;
+    this.#label = label;
+  }
+
+  async read(): Promise<T | null> {
+    const { path, version, migrate } = this.#opts;
+    const label = this.#label;
+    const text = await readFile(path, "utf8").catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw ioError(err, `cannot read store ${label}`, label);
+    });
+    this.foundVersion = undefined;
+    if (text === null) return null;
+
+    const decoded = decodeEnvelope(text, version);
+    if ("problem" in decoded) {
+      throw new StoreError(`store ${label} cannot be used: ${decoded.problem}`, await recoveryHint(path, label, version, decoded), {
+        file: label,
+      });
+    }
+    this.foundVersion = decoded.version;
+    if (decoded.version === version) return decoded.data as T;
+    if (migrate === undefined) {
+      throw new StoreError(
+        `store ${label} has data version ${decoded.version}, older than this clientes reads (${version}), and there is no migration for it`,
+        "this is a bug in clientes; the file was not changed. Run the clientes version that wrote it meanwhile",
+        { file: label },
+      );
+    }
+    try {
+      return migrate(decoded.data, decoded.version);
+    } catch (err) {
+      throw new StoreError(
+        `store ${label}: upgrading its data from version ${decoded.version} to ${version} failed: ${(err as Error).message}`,
+        "the file was not changed; this is a bug in clientes. Run the clientes version that wrote it meanwhile",
+        { file: label, cause: err },
+      );
+    }
+  }
+
+  write(data: T): Promise<void> {
+    this.#latest = data;
+    return this.#commit.request();
+  }
+
+  idle(): Promise<void> {
+    return this.#commit.idle();
+  }
+
+  async #flush(): Promise<void> {
+    const { path, version, onWrite } = this.#opts;
+    const started = performance.now();
+    // Serialized here, when the write starts, so it holds every change made before it.
+    const text = JSON.stringify({ version, data: this.#latest });
+    try {
+      await writeFileAtomic(path, text, { mode: 0o600, backup: `${path}.bak` });
+    } catch (err) {
+      throw ioError(err, `cannot write store ${this.#label}`, this.#label);
+    }
+    onWrite?.({ bytes: Buffer.byteLength(text), ms: performance.now() - started });
+  }
+}
+
+type Decoded = { version: number; data: unknown } | { problem: string; newer?: true; line?: number };
+
+/** Parses and checks the envelope; never throws. */
+function decodeEnvelope(text: string, supported: number): Decoded {
+  if (!/\S/.test(text)) return { problem: "the file is empty (was it cut short by a full disk or a crash?)" };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    const where = describeJsonError(text, err);
+    const at = where.line === undefined ? "" : ` at line ${where.line}, column ${where.column}`;
+    return where.line === undefined ? { problem: `invalid JSON: ${where.reason}` } : { problem: `invalid JSON${at}: ${where.reason}`, line: where.line };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw) || !("data" in raw) || !("version" in raw)) {
+    return { problem: 'it is not a clientes store (expected {"version": N, "data": ...})' };
+  }
+  const { version, data } = raw as { version: unknown; data: unknown };
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) {
+    return { problem: `it is not a clientes store ("version" is ${JSON.stringify(version)}, expected a whole number)` };
+  }
+  if (version > supported) {
+    return { problem: `it was written by a newer clientes (data version ${version}; this one reads up to ${supported})`, newer: true };
+  }
+  return { version, data };
+}
+
+/** Exact commands to get going again, preferring the backup when it is usable. */
+async function recoveryHint(path: string, label: string, supported: number, problem: { newer?: true; line?: number }): Promise<string> {
+  const file = shellQuote(label);
+  const backup = shellQuote(`${label}.bak`);
+  const backupText = await readFile(`${path}.bak`, "utf8").catch(() => undefined);
+  const backupOk = backupText !== undefined && "data" in decodeEnvelope(backupText, supported);
+  const untouched = "The file was not changed.";
+  if (problem.newer) {
+    return (
+      `${untouched} Run the newer clientes again, or restore a copy from before the upgrade ` +
+      `(keep the current file aside first: mv ${file} ${shellQuote(`${label}.newer`)}).`
+    );
+  }
+  if (backupOk) {
+    return (
+      `${untouched} The previous version is in ${backup}; restore it (the damaged file is kept aside): ` +
+      `mv ${file} ${shellQuote(`${label}.broken`)} && cp ${backup} ${file}`
+    );
+  }
+  const fix = problem.line === undefined ? "Fix it by hand" : `Fix it by hand at line ${problem.line}`;
+  return (
+    `${untouched} ${fix}, or move it aside to start with an empty store ` +
+    `(open conversations and message links are forgotten): mv ${file} ${shellQuote(`${label}.broken`)}`
+  );
+}
+
+/** Temp files of a write that a crash interrupted (only the lock holder writes them). */
+async function removeLeftoverTemps(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = tempPrefix(path);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    names.filter((n) => n.startsWith(prefix) && n.endsWith(".tmp")).map((n) => unlink(join(dir, n)).catch(() => {})),
+  );
+}
+
+function ioError(err: unknown, what: string, label: string): StoreError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const folder = shellQuote(dirname(label) || ".");
+  const hint =
+    code === "ENOSPC" || code === "EDQUOT"
+      ? `free some disk space (df -h ${folder}); nothing was lost: the data is still in memory and the next write tries again`
+      : code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? `make sure this user can write the folder and file (ls -ld ${folder} ${shellQuote(label)})`
+        : code === "EISDIR"
+          ? `${label} is a folder; point the config's "store" at a file`
+          : `check the disk and the permissions of ${folder}`;
+  return new StoreError(`${what}: ${(err as Error).message}`, hint, { file: label, cause: err });
+}
