@@ -1,25 +1,124 @@
 import { Command, CommanderError } from "commander";
+import pkg from "../../package.json" with { type: "json" };
+import { ConfigError } from "../config/index.ts";
+import { RepliesError } from "../replies/errors.ts";
 import { EXIT, type Runtime } from "../runtime.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { CliError, type CliContext, type CommandModule } from "./context.ts";
+import { inquirerPrompter, noTTYPrompter, NoTTYError, PromptCancelled, type Prompter } from "./prompts.ts";
+
+/** What tests (or an embedding program) may replace. */
+export interface MainDeps {
+  /** Answers questions instead of the terminal (used only when stdin is a TTY). */
+  prompter?: Prompter;
+  /** The commands to register instead of {@link COMMANDS} (tests of the framework itself). */
+  commands?: readonly CommandModule[];
+}
+
+const EXAMPLES = `
+Examples:
+  $ clientes init                       set up the bot, channel and group (asks questions)
+  $ clientes check                      verify the setup, as a checklist
+  $ clientes start                      run the relay
+  $ clientes replies list               show the canned replies
+  $ clientes --config /etc/clientes.yaml status
+
+Exit codes: 0 ok, 1 failure, 2 bad usage or bad config, 130 interrupted.
+`;
 
 /**
- * Runs the `clientes` CLI with the given runtime and resolves to the exit code
- * (0 ok, 1 failure, 2 bad usage or config). Never calls process.exit.
+ * Builds the `clientes` program with every command of {@link COMMANDS} registered.
+ * Exposed for tests that inspect the command tree; {@link main} is the entry point.
  */
-export async function main(rt: Runtime): Promise<number> {
+export function createProgram(ctx: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {
+  const { rt } = ctx;
   const program = new Command("clientes")
     .description("Self-hosted Telegram customer-support relay")
+    .version(pkg.version, "-V, --version", "print the version")
+    .option("--config <path>", "config file (default ./config.yaml, or env CLIENTES_CONFIG)")
+    .option("--debug", "print stack traces of unexpected errors")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => rt.stdout.write(s),
       writeErr: (s) => rt.stderr.write(s),
-    });
+    })
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError("hint: add --help to see the usage")
+    .addHelpText("after", EXAMPLES);
+  for (const command of commands) command.register(program, ctx);
+  return program;
+}
+
+/**
+ * Runs the `clientes` CLI with the given runtime and resolves to the exit code
+ * (0 ok, 1 failure, 2 bad usage or config, 130 Ctrl+C at a prompt). Never calls process.exit.
+ *
+ * Errors thrown by a command are reported as `error: <message>` and `hint: <hint>` lines,
+ * without a stack trace, when they are expected: a {@link CliError}, NoTTYError, ConfigError,
+ * RepliesError, or any Error with a string `hint` (its numeric `exitCode`, if any, is used).
+ * Anything else is a bug: exit 1, stack trace only with `--debug`.
+ */
+export async function main(rt: Runtime, deps: MainDeps = {}): Promise<number> {
+  const interactive = rt.stdin.isTTY === true;
+  let exitCode: number = EXIT.OK;
+  const ctx: CliContext = {
+    rt,
+    interactive,
+    // No question may ever be asked without a terminal, whatever prompter was injected.
+    prompter: interactive ? (deps.prompter ?? inquirerPrompter(rt)) : noTTYPrompter(),
+    action:
+      (body) =>
+      async (...args) => {
+        exitCode = await body(...args);
+      },
+  };
+  const program = createProgram(ctx, deps.commands);
   try {
     await program.parseAsync(rt.argv, { from: "user" });
-    return EXIT.OK;
+    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
+      // --help and --version "fail" with code 0; every other commander error is bad usage.
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
-    throw err;
+    const debug = program.opts()["debug"] === true || rt.argv.includes("--debug");
+    return reportError(err, rt, debug);
   }
+}
+
+/** Exit code for an expected error, or undefined for a bug. */
+function expectedExitCode(err: Error): number | undefined {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof NoTTYError) return EXIT.USAGE;
+  if (err instanceof ConfigError || err.name === "ConfigError") return EXIT.USAGE;
+  if (err instanceof RepliesError) return EXIT.FAILURE;
+  const { hint, exitCode } = err as { hint?: unknown; exitCode?: unknown };
+  if (typeof hint === "string") return typeof exitCode === "number" ? exitCode : EXIT.FAILURE;
+  return undefined;
+}
+
+function prefixed(prefix: string, text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `${prefix}${line}\n`)
+    .join("");
+}
+
+function reportError(err: unknown, rt: Runtime, debug: boolean): number {
+  if (err instanceof PromptCancelled) {
+    rt.stderr.write("\ncancelled: nothing was changed\n");
+    return EXIT.INTERRUPTED;
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  const code = expectedExitCode(error);
+  rt.stderr.write(prefixed("error: ", error.message || error.name));
+  const hint = (error as { hint?: unknown }).hint;
+  if (typeof hint === "string" && hint !== "") rt.stderr.write(prefixed("hint: ", hint));
+  if (code !== undefined) {
+    if (debug && error.stack) rt.stderr.write(error.stack + "\n");
+    return code;
+  }
+  if (debug) rt.stderr.write((error.stack ?? String(error)) + "\n");
+  else rt.stderr.write("hint: this is unexpected; run again with --debug to see where it happened\n");
+  return EXIT.FAILURE;
 }

@@ -1,0 +1,48 @@
+/**
+ * What every command receives, and the errors a command throws to choose its exit code.
+ */
+import type { Command } from "commander";
+import { EXIT, type Runtime } from "../runtime.ts";
+import type { Prompter } from "./prompts.ts";
+
+/** Handed to every command's `register`. */
+export interface CliContext {
+  rt: Runtime;
+  /** Ask questions only through this (it refuses when {@link interactive} is false). */
+  prompter: Prompter;
+  /** stdin is a terminal: questions may be asked. */
+  interactive: boolean;
+  /**
+   * Wraps a command body for commander's `.action()`: the body returns its exit code,
+   * which `main` returns. Throwing is fine too: `main` maps errors to codes.
+   */
+  action<A extends unknown[]>(body: (...args: A) => Promise<number> | number): (...args: A) => Promise<void>;
+}
+
+/** A command module: one file per command in src/cli/commands/. */
+export interface CommandModule {
+  register(program: Command, ctx: CliContext): void;
+}
+
+/**
+ * An expected failure: printed as `error: <message>` (+ `hint: <hint>`), no stack trace.
+ * Exit code 1 unless told otherwise.
+ */
+export class CliError extends Error {
+  override name = "CliError";
+  readonly exitCode: number;
+  readonly hint?: string;
+  constructor(message: string, options: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.exitCode = options.exitCode ?? EXIT.FAILURE;
+    if (options.hint !== undefined) this.hint = options.hint;
+  }
+}
+
+/** Bad usage (a missing or invalid flag): exit 2. */
+export class UsageError extends CliError {
+  override name = "UsageError";
+  constructor(message: string, options: { hint?: string } = {}) {
+    super(message, { ...options, exitCode: EXIT.USAGE });
+  }
+}

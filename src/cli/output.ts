@@ -1,0 +1,127 @@
+/**
+ * How commands print: tables for humans, stable JSON for scripts (`--json`), and
+ * ✓/✗ checklist lines. All take the stream to write to; data goes to stdout,
+ * everything else (progress, results of an action, errors) to stderr.
+ */
+import type { Writable } from "node:stream";
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Columns a string takes in a terminal: wide (CJK, emoji) graphemes count 2, combining marks 0. */
+export function displayWidth(s: string): number {
+  let width = 0;
+  for (const { segment } of segmenter.segment(s)) width += graphemeWidth(segment);
+  return width;
+}
+
+function graphemeWidth(g: string): number {
+  const cp = g.codePointAt(0) ?? 0;
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (/\p{Extended_Pictographic}/u.test(g) && (g.includes("\u{fe0f}") || cp >= 0x1f000)) return 2;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2;
+  }
+  return 1;
+}
+
+/**
+ * One line, at most `max` columns: line breaks and tabs become spaces and what does not
+ * fit is replaced by "…". Never splits a grapheme (an emoji, an accented letter).
+ */
+export function truncate(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, " ").trim();
+  if (displayWidth(flat) <= max) return flat;
+  let out = "";
+  let width = 0;
+  for (const { segment } of segmenter.segment(flat)) {
+    const w = graphemeWidth(segment);
+    if (width + w > max - 1) break;
+    out += segment;
+    width += w;
+  }
+  return out.trimEnd() + "…";
+}
+
+function pad(s: string, width: number): string {
+  return s + " ".repeat(Math.max(0, width - displayWidth(s)));
+}
+
+/** A table column: its header and how to get the cell from a row. */
+export interface Column<R> {
+  header: string;
+  get(row: R): string;
+  /** Cells longer than this are truncated with "…". */
+  max?: number;
+}
+
+/**
+ * Aligned columns separated by two spaces, with an upper-case header line. The last
+ * column is not padded (no trailing spaces).
+ */
+export function formatTable<R>(columns: Column<R>[], rows: readonly R[]): string {
+  const cells = rows.map((row) => columns.map((c) => {
+    const value = c.get(row).replace(/\s+/g, " ").trim();
+    return c.max !== undefined ? truncate(value, c.max) : value;
+  }));
+  const headers = columns.map((c) => c.header.toUpperCase());
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ""))));
+  const line = (r: string[]) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : pad(cell, widths[i] ?? 0))).join("  ").trimEnd();
+  return [line(headers), ...cells.map(line)].join("\n") + "\n";
+}
+
+/** Writes {@link formatTable}'s output. */
+export function writeTable<R>(out: Writable, columns: Column<R>[], rows: readonly R[]): void {
+  out.write(formatTable(columns, rows));
+}
+
+/** Stable JSON for scripts: 2-space indent, one trailing newline, keys in the order given. */
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+/** Writes {@link formatJson}'s output. */
+export function writeJson(out: Writable, value: unknown): void {
+  out.write(formatJson(value));
+}
+
+/** The state of one checklist item. */
+export type CheckState = "ok" | "fail" | "warn" | "skip";
+
+const MARKS: Record<CheckState, string> = { ok: "✓", fail: "✗", warn: "!", skip: "-" };
+
+/** One checklist item; `detail` goes on the same line, `hint` on an indented line below. */
+export interface CheckItem {
+  state: CheckState;
+  label: string;
+  detail?: string;
+  hint?: string;
+}
+
+/** `✓ label`, `✗ label: detail` and, for a hint, an indented `hint: …` line. */
+export function formatCheck(item: CheckItem): string {
+  let s = `${MARKS[item.state]} ${item.label}`;
+  if (item.detail) s += `: ${item.detail}`;
+  s += "\n";
+  if (item.hint) for (const line of item.hint.split("\n")) s += `  hint: ${line}\n`;
+  return s;
+}
+
+/** Writes one checklist line (see {@link formatCheck}). */
+export function writeCheck(out: Writable, item: CheckItem): void {
+  out.write(formatCheck(item));
+}
+
+/** A short success line for the end of an action: `✓ message`. */
+export function writeDone(out: Writable, message: string): void {
+  out.write(`✓ ${message}\n`);
+}
