@@ -18,9 +18,10 @@ const PT = {
   card:
     "{status_icon} <b>{name}</b>{username}\n" +
     "ID: <code>{id}</code>\n" +
-    "Status: {status} · Prioridade: {priority}{origin}",
+    "Status: {status} · Prioridade: {priority}{origin}{failures}",
   card_username: " · @{username}",
   card_origin: "\nOrigem: <code>{origin}</code>",
+  card_failures: "\n⚠️ Mensagens não entregues: {count}",
   status_open: "aberta",
   status_closed: "encerrada",
   status_banned: "banida",
@@ -35,6 +36,24 @@ const PT = {
   reason_blocked: "o cliente bloqueou o bot",
   reason_too_long: "a mensagem é longa demais para o Telegram",
   reason_other: "{description}",
+  staff_only_command: "⚠️ Só a equipe pode usar comandos aqui; {name} não está na lista <code>staff</code>.",
+  unknown_command: "Comando desconhecido: <code>{command}</code>. Use /ajuda para ver os comandos.",
+  usage_priority: "Uso: <code>/p N</code> (ou <code>/priority N</code>), com N de 1 (baixa) a 5 (urgente).",
+  closed_ack: "✅ Conversa encerrada{silent}.",
+  closed_ack_silent: " sem avisar o cliente",
+  priority_ack: "Prioridade: {priority}.",
+  banned_ack: "⛔ Cliente banido: as mensagens dele não serão repassadas.",
+  unbanned_ack: "Cliente desbanido.",
+  inline_button: "Falar com o atendimento",
+  inline_no_match: "Nenhuma resposta pronta para “{query}”",
+  help:
+    "<b>Comandos da equipe</b> (responda dentro da conversa)\n" +
+    "/fim ou /close: encerra e avisa o cliente\n" +
+    "/fs ou /close silent: encerra sem avisar\n" +
+    "/p N ou /priority N: prioridade de 1 a 5\n" +
+    "/ban, /unban: bloqueia ou libera o cliente\n" +
+    "/ajuda ou /help: esta lista\n" +
+    "Comentários que começam com <code>{note_prefix}</code> ficam só para a equipe.",
 } as const;
 
 /** The keys of every text; `texts:` in the config may override any of them. */
@@ -47,9 +66,10 @@ const EN: Record<TextKey, string> = {
   card:
     "{status_icon} <b>{name}</b>{username}\n" +
     "ID: <code>{id}</code>\n" +
-    "Status: {status} · Priority: {priority}{origin}",
+    "Status: {status} · Priority: {priority}{origin}{failures}",
   card_username: " · @{username}",
   card_origin: "\nOrigin: <code>{origin}</code>",
+  card_failures: "\n⚠️ Undelivered messages: {count}",
   status_open: "open",
   status_closed: "closed",
   status_banned: "banned",
@@ -64,6 +84,24 @@ const EN: Record<TextKey, string> = {
   reason_blocked: "the customer blocked the bot",
   reason_too_long: "the message is too long for Telegram",
   reason_other: "{description}",
+  staff_only_command: "⚠️ Only the team can use commands here; {name} is not in the <code>staff</code> list.",
+  unknown_command: "Unknown command: <code>{command}</code>. Send /help for the list.",
+  usage_priority: "Usage: <code>/priority N</code> (or <code>/p N</code>), N from 1 (low) to 5 (urgent).",
+  closed_ack: "✅ Conversation closed{silent}.",
+  closed_ack_silent: " without telling the customer",
+  priority_ack: "Priority: {priority}.",
+  banned_ack: "⛔ Customer banned: their messages will not be relayed.",
+  unbanned_ack: "Customer unbanned.",
+  inline_button: "Talk to support",
+  inline_no_match: "No canned reply matches “{query}”",
+  help:
+    "<b>Team commands</b> (reply inside the conversation)\n" +
+    "/close or /fim: close and tell the customer\n" +
+    "/close silent or /fs: close without telling them\n" +
+    "/priority N or /p N: priority from 1 to 5\n" +
+    "/ban, /unban: block or allow the customer\n" +
+    "/help or /ajuda: this list\n" +
+    "Comments that start with <code>{note_prefix}</code> stay internal.",
 };
 
 /** Default texts per locale. */
@@ -91,11 +129,15 @@ export function resolveTexts(locale: Locale, overrides: Partial<Record<TextKey, 
  */
 export function renderText(
   template: string,
-  vars: Record<string, string | number | undefined>,
+  vars: object,
   raw: readonly string[] = [],
 ): string {
+  const values = vars as Record<string, unknown>;
   return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => {
-    const value = vars[key];
+    const value = values[key];
+    if (key === "name" && value === undefined && "first_name" in values) {
+      return escapeHtml([values.first_name, values.last_name].filter(Boolean).join(" "));
+    }
     if (value === undefined) return whole;
     return raw.includes(key) ? String(value) : escapeHtml(String(value));
   });

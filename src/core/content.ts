@@ -1,0 +1,109 @@
+import type { TelegramMessage, TelegramMessageEntity } from "@gramio/types";
+import type { Snapshot } from "./jobs.ts";
+
+/**
+ * Kinds a bot can copy (PRODUCT.md rule 3). Anything else (games, invoices, paid media,
+ * giveaways, stories, service messages) is reported to both sides instead of being lost.
+ */
+const COPYABLE = [
+  "text", "photo", "video", "animation", "document", "audio", "voice", "video_note",
+  "sticker", "location", "venue", "contact", "poll", "dice",
+] as const;
+
+const NOT_COPYABLE = [
+  "game", "invoice", "paid_media", "giveaway", "giveaway_winners", "story", "successful_payment",
+  "checklist", "todo_list",
+] as const;
+
+/** The kind of message, as a short name (`"photo"`, `"game"`, …), or `"service"`. */
+export function messageKind(m: TelegramMessage): string {
+  const record = m as unknown as Record<string, unknown>;
+  // venue messages also carry `location`, so venue is checked first.
+  if (record.venue) return "venue";
+  for (const kind of [...NOT_COPYABLE, ...COPYABLE]) if (record[kind] !== undefined) return kind;
+  return "service";
+}
+
+/** Whether Telegram lets a bot copy this message. */
+export function isCopyable(m: TelegramMessage): boolean {
+  return (COPYABLE as readonly string[]).includes(messageKind(m));
+}
+
+/** The parts of a message needed to send or edit its counterpart. */
+export function snapshotOf(m: TelegramMessage): Snapshot {
+  const snap: Snapshot = {};
+  if (m.text !== undefined) {
+    snap.text = m.text;
+    if (m.entities?.length) snap.entities = m.entities;
+  }
+  if (m.caption !== undefined) snap.caption = m.caption;
+  if (m.caption_entities?.length) snap.caption_entities = m.caption_entities;
+  const media = mediaOf(m);
+  if (media) snap.media = media;
+  if (m.has_media_spoiler) snap.has_spoiler = true;
+  return snap;
+}
+
+function mediaOf(m: TelegramMessage): Snapshot["media"] {
+  const photo = m.photo?.at(-1);
+  if (photo) return { type: "photo", media: photo.file_id };
+  if (m.video) return { type: "video", media: m.video.file_id };
+  if (m.animation) return { type: "animation", media: m.animation.file_id };
+  if (m.document) return { type: "document", media: m.document.file_id };
+  if (m.audio) return { type: "audio", media: m.audio.file_id };
+  return undefined;
+}
+
+/** The InputMedia object for sendMediaGroup / editMessageMedia, caption included. */
+export function inputMedia(snap: Snapshot, caption?: { caption: string; entities?: TelegramMessageEntity[] }): Record<string, unknown> | undefined {
+  if (!snap.media) return undefined;
+  const out: Record<string, unknown> = { type: snap.media.type, media: snap.media.media };
+  const text = caption ?? (snap.caption !== undefined ? { caption: snap.caption, entities: snap.caption_entities } : undefined);
+  if (text) {
+    out.caption = text.caption;
+    if (text.entities?.length) out.caption_entities = text.entities;
+  }
+  if (snap.has_spoiler && (snap.media.type === "photo" || snap.media.type === "video" || snap.media.type === "animation")) {
+    out.has_spoiler = true;
+  }
+  return out;
+}
+
+/**
+ * The edit call that makes a copy show `snap`, or undefined when Telegram offers no edit for
+ * that kind (a sticker, a dice, a live location update: nothing to carry).
+ */
+export function editCall(chatId: number, messageId: number, snap: Snapshot): { method: string; params: Record<string, unknown> } | undefined {
+  if (snap.text !== undefined) {
+    return { method: "editMessageText", params: { chat_id: chatId, message_id: messageId, text: snap.text, entities: snap.entities ?? [] } };
+  }
+  if (snap.media) {
+    return { method: "editMessageMedia", params: { chat_id: chatId, message_id: messageId, media: inputMedia(snap) } };
+  }
+  if (snap.caption !== undefined) {
+    return { method: "editMessageCaption", params: { chat_id: chatId, message_id: messageId, caption: snap.caption, caption_entities: snap.caption_entities ?? [] } };
+  }
+  return undefined;
+}
+
+/** UTF-16 length, the unit of Telegram's entity offsets. */
+export function utf16(s: string): number {
+  return s.length;
+}
+
+/**
+ * Prepends `prefix` (plain text) to a text and its entities, shifting offsets so the
+ * formatting survives. Used for the "edited" marker and the staff signature.
+ */
+export function withPrefix(text: string, entities: TelegramMessageEntity[] | undefined, prefix: string): { text: string; entities: TelegramMessageEntity[] } {
+  const shift = utf16(prefix);
+  return {
+    text: prefix + text,
+    entities: (entities ?? []).map((e) => ({ ...e, offset: e.offset + shift })),
+  };
+}
+
+/** Appends `suffix` (plain text) to a text; entities are unchanged. */
+export function withSuffix(text: string, entities: TelegramMessageEntity[] | undefined, suffix: string): { text: string; entities: TelegramMessageEntity[] } {
+  return { text: text + suffix, entities: entities ?? [] };
+}

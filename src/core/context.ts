@@ -1,0 +1,26 @@
+import type { Texts } from "../texts.ts";
+
+/** What the core needs to know about the deployment, resolved once at start-up. */
+export interface CoreContext {
+  /** Numeric id of the support channel. */
+  channel: number;
+  /** Numeric id of its linked discussion group. */
+  group: number;
+  botId: number;
+  botUsername: string;
+  /** Staff user ids; changes to the config's staff list replace this set. */
+  staff: ReadonlySet<number>;
+  staffNames: ReadonlyMap<number, string>;
+  notePrefix: string;
+  texts: Texts;
+  /** Sign relayed staff messages with the agent's name. */
+  signatures: boolean;
+  /** How long to wait after an album's last part before sending it as one album. */
+  albumSettleMs: number;
+}
+
+/** A Bot API call the core wants made. */
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+}

@@ -1,0 +1,62 @@
+import type { TelegramMessageEntity } from "@gramio/types";
+
+/**
+ * Deliveries are queued per conversation in two lanes, each delivered strictly in order:
+ * `team` (card, copies into the thread, notices there) and `customer` (copies and notices
+ * to the customer's private chat). Lanes of one conversation, and conversations, do not
+ * wait for each other: a customer who blocked the bot never holds up the thread.
+ */
+export type Lane = "team" | "customer";
+export const LANES: readonly Lane[] = ["team", "customer"];
+
+/** The parts of a message needed to send or edit its counterpart. */
+export interface Snapshot {
+  text?: string;
+  entities?: TelegramMessageEntity[];
+  caption?: string;
+  caption_entities?: TelegramMessageEntity[];
+  /** For media that sendMediaGroup / editMessageMedia can carry. */
+  media?: { type: "photo" | "video" | "animation" | "document" | "audio"; media: string };
+  has_spoiler?: boolean;
+}
+
+/** One album part: the original message id and what to send. */
+export interface AlbumPart {
+  id: number;
+  snap: Snapshot;
+}
+
+interface JobBase {
+  id: number;
+  /** Epoch ms when queued. */
+  at: number;
+  /** How many times a transient failure retried it (drives backoff). */
+  attempts?: number;
+}
+
+/** Post the topic card in the channel. */
+export interface CardJob extends JobBase { kind: "card" }
+/** Bring the card up to date with the conversation (coalesced: at most one queued). */
+export interface CardEditJob extends JobBase { kind: "cardEdit" }
+/** Pin (open) or unpin (closed) the card: the channel's pinned list is the queue of open conversations. */
+export interface PinJob extends JobBase { kind: "pin"; pin: boolean }
+/** Copy the customer's private message `p` into the thread (as a reply to the counterpart of `replyTo`). */
+export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number; noReply?: boolean }
+/** Copy a customer's album into the thread as one album. */
+export interface InAlbumJob extends JobBase { kind: "inAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; noReply?: boolean; settleAt: number }
+/** A customer edited `p`: change its copy in the thread. */
+/** `repost`: the edit could not be applied (48 h), so the new version goes out as a new comment marked as an edit. */
+export interface InEditJob extends JobBase { kind: "inEdit"; p: number; snap: Snapshot; repost?: boolean; noReply?: boolean }
+/** Copy staff comment `g` to the customer; with `viaBot` (a canned reply: placeholders) or `signature`, the text is rebuilt instead of copied. */
+export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; signature?: string }
+/** Copy a staff album to the customer as one album. */
+export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; settleAt: number }
+/** Staff edited comment `g`: change its copy in the customer's chat. */
+export interface OutEditJob extends JobBase { kind: "outEdit"; g: number; snap: Snapshot; viaBot?: boolean }
+/** A text from the bot: into the thread (team lane) or to the customer (customer lane). HTML. */
+export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean }
+
+export type Job = CardJob | CardEditJob | PinJob | InJob | InAlbumJob | InEditJob | OutJob | OutAlbumJob | OutEditJob | NoticeJob;
+
+/** A job before it gets its id and time. */
+export type NewJob = Job extends infer J ? (J extends Job ? Omit<J, "id" | "at"> : never) : never;

@@ -1,0 +1,316 @@
+import type { FatalCause } from "../telegram/errors.ts";
+import { renderText } from "../texts.ts";
+import { renderCard, shouldBePinned } from "./card.ts";
+import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
+import type { ApiCall, CoreContext } from "./context.ts";
+import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
+import { enqueue, enqueueFirst, touchCard } from "./queue.ts";
+import { link, setThread, touch, type Conversation, type World } from "./state.ts";
+
+/** What to do with the job at the head of a lane. */
+export type Plan =
+  | { type: "call"; chat: number; call: ApiCall; note: string }
+  /** Not yet: wait for an event (the thread root) or until `until` (epoch ms). */
+  | { type: "wait"; until?: number; why: string }
+  /** Nothing to do any more: drop the job. */
+  | { type: "skip"; why: string };
+
+/** A failure Telegram will keep giving: what the core decides about it. */
+export type Resolution =
+  /** The job is done with (reported where needed). */
+  | { type: "drop"; log: string }
+  /** The job was changed (or preceded by a new job): plan it again now. */
+  | { type: "again"; log: string }
+  /** A problem only the operator can fix (rights, chat missing): keep the job, try much later. */
+  | { type: "later"; log: string };
+
+
+const call = (chat: number, method: string, params: Record<string, unknown>, note: string): Plan => ({
+  type: "call",
+  chat,
+  call: { method, params: { chat_id: chat, ...params } },
+  note,
+});
+
+/** Reply target in the thread: the counterpart of `replyTo` if known, else the root. */
+function threadTarget(world: World, conv: Conversation, replyTo: number | undefined, noReply: boolean | undefined): number {
+  if (replyTo !== undefined && !noReply) {
+    const g = world.index.groupFor(conv.customer.id, replyTo);
+    if (g !== undefined) return g;
+  }
+  return conv.root!;
+}
+
+/** Reply target in the customer's chat for a reply to group message `g`, if it has a counterpart. */
+function privateTarget(world: World, conv: Conversation, g: number | undefined): Record<string, unknown> {
+  if (g === undefined) return {};
+  const l = world.state.links[g];
+  if (!l || l[0] !== conv.customer.id) return {};
+  return { reply_parameters: { message_id: l[1], allow_sending_without_reply: true } };
+}
+
+/** What a staff message looks like once it reaches the customer: signature and placeholders applied. */
+export type Rewrite = (snap: Snapshot, customer: Conversation["customer"]) => Snapshot;
+
+function rewriteFor(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite): Snapshot | undefined {
+  let snap = job.snap;
+  let changed = false;
+  if (job.viaBot) {
+    snap = fill(snap, conv.customer);
+    changed = true;
+  }
+  const signature = "signature" in job ? job.signature : undefined;
+  if (signature) {
+    const suffix = `\n\n— ${signature}`;
+    if (snap.text !== undefined) snap = { ...snap, ...withSuffix(snap.text, snap.entities, suffix) };
+    else snap = { ...snap, ...withCaption(withSuffix(snap.caption ?? "", snap.caption_entities, suffix)) };
+    changed = true;
+  }
+  return changed ? snap : undefined;
+}
+
+function withCaption(t: { text: string; entities: Snapshot["entities"] }): Snapshot {
+  return { caption: t.text, caption_entities: t.entities ?? [] };
+}
+
+function albumMedia(parts: AlbumPart[]): Record<string, unknown>[] {
+  return parts.map((p) => inputMedia(p.snap)).filter((m): m is Record<string, unknown> => m !== undefined);
+}
+
+/**
+ * Decides the Bot API call for the job at the head of a lane, from the current state.
+ * Targets are resolved now, not when the job was queued: a thread recreated meanwhile is used.
+ */
+export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, nowMs: number, fill: Rewrite): Plan {
+  const cid = conv.customer.id;
+  const needRoot = (): Plan | undefined => (conv.root === undefined ? { type: "wait", why: "thread root" } : undefined);
+  switch (job.kind) {
+    case "card":
+      if (conv.card !== undefined) return { type: "skip", why: "card exists" };
+      return call(ctx.channel, "sendMessage", { text: renderCard(conv, ctx.texts), parse_mode: "HTML", link_preview_options: { is_disabled: true } }, "card");
+    case "cardEdit": {
+      if (conv.card === undefined) return { type: "skip", why: "no card yet: it will be posted up to date" };
+      const text = renderCard(conv, ctx.texts);
+      if (text === conv.cardText) return { type: "skip", why: "card unchanged" };
+      return call(ctx.channel, "editMessageText", { message_id: conv.card, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } }, "card update");
+    }
+    case "pin":
+      if (conv.card === undefined) return { type: "skip", why: "no card" };
+      if (job.pin !== shouldBePinned(conv)) return { type: "skip", why: "pin state changed since" };
+      return job.pin
+        ? call(ctx.channel, "pinChatMessage", { message_id: conv.card, disable_notification: true }, "pin card")
+        : call(ctx.channel, "unpinChatMessage", { message_id: conv.card }, "unpin card");
+    case "in":
+      return needRoot() ?? call(ctx.group, "copyMessage", {
+        from_chat_id: cid,
+        message_id: job.p,
+        reply_parameters: { message_id: threadTarget(world, conv, job.replyTo, job.noReply) },
+      }, `customer ${cid} message ${job.p} -> thread`);
+    case "inAlbum": {
+      if (nowMs < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
+      const wait = needRoot();
+      if (wait) return wait;
+      const reply = { reply_parameters: { message_id: threadTarget(world, conv, job.replyTo, job.noReply) } };
+      if (job.parts.length === 1) {
+        return call(ctx.group, "copyMessage", { from_chat_id: cid, message_id: job.parts[0]!.id, ...reply }, `customer ${cid} message ${job.parts[0]!.id} -> thread`);
+      }
+      return call(ctx.group, "sendMediaGroup", { media: albumMedia(job.parts), ...reply }, `customer ${cid} album of ${job.parts.length} -> thread`);
+    }
+    case "inEdit": {
+      const g = world.index.groupFor(cid, job.p);
+      if (job.repost) {
+        const wait = needRoot();
+        if (wait) return wait;
+        const reply = { reply_parameters: { message_id: (job.noReply ? undefined : g) ?? conv.root! } };
+        const marker = `${stripTags(ctx.texts.edited_marker)}\n`;
+        if (job.snap.text !== undefined) {
+          return call(ctx.group, "sendMessage", { ...withPrefix(job.snap.text, job.snap.entities, marker), ...reply }, `customer ${cid} edit of ${job.p} -> new comment`);
+        }
+        const cap = withPrefix(job.snap.caption ?? "", job.snap.caption_entities, marker);
+        return call(ctx.group, "copyMessage", { from_chat_id: cid, message_id: job.p, caption: cap.text, caption_entities: cap.entities, ...reply }, `customer ${cid} edit of ${job.p} -> new comment`);
+      }
+      if (g === undefined) return { type: "skip", why: "no copy to edit (the copy carries the edit)" };
+      const edit = editCall(ctx.group, g, job.snap);
+      return edit ? { type: "call", chat: ctx.group, call: edit, note: `customer ${cid} edit of ${job.p} -> comment ${g}` } : { type: "skip", why: "kind cannot be edited" };
+    }
+    case "out": {
+      const reply = privateTarget(world, conv, job.replyTo);
+      const snap = rewriteFor(job, conv, fill);
+      const note = `staff comment ${job.g} -> customer ${cid}`;
+      if (snap?.text !== undefined) return call(cid, "sendMessage", { text: snap.text, entities: snap.entities ?? [], ...reply }, note);
+      if (snap) return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.g, caption: snap.caption ?? "", caption_entities: snap.caption_entities ?? [], ...reply }, note);
+      return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.g, ...reply }, note);
+    }
+    case "outAlbum": {
+      if (nowMs < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
+      const reply = privateTarget(world, conv, job.replyTo);
+      if (job.parts.length === 1) {
+        return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.parts[0]!.id, ...reply }, `staff comment ${job.parts[0]!.id} -> customer ${cid}`);
+      }
+      return call(cid, "sendMediaGroup", { media: albumMedia(job.parts), ...reply }, `staff album of ${job.parts.length} -> customer ${cid}`);
+    }
+    case "outEdit": {
+      const l = world.state.links[job.g];
+      if (!l) return { type: "skip", why: "no copy to edit" };
+      const edit = editCall(cid, l[1], rewriteFor(job, conv, fill) ?? job.snap);
+      return edit ? { type: "call", chat: cid, call: edit, note: `staff edit of ${job.g} -> customer ${cid}` } : { type: "skip", why: "kind cannot be edited" };
+    }
+    case "notice": {
+      const base = { text: job.html, parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...(job.disableNotification ? { disable_notification: true } : {}) };
+      if (lane === "customer") return call(cid, "sendMessage", base, `notice -> customer ${cid}`);
+      return needRoot() ?? call(ctx.group, "sendMessage", { ...base, reply_parameters: { message_id: job.replyTo ?? conv.root! } }, `notice -> thread of customer ${cid}`);
+    }
+  }
+}
+
+function stripTags(html: string): string {
+  return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+}
+
+function messageIds(result: unknown): number[] {
+  if (Array.isArray(result)) return result.map((m: { message_id: number }) => m.message_id);
+  return [(result as { message_id: number }).message_id];
+}
+
+/** Stores what a successful call produced: the card's id, links between a message and its copy. */
+export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, job: Job, plan: Extract<Plan, { type: "call" }>, result: unknown, nowMs: number): void {
+  const { state } = world;
+  const cid = conv.customer.id;
+  switch (job.kind) {
+    case "card": {
+      const id = messageIds(result)[0]!;
+      conv.cardText = String(plan.call.params.text);
+      const root = state.pendingRoots[id];
+      if (root !== undefined) {
+        delete state.pendingRoots[id];
+        touch(world, "pendingRoots", id);
+      }
+      setThread(world, conv, id, root);
+      return;
+    }
+    case "cardEdit":
+      conv.cardText = String(plan.call.params.text);
+      return;
+    case "in":
+      link(world, messageIds(result)[0]!, cid, job.p, nowMs);
+      return;
+    case "inAlbum": {
+      const ids = messageIds(result);
+      job.parts.forEach((part, i) => ids[i] !== undefined && link(world, ids[i]!, cid, part.id, nowMs));
+      return;
+    }
+    case "out":
+      link(world, job.g, cid, messageIds(result)[0]!, nowMs);
+      return;
+    case "outAlbum": {
+      const ids = messageIds(result);
+      job.parts.forEach((part, i) => ids[i] !== undefined && link(world, part.id, cid, ids[i]!, nowMs));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * Decides what a permanent failure means for the conversation (PRODUCT.md rules 11, 13, 15):
+ * nothing is dropped without being reported in the thread, on the card, or both.
+ */
+export function onFailure(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, plan: Extract<Plan, { type: "call" }>, cause: FatalCause, description: string, nowMs: number): Resolution {
+  const { state } = world;
+  const t = ctx.texts;
+  const cid = conv.customer.id;
+  const reportInThread = (html: string, replyTo?: number): void => {
+    enqueue(state, conv, "team", { kind: "notice", html, ...(replyTo !== undefined ? { replyTo } : {}) }, nowMs);
+  };
+  const reason = (): string =>
+    cause === "blocked" ? t.reason_blocked : cause === "too_long" ? t.reason_too_long : renderText(t.reason_other, { description });
+  const failed = (): void => {
+    conv.failures += 1;
+    touchCard(world, conv, nowMs);
+  };
+
+  if (cause === "rights" || cause === "chat_missing" || cause === "unauthorized" || cause === "conflict") {
+    if (plan.chat === ctx.group || plan.chat === ctx.channel) return { type: "later", log: `cannot deliver to the team (${description}): waiting for the operator to fix it` };
+  }
+
+  // The thread (or the message replied to) is gone.
+  if (cause === "reply_missing" && plan.chat === ctx.group) {
+    const replied = (plan.call.params.reply_parameters as { message_id?: number } | undefined)?.message_id;
+    if (replied !== undefined && replied !== conv.root) {
+      if (job.kind === "notice") delete job.replyTo;
+      else if (job.kind === "in" || job.kind === "inAlbum") job.noReply = true;
+      else if (job.kind === "inEdit") job.noReply = true;
+      return { type: "again", log: `message ${replied} was deleted: posting at the thread's root instead` };
+    }
+    recreateThread(world, conv, nowMs);
+    return { type: "again", log: `the thread of customer ${cid} was deleted: recreating the card` };
+  }
+  if (cause === "message_missing" && (job.kind === "cardEdit" || job.kind === "pin")) {
+    recreateThread(world, conv, nowMs);
+    return { type: "drop", log: `the card of customer ${cid} was deleted: recreating it` };
+  }
+
+  switch (job.kind) {
+    case "inEdit":
+      if (!job.repost && (cause === "cant_edit" || cause === "message_missing")) {
+        job.repost = true;
+        return { type: "again", log: `edit of ${job.p} could not be applied (${description}): posting it as a new comment` };
+      }
+      reportInThread(renderText(t.delivery_failed_team, { reason: reason() }, ["reason"]));
+      failed();
+      return { type: "drop", log: `edit of customer ${cid} message ${job.p} lost: ${description} (reported in the thread)` };
+    case "outEdit":
+      if (cause === "blocked") markBlocked(world, conv, nowMs);
+      reportInThread(renderText(t.edit_failed_staff, { reason: reason() }, ["reason"]), job.g);
+      return { type: "drop", log: `staff edit of ${job.g} not applied for customer ${cid}: ${description} (staff told)` };
+    case "out":
+    case "outAlbum": {
+      if (cause === "blocked") markBlocked(world, conv, nowMs);
+      if (cause === "message_missing") return { type: "drop", log: `staff comment was deleted before it could be copied` };
+      const g = job.kind === "out" ? job.g : job.parts[0]?.id;
+      reportInThread(renderText(t.delivery_failed, { reason: reason() }, ["reason"]), g);
+      failed();
+      return { type: "drop", log: `staff message not delivered to customer ${cid}: ${description} (reported in the thread and on the card)` };
+    }
+    case "in":
+    case "inAlbum":
+      if (cause === "message_missing") return { type: "drop", log: `customer ${cid} deleted the message before it was copied` };
+      if (cause === "cant_copy") {
+        enqueue(state, conv, "customer", { kind: "notice", html: renderText(t.unsupported_customer, { kind: "?" }) }, nowMs);
+        reportInThread(renderText(t.unsupported_staff, { kind: "?" }));
+        return { type: "drop", log: `customer ${cid} message cannot be copied: both sides told` };
+      }
+      reportInThread(renderText(t.delivery_failed_team, { reason: reason() }, ["reason"]));
+      failed();
+      return { type: "drop", log: `customer ${cid} message not copied: ${description} (reported in the thread and on the card)` };
+    case "notice":
+      if (lane === "customer" && cause === "blocked") {
+        markBlocked(world, conv, nowMs);
+        return { type: "drop", log: `customer ${cid} blocked the bot: notice not delivered` };
+      }
+      return { type: "drop", log: `notice not delivered (${lane}): ${description}` };
+    case "pin":
+    case "card":
+    case "cardEdit":
+      return { type: "drop", log: `card of customer ${cid}: ${description}` };
+  }
+}
+
+function markBlocked(world: World, conv: Conversation, nowMs: number): void {
+  if (conv.blocked) return;
+  conv.blocked = true;
+  touchCard(world, conv, nowMs);
+}
+
+/**
+ * Staff deleted the card or its thread (rule 15): forget both and post a new card (pinned
+ * if open) ahead of the delivery that found out, which then goes to the new thread.
+ */
+function recreateThread(world: World, conv: Conversation, nowMs: number): void {
+  const { state } = world;
+  setThread(world, conv, undefined, undefined);
+  conv.cardText = undefined;
+  if (shouldBePinned(conv)) enqueueFirst(state, conv, "team", { kind: "pin", pin: true }, nowMs);
+  enqueueFirst(state, conv, "team", { kind: "card" }, nowMs);
+}

@@ -1,0 +1,38 @@
+import type { Job, Lane, NewJob } from "./jobs.ts";
+import type { Conversation, State, World } from "./state.ts";
+
+/** Appends a job to a conversation's lane and returns it. */
+export function enqueue(state: State, conv: Conversation, lane: Lane, job: NewJob, nowMs: number): Job {
+  const full = { ...job, id: state.nextJobId++, at: nowMs } as Job;
+  conv.queues[lane].push(full);
+  return full;
+}
+
+/** Puts a job at the front of a lane (before the one being delivered), e.g. a card to recreate. */
+export function enqueueFirst(state: State, conv: Conversation, lane: Lane, job: NewJob, nowMs: number): Job {
+  const full = { ...job, id: state.nextJobId++, at: nowMs } as Job;
+  conv.queues[lane].unshift(full);
+  return full;
+}
+
+/**
+ * Asks for the card to be brought up to date. Coalesced: one pending card edit covers
+ * every change made before it runs, so a burst of changes costs one edit.
+ */
+export function touchCard(world: World, conv: Conversation, nowMs: number): void {
+  if (conv.queues.team.some((j) => j.kind === "cardEdit" && !world.busy.has(j.id))) return;
+  enqueue(world.state, conv, "team", { kind: "cardEdit" }, nowMs);
+}
+
+/** Asks for the card to be pinned or unpinned; a pending opposite request is dropped. */
+export function setPin(world: World, conv: Conversation, pin: boolean, nowMs: number): void {
+  const lane = conv.queues.team;
+  for (let i = lane.length - 1; i >= 0; i--) {
+    const j = lane[i]!;
+    if (j.kind === "pin" && !world.busy.has(j.id)) {
+      if (j.pin === pin) return;
+      lane.splice(i, 1);
+    }
+  }
+  enqueue(world.state, conv, "team", { kind: "pin", pin }, nowMs);
+}

@@ -1,0 +1,280 @@
+import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
+import { renderText } from "../texts.ts";
+import { handleCommand, parseCommand } from "./commands.ts";
+import { isCopyable, messageKind, snapshotOf } from "./content.ts";
+import type { ApiCall, CoreContext } from "./context.ts";
+import type { InAlbumJob, OutAlbumJob } from "./jobs.ts";
+import { enqueue, setPin, touchCard } from "./queue.ts";
+import { setThread, touch, type Conversation, type Customer, type World } from "./state.ts";
+
+/** What handling one update asks of the daemon besides the queued jobs. */
+export interface UpdateEffects {
+  /** Conversations whose queues changed: the daemon should look at them. */
+  touched: Set<number>;
+  /** Calls to make right away, outside any conversation's order (e.g. removing a pin notice). */
+  immediate: ApiCall[];
+  /** Human-readable lines for the log. */
+  log: string[];
+}
+
+/**
+ * The core's entry point: applies one update to the world (conversations, queues) and
+ * says what else to do. Pure: no I/O, time comes in as `nowMs`.
+ */
+export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpdate, nowMs: number): UpdateEffects {
+  const fx: UpdateEffects = { touched: new Set(), immediate: [], log: [] };
+  if (update.message) {
+    const m = update.message;
+    if (m.chat.type === "private") onCustomerMessage(world, ctx, m, nowMs, fx);
+    else if (m.chat.id === ctx.group) onGroupMessage(world, ctx, m, nowMs, fx);
+  } else if (update.edited_message) {
+    const m = update.edited_message;
+    if (m.chat.type === "private") onCustomerEdit(world, m, nowMs, fx);
+    else if (m.chat.id === ctx.group) onGroupEdit(world, ctx, m, nowMs, fx);
+  } else if (update.channel_post) {
+    onChannelPost(world, ctx, update.channel_post, fx);
+  }
+  for (const id of fx.touched) touch(world, "conversations", id);
+  return fx;
+}
+
+function customerOf(m: TelegramMessage): Customer {
+  const from = m.from!;
+  const c: Customer = { id: from.id, first_name: from.first_name };
+  if (from.last_name) c.last_name = from.last_name;
+  if (from.username) c.username = from.username;
+  return c;
+}
+
+function newConversation(customer: Customer, nowMs: number): Conversation {
+  return {
+    customer,
+    status: "open",
+    banned: false,
+    blocked: false,
+    priority: 3,
+    failures: 0,
+    createdAt: nowMs,
+    firstMessageAt: nowMs,
+    queues: { team: [], customer: [] },
+  };
+}
+
+function startPayload(m: TelegramMessage): string | undefined {
+  const match = /^\/start(?:@\w+)?\s+(\S.*)$/s.exec(m.text ?? "");
+  return match?.[1]?.trim().slice(0, 64);
+}
+
+function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
+  if (!m.from || m.from.is_bot) return;
+  const { state } = world;
+  const customer = customerOf(m);
+  let conv = state.conversations[customer.id];
+  if (!conv) {
+    conv = newConversation(customer, nowMs);
+    const origin = startPayload(m);
+    if (origin) conv.origin = origin;
+    state.conversations[customer.id] = conv;
+    enqueue(state, conv, "team", { kind: "card" }, nowMs);
+    setPin(world, conv, true, nowMs);
+    enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.welcome, customer) }, nowMs);
+    fx.log.push(`new conversation with customer ${customer.id}`);
+  } else if (profileChanged(conv.customer, customer)) {
+    conv.customer = customer;
+    touchCard(world, conv, nowMs);
+  }
+  fx.touched.add(customer.id);
+  if (conv.banned) {
+    fx.log.push(`customer ${customer.id} is banned: message ${m.message_id} not relayed`);
+    return;
+  }
+  if (conv.blocked) {
+    conv.blocked = false; // they wrote to us, so they unblocked the bot
+    touchCard(world, conv, nowMs);
+  }
+  if (conv.status === "closed") {
+    conv.status = "open";
+    conv.firstMessageAt = nowMs;
+    conv.firstResponseAt = undefined;
+    enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.reopen, customer) }, nowMs);
+    touchCard(world, conv, nowMs);
+    setPin(world, conv, true, nowMs);
+    fx.log.push(`conversation with customer ${customer.id} reopened`);
+  }
+  conv.waitingSince ??= nowMs;
+
+  if (!isCopyable(m)) {
+    const kind = messageKind(m);
+    enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.unsupported_customer, { kind }) }, nowMs);
+    enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.unsupported_staff, { kind }) }, nowMs);
+    fx.log.push(`customer ${customer.id} sent a ${kind}, which cannot be copied: both sides told`);
+    return;
+  }
+  const replyTo = m.reply_to_message?.message_id;
+  if (m.media_group_id) {
+    addAlbumPart(world, ctx, conv, "team", "inAlbum", m, replyTo, nowMs);
+    return;
+  }
+  enqueue(state, conv, "team", replyTo ? { kind: "in", p: m.message_id, replyTo } : { kind: "in", p: m.message_id }, nowMs);
+}
+
+function profileChanged(a: Customer, b: Customer): boolean {
+  return a.first_name !== b.first_name || a.last_name !== b.last_name || a.username !== b.username;
+}
+
+/**
+ * Parts of one album arrive as separate updates; they are gathered into one job that
+ * waits `albumSettleMs` after the last part, then goes out as one album.
+ */
+function addAlbumPart(
+  world: World,
+  ctx: CoreContext,
+  conv: Conversation,
+  lane: "team" | "customer",
+  kind: "inAlbum" | "outAlbum",
+  m: TelegramMessage,
+  replyTo: number | undefined,
+  nowMs: number,
+): void {
+  const queue = conv.queues[lane];
+  const last = queue.at(-1);
+  const settleAt = nowMs + ctx.albumSettleMs;
+  if (last && last.kind === kind && last.mediaGroup === m.media_group_id && nowMs < last.settleAt && last.parts.length < 10) {
+    last.parts.push({ id: m.message_id, snap: snapshotOf(m) });
+    last.settleAt = settleAt;
+    return;
+  }
+  const job: Omit<InAlbumJob, "id" | "at"> | Omit<OutAlbumJob, "id" | "at"> = {
+    kind,
+    mediaGroup: m.media_group_id!,
+    parts: [{ id: m.message_id, snap: snapshotOf(m) }],
+    settleAt,
+    ...(replyTo ? { replyTo } : {}),
+  };
+  enqueue(world.state, conv, lane, job, nowMs);
+}
+
+function onCustomerEdit(world: World, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
+  const conv = world.state.conversations[m.chat.id];
+  if (!conv || conv.banned) return;
+  if (m.location && !m.venue) return; // live location updates: the copy is a static pin, nothing to carry
+  enqueue(world.state, conv, "team", { kind: "inEdit", p: m.message_id, snap: snapshotOf(m) }, nowMs);
+  fx.touched.add(conv.customer.id);
+}
+
+/** Whether a group message comes from the team (PRODUCT.md rule 9). */
+export function isStaffMessage(ctx: CoreContext, m: TelegramMessage): boolean {
+  if (m.sender_chat) {
+    // Posted as the channel, or as the group by an anonymous admin (the group holds only its creator).
+    return m.sender_chat.id === ctx.channel || m.sender_chat.id === ctx.group;
+  }
+  return m.from !== undefined && ctx.staff.has(m.from.id);
+}
+
+/** The conversation a group message belongs to, through its thread root. */
+function conversationOfThread(world: World, m: TelegramMessage): Conversation | undefined {
+  const rootId = m.message_thread_id ?? m.reply_to_message?.message_id;
+  if (rootId === undefined) return undefined;
+  const cid = world.index.roots.get(rootId);
+  return cid === undefined ? undefined : world.state.conversations[cid];
+}
+
+function senderName(m: TelegramMessage): string {
+  if (m.sender_chat) return "title" in m.sender_chat && m.sender_chat.title ? m.sender_chat.title : "?";
+  const f = m.from;
+  if (!f) return "?";
+  return [f.first_name, f.last_name].filter(Boolean).join(" ") + (f.username ? ` (@${f.username})` : "");
+}
+
+function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
+  const { state } = world;
+  if (m.is_automatic_forward && m.sender_chat?.id === ctx.channel) {
+    onAutomaticForward(world, m, fx);
+    return;
+  }
+  const conv = conversationOfThread(world, m);
+  if (!conv) return; // general group chatter, or a thread that is not a conversation
+  const cid = conv.customer.id;
+  const staff = isStaffMessage(ctx, m);
+  const text = m.text ?? m.caption ?? "";
+
+  const command = parseCommand(text, ctx.botUsername);
+  if (command) {
+    handleCommand(world, ctx, conv, m, command, staff, nowMs);
+    fx.touched.add(cid);
+    fx.log.push(`command /${command.name} in the thread of customer ${cid}${staff ? "" : " (not staff: refused)"}`);
+    return;
+  }
+  if (text.startsWith(ctx.notePrefix)) return; // an internal note
+  if (!staff) {
+    enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.not_staff, { name: senderName(m) }), replyTo: m.message_id }, nowMs);
+    fx.touched.add(cid);
+    fx.log.push(`comment ${m.message_id} by non-staff ${m.from?.id} in the thread of customer ${cid}: not relayed`);
+    return;
+  }
+  conv.firstResponseAt ??= nowMs;
+  conv.waitingSince = undefined;
+  fx.touched.add(cid);
+  if (!isCopyable(m)) {
+    const kind = messageKind(m);
+    enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.delivery_failed, { reason: kind }), replyTo: m.message_id }, nowMs);
+    return;
+  }
+  const root = conv.root;
+  const replyTo = m.reply_to_message && m.reply_to_message.message_id !== root ? m.reply_to_message.message_id : undefined;
+  if (m.media_group_id) {
+    addAlbumPart(world, ctx, conv, "customer", "outAlbum", m, replyTo, nowMs);
+    return;
+  }
+  const signature = ctx.signatures && m.from && !m.sender_chat ? ctx.staffNames.get(m.from.id) : undefined;
+  enqueue(
+    state,
+    conv,
+    "customer",
+    {
+      kind: "out",
+      g: m.message_id,
+      snap: snapshotOf(m),
+      ...(replyTo ? { replyTo } : {}),
+      ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}),
+      ...(signature ? { signature } : {}),
+    },
+    nowMs,
+  );
+}
+
+function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects): void {
+  const { state } = world;
+  const origin = m.forward_origin;
+  const post = origin && origin.type === "channel" ? origin.message_id : (m as { forward_from_message_id?: number }).forward_from_message_id;
+  if (post === undefined) return;
+  const cid = world.index.cards.get(post);
+  if (cid === undefined) {
+    // Telegram may deliver the forward before our sendMessage call has returned the card's id.
+    state.pendingRoots[post] = m.message_id;
+    touch(world, "pendingRoots", post);
+    return;
+  }
+  const conv = state.conversations[cid];
+  if (!conv) return;
+  setThread(world, conv, conv.card, m.message_id);
+  fx.touched.add(cid);
+  fx.log.push(`thread ${m.message_id} is the conversation with customer ${cid}`);
+}
+
+function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
+  if (m.is_automatic_forward) return; // the card's own copy, edited by us
+  const conv = conversationOfThread(world, m);
+  if (!conv || !isStaffMessage(ctx, m)) return;
+  if (!world.state.links[m.message_id]) return; // a note, a command, or a comment that was never relayed
+  enqueue(world.state, conv, "customer", { kind: "outEdit", g: m.message_id, snap: snapshotOf(m), ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}) }, nowMs);
+  fx.touched.add(conv.customer.id);
+}
+
+function onChannelPost(world: World, ctx: CoreContext, m: TelegramMessage, fx: UpdateEffects): void {
+  // Pinning a card makes Telegram post "pinned a message" in the channel: noise for the team.
+  const pinned = m.pinned_message;
+  if (pinned && m.chat.id === ctx.channel && world.index.cards.has(pinned.message_id)) {
+    fx.immediate.push({ method: "deleteMessage", params: { chat_id: ctx.channel, message_id: m.message_id } });
+  }
+}

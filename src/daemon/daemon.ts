@@ -1,0 +1,231 @@
+import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
+import type { Config } from "../config/types.ts";
+import type { CoreContext } from "../core/context.ts";
+import type { Snapshot } from "../core/jobs.ts";
+import { emptyState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { handleUpdate } from "../core/updates.ts";
+import type { Logger } from "../log.ts";
+import { fillPlaceholders } from "../replies/placeholders.ts";
+import { openStore, type Store } from "../store/index.ts";
+import { createTelegram } from "../telegram/client.ts";
+import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
+import { limitedPort, realSleep } from "../telegram/limited.ts";
+import { RateLimiter } from "../telegram/limiter.ts";
+import type { TelegramPort } from "../telegram/port.ts";
+import { answerInline } from "../core/inline.ts";
+import { Deliverer } from "./deliverer.ts";
+import { contextFromConfig, followConfig, LiveReplies } from "./live.ts";
+import { setupCommands } from "./menus.ts";
+
+/** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
+export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "my_chat_member"] as const;
+
+/** How `clientes start` runs the daemon; everything from the process comes in here. */
+export interface DaemonOptions {
+  config: Config;
+  log: Logger;
+  /** Aborted to stop (SIGINT/SIGTERM). */
+  signal: AbortSignal;
+  /** For the store lock. */
+  pid: number;
+  isPidAlive: (pid: number) => boolean;
+  /** The Telegram port to use (tests watch it); default: GramIO against config.bot.apiRoot. */
+  port?: TelegramPort;
+  /** Pace sends by Telegram's limits (default true). */
+  rateLimits?: boolean;
+  /** Default 1000 ms. */
+  albumSettleMs?: number;
+  /** Reads the config file again (for live staff/texts changes); default: no reload. */
+  reloadConfig?: () => Promise<Config>;
+  /** Called once polling has started (tests, the demo). */
+  onReady?: (info: { botUsername: string }) => void;
+  now?: () => number;
+}
+
+/** The daemon failed to start or had to stop; `hint` says what the operator should do. */
+export class DaemonError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+/** Opens the daemon's store: the State, versioned, locked to this process. */
+export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }): Promise<Store<State>> {
+  return openStore<State>({ path, defaults: emptyState, version: STATE_VERSION, ...(lock ? { lock } : {}) });
+}
+
+/** Fills `{first_name}`-style placeholders of a canned reply with the customer's name. */
+function fill(snap: Snapshot, customer: { first_name: string; last_name?: string }): Snapshot {
+  if (snap.text !== undefined) {
+    const r = fillPlaceholders(snap.text, snap.entities, customer);
+    return { ...snap, text: r.text, ...(r.entities ? { entities: r.entities } : {}) };
+  }
+  if (snap.caption !== undefined) {
+    const r = fillPlaceholders(snap.caption, snap.caption_entities, customer);
+    return { ...snap, caption: r.text, ...(r.entities ? { caption_entities: r.entities } : {}) };
+  }
+  return snap;
+}
+
+async function resolveChat(port: TelegramPort, chat: number | string, what: string): Promise<number> {
+  if (typeof chat === "number") return chat;
+  try {
+    const c = await port.call("getChat", { chat_id: chat });
+    return c.id;
+  } catch (err) {
+    throw new DaemonError(`cannot find the ${what} ${chat}: ${describeForOperator(err)}`, "check `" + what + "` in the config; `clientes check` verifies it");
+  }
+}
+
+/**
+ * Runs the relay until `signal` is aborted: polls updates with its own getUpdates loop,
+ * stores each update's effects before confirming it, and delivers the queued jobs.
+ * Resolves when stopped cleanly; rejects with a DaemonError (or StoreError) otherwise.
+ */
+export async function runDaemon(opts: DaemonOptions): Promise<void> {
+  const { config, log, signal } = opts;
+  const now = opts.now ?? Date.now;
+  const store = await openStateStore(config.store, { pid: opts.pid, isPidAlive: opts.isPidAlive });
+  try {
+    await runWithStore(opts, store, now);
+  } finally {
+    await store.close();
+    log.info("store saved; stopped");
+  }
+  void signal;
+}
+
+async function runWithStore(opts: DaemonOptions, store: Store<State>, now: () => number): Promise<void> {
+  const { config, log, signal } = opts;
+  const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot });
+
+  let me;
+  try {
+    me = await raw.call("getMe", {} as never, { signal });
+  } catch (err) {
+    if (signal.aborted) return;
+    throw new DaemonError(`cannot reach the bot: ${describeForOperator(err)}`, "check bot.token and bot.api_root (or CLIENTES_BOT_TOKEN / CLIENTES_API_ROOT); `clientes check` tests them");
+  }
+  const channel = await resolveChat(raw, config.channel, "channel");
+  const group = await resolveChat(raw, config.group, "group");
+
+  const world = worldOf(store.data);
+  const pruned = pruneLinks(world, config.retentionDays, now());
+  if (pruned) log.info(`pruned ${pruned} message links older than ${config.retentionDays} days`);
+
+  let ctx: CoreContext = {
+    channel,
+    group,
+    botId: me.id,
+    botUsername: me.username ?? "",
+    ...contextFromConfig(config),
+    albumSettleMs: opts.albumSettleMs ?? 1000,
+  };
+  const replies = await LiveReplies.open(config.replies, log);
+  const following = opts.reloadConfig
+    ? followConfig(config.path, opts.reloadConfig, (next) => (ctx = { ...ctx, ...contextFromConfig(next) }), log)
+    : undefined;
+
+  const limiter = new RateLimiter({ enabled: opts.rateLimits ?? true });
+  const port = limitedPort(raw, { limiter });
+  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill });
+  const answer = (q: TelegramInlineQuery): void => {
+    const a = answerInline(ctx, replies.replies, q);
+    raw.call("answerInlineQuery", a.params as never).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
+  };
+
+  await setupCommands(raw, ctx, config.locale, log);
+  await raw.call("deleteWebhook", { drop_pending_updates: false }).catch((err: unknown) => log.warn(`deleteWebhook: ${describeForOperator(err)}`));
+
+  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}); ${deliverer.pending()} deliveries pending from last run`);
+  deliverer.kickAll();
+  opts.onReady?.({ botUsername: ctx.botUsername });
+
+  const pruneTimer = setInterval(() => {
+    const n = pruneLinks(world, config.retentionDays, now());
+    if (n) log.info(`pruned ${n} message links older than ${config.retentionDays} days`);
+  }, 3_600_000);
+  pruneTimer.unref();
+
+  try {
+    await pollLoop({ raw, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer });
+  } finally {
+    clearInterval(pruneTimer);
+    replies.close();
+    following?.close();
+    await deliverer.stop();
+    log.info(`stopping: ${deliverer.pending()} deliveries kept for the next start`);
+  }
+}
+
+interface PollDeps {
+  raw: TelegramPort;
+  world: ReturnType<typeof worldOf>;
+  ctx: () => CoreContext;
+  store: Store<State>;
+  /** Answers an inline query right away: it is not a message, nothing to store or order. */
+  answer: (q: TelegramInlineQuery) => void;
+  deliverer: Deliverer;
+  log: Logger;
+  signal: AbortSignal;
+  now: () => number;
+  timeout: number;
+}
+
+/**
+ * Our own getUpdates loop (GramIO's polling confirms updates before handlers finish).
+ * An update is confirmed (the stored offset moves past it) only in the same store write
+ * that holds its effects: a crash or restart repeats nothing and loses nothing.
+ */
+async function pollLoop(d: PollDeps): Promise<void> {
+  const { world, log, signal } = d;
+  const state = world.state;
+  let attempt = 0;
+  while (!signal.aborted) {
+    let updates: TelegramUpdate[];
+    try {
+      updates = await d.raw.call(
+        "getUpdates",
+        { offset: state.offset || undefined, timeout: d.timeout, allowed_updates: [...ALLOWED_UPDATES] } as never,
+        { signal },
+      );
+      attempt = 0;
+    } catch (err) {
+      if (signal.aborted && isAbortError(err)) return;
+      if (signal.aborted) return;
+      const f = classify(err, ++attempt);
+      if (f.kind === "fatal") {
+        throw new DaemonError(`polling stopped: ${describeForOperator(err)}`, f.hint);
+      }
+      log.warn(`getUpdates failed, retrying in ${Math.round(f.kind === "retry" ? f.afterMs : 1000)} ms: ${describeForOperator(err)}`);
+      await realSleep(f.kind === "retry" ? f.afterMs : 1000, signal).catch(() => undefined);
+      continue;
+    }
+    if (updates.length === 0) continue;
+    const touched = new Set<number>();
+    const immediate: Array<{ method: string; params: Record<string, unknown> }> = [];
+    for (const update of updates) {
+      if (update.update_id < state.offset) continue; // already handled before a restart
+      if (update.inline_query) {
+        d.answer(update.inline_query);
+        state.offset = update.update_id + 1;
+        continue;
+      }
+      try {
+        const fx = handleUpdate(world, d.ctx(), update, d.now());
+        for (const id of fx.touched) touched.add(id);
+        immediate.push(...fx.immediate);
+        for (const line of fx.log) log.info(line);
+      } catch (err) {
+        // One malformed update must not stop the desk; it is logged with its id for a bug report.
+        log.error(`update ${update.update_id} could not be handled: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      }
+      state.offset = update.update_id + 1;
+    }
+    await d.store.write();
+    for (const id of touched) d.deliverer.kick(id);
+    for (const c of immediate) {
+      d.raw.call(c.method as "deleteMessage", c.params as never).catch((err: unknown) => log.warn(`${c.method}: ${describeForOperator(err)}`));
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import type { Config } from "../config/types.ts";
+import type { CoreContext } from "../core/context.ts";
+import type { Logger } from "../log.ts";
+import { loadReplies } from "../replies/file.ts";
+import type { Reply } from "../replies/types.ts";
+import { resolveTexts } from "../texts.ts";
+import { watchFile } from "./watch.ts";
+
+/** The parts of the context that come from the config file and may change while running. */
+export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "texts" | "signatures"> {
+  return {
+    staff: new Set(config.staff.map((s) => s.id)),
+    staffNames: new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!])),
+    notePrefix: config.notePrefix,
+    texts: resolveTexts(config.locale, config.texts),
+    signatures: config.signatures,
+  };
+}
+
+/**
+ * The canned replies, reloaded when the file changes. A broken file keeps the last good
+ * list and logs why, so a typo never empties the team's replies.
+ */
+export class LiveReplies {
+  private list: Reply[] = [];
+  private readonly watcher: { close(): void };
+
+  private constructor(private readonly path: string, private readonly log: Logger) {
+    this.watcher = watchFile(path, () => void this.reload());
+  }
+
+  static async open(path: string, log: Logger): Promise<LiveReplies> {
+    const live = new LiveReplies(path, log);
+    await live.reload();
+    return live;
+  }
+
+  get replies(): readonly Reply[] {
+    return this.list;
+  }
+
+  async reload(): Promise<void> {
+    try {
+      this.list = await loadReplies(this.path);
+      this.log.info(`canned replies: ${this.list.length} loaded from ${this.path}`);
+    } catch (err) {
+      const hint = (err as { hint?: string }).hint;
+      this.log.error(`canned replies not reloaded, keeping the last good list (${this.list.length}): ${(err as Error).message}${hint ? ` (hint: ${hint})` : ""}`);
+    }
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+}
+
+/**
+ * Follows the config file: staff, texts and the note prefix apply without a restart.
+ * Keys that need one (token, chats, store) are reported, not applied.
+ */
+export function followConfig(path: string, reload: () => Promise<Config>, apply: (config: Config) => void, log: Logger): { close(): void } {
+  return watchFile(path, () => {
+    reload().then(
+      (config) => {
+        apply(config);
+        log.info(`config reloaded: ${config.staff.length} staff`);
+      },
+      (err: unknown) => {
+        const hint = (err as { hint?: string }).hint;
+        log.error(`config not reloaded, keeping the running one: ${(err as Error).message}${hint ? ` (hint: ${hint})` : ""}`);
+      },
+    );
+  });
+}

@@ -1,0 +1,235 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { planJob, onSuccess, onFailure, type Plan } from "../../src/core/plan.ts";
+import { handleUpdate } from "../../src/core/updates.ts";
+import type { Lane } from "../../src/core/jobs.ts";
+import type { World } from "../../src/core/state.ts";
+import { ANA, autoForward, CHANNEL, comment, context, CUSTOMER, GROUP, noFill, privateEdit, privateMsg, world } from "./helpers.ts";
+
+const ctx = context();
+const now = 1_000_000;
+
+/** Plans the head job of a lane; asserts it is a call and returns it. */
+function head(w: World, lane: Lane, at = now): Plan {
+  const conv = w.state.conversations[CUSTOMER]!;
+  const job = conv.queues[lane][0];
+  assert.ok(job, `a job in the ${lane} lane`);
+  return planJob(w, ctx, conv, lane, job, at, noFill);
+}
+
+/** Runs the head job as if Telegram answered `result`. */
+function succeed(w: World, lane: Lane, result: unknown, at = now): Plan {
+  const conv = w.state.conversations[CUSTOMER]!;
+  const job = conv.queues[lane][0]!;
+  const plan = planJob(w, ctx, conv, lane, job, at, noFill);
+  assert.equal(plan.type, "call");
+  if (plan.type !== "call") throw new Error();
+  onSuccess(w, ctx, conv, job, plan, result, at);
+  conv.queues[lane].shift();
+  return plan;
+}
+
+function kinds(w: World, lane: Lane): string[] {
+  return w.state.conversations[CUSTOMER]!.queues[lane].map((j) => j.kind);
+}
+
+/** A conversation whose card (post 10) and thread (root 100) exist. */
+function established(): World {
+  const w = world();
+  handleUpdate(w, ctx, privateMsg(1, { text: "/start promo" }), now);
+  succeed(w, "team", { message_id: 10 });
+  handleUpdate(w, ctx, autoForward(100, 10), now);
+  w.state.conversations[CUSTOMER]!.queues.team = w.state.conversations[CUSTOMER]!.queues.team.filter((j) => j.kind !== "pin");
+  succeed(w, "team", { message_id: 101 }); // the /start copy
+  w.state.conversations[CUSTOMER]!.queues.customer = [];
+  return w;
+}
+
+test("a first message creates the card, pins it, welcomes the customer and waits for the thread root", () => {
+  const w = world();
+  const fx = handleUpdate(w, ctx, privateMsg(1, { text: "/start ad-campaign" }), now);
+  assert.deepEqual([...fx.touched], [CUSTOMER]);
+  assert.deepEqual(kinds(w, "team"), ["card", "pin", "in"]);
+  assert.deepEqual(kinds(w, "customer"), ["notice"]);
+  const card = succeed(w, "team", { message_id: 10 });
+  assert.equal(card.type === "call" && card.call.params.chat_id, CHANNEL);
+  const text = card.type === "call" ? String(card.call.params.text) : "";
+  assert.match(text, /Bia Lima/);
+  assert.match(text, /@bia/);
+  assert.match(text, /500/);
+  assert.match(text, /ad-campaign/, "the /start payload is shown as the origin");
+  w.state.conversations[CUSTOMER]!.queues.team.shift(); // pin
+  assert.deepEqual(head(w, "team"), { type: "wait", why: "thread root" });
+  handleUpdate(w, ctx, autoForward(100, 10), now);
+  const copy = head(w, "team");
+  assert.equal(copy.type, "call");
+  if (copy.type === "call") {
+    assert.equal(copy.call.method, "copyMessage");
+    assert.deepEqual(copy.call.params, { chat_id: GROUP, from_chat_id: CUSTOMER, message_id: 1, reply_parameters: { message_id: 100 } });
+  }
+});
+
+test("an automatic forward that arrives before sendMessage returns is not lost", () => {
+  const w = world();
+  handleUpdate(w, ctx, privateMsg(1), now);
+  handleUpdate(w, ctx, autoForward(100, 10), now); // card id not known yet
+  succeed(w, "team", { message_id: 10 });
+  assert.equal(w.state.conversations[CUSTOMER]!.root, 100);
+});
+
+test("messages that arrive before the root wait in order, and go to the thread in order", () => {
+  const w = world();
+  for (let i = 1; i <= 3; i++) handleUpdate(w, ctx, privateMsg(i, { text: `m${i}` }), now);
+  assert.deepEqual(kinds(w, "team"), ["card", "pin", "in", "in", "in"]);
+  assert.equal(Object.keys(w.state.conversations).length, 1, "one conversation, one card");
+});
+
+test("a customer's reply to the bot's copy becomes a reply to the staff comment", () => {
+  const w = established();
+  handleUpdate(w, ctx, comment(200, 100, ANA, { text: "How can I help?" }), now);
+  succeed(w, "customer", { message_id: 7 }); // the copy in the private chat is message 7
+  handleUpdate(w, ctx, privateMsg(8, { reply_to_message: { message_id: 7 } as never }), now);
+  const p = head(w, "team");
+  assert.ok(p.type === "call");
+  assert.deepEqual(p.call.params.reply_parameters, { message_id: 200 });
+});
+
+test("a staff reply to the customer's message arrives as a reply to the original", () => {
+  const w = established();
+  handleUpdate(w, ctx, comment(200, 100, ANA, {}, 101), now); // replies to the copy of message 1
+  const p = head(w, "customer");
+  assert.ok(p.type === "call");
+  assert.deepEqual(p.call.params, { chat_id: CUSTOMER, from_chat_id: GROUP, message_id: 200, reply_parameters: { message_id: 1, allow_sending_without_reply: true } });
+});
+
+test("notes stay internal, strangers are refused in the thread, the channel counts as staff", () => {
+  const w = established();
+  handleUpdate(w, ctx, comment(200, 100, ANA, { text: "# check the invoice first" }), now);
+  assert.deepEqual(kinds(w, "customer"), []);
+  handleUpdate(w, ctx, comment(201, 100, 4242, { text: "hello customer" }), now);
+  assert.deepEqual(kinds(w, "customer"), []);
+  assert.deepEqual(kinds(w, "team"), ["notice"]);
+  const notice = head(w, "team");
+  assert.ok(notice.type === "call");
+  assert.match(String(notice.call.params.text), /not on the team/);
+  assert.deepEqual(notice.call.params.reply_parameters, { message_id: 201 });
+  handleUpdate(w, ctx, comment(202, 100, "channel", { text: "as the channel" }), now);
+  assert.deepEqual(kinds(w, "customer"), ["out"]);
+});
+
+test("an album is gathered into one job and sent as one album once it settles", () => {
+  const w = established();
+  const photo = (id: number) => ({ media_group_id: "g1", text: undefined, photo: [{ file_id: `ph${id}`, file_unique_id: `u${id}`, width: 1, height: 1 }] });
+  handleUpdate(w, ctx, privateMsg(20, photo(20) as never), now);
+  handleUpdate(w, ctx, privateMsg(21, photo(21) as never), now + 100);
+  assert.deepEqual(kinds(w, "team"), ["inAlbum"]);
+  assert.equal(head(w, "team", now + 500).type, "wait");
+  const p = head(w, "team", now + 2000);
+  assert.ok(p.type === "call");
+  assert.equal(p.call.method, "sendMediaGroup");
+  assert.deepEqual(p.call.params.media, [{ type: "photo", media: "ph20" }, { type: "photo", media: "ph21" }]);
+  assert.deepEqual(p.call.params.reply_parameters, { message_id: 100 });
+});
+
+test("a kind that cannot be copied is reported to both sides", () => {
+  const w = established();
+  handleUpdate(w, ctx, privateMsg(30, { text: undefined, game: { title: "x" } } as never), now);
+  assert.deepEqual(kinds(w, "customer"), ["notice"]);
+  assert.deepEqual(kinds(w, "team"), ["notice"]);
+  const t = head(w, "team");
+  assert.ok(t.type === "call");
+  assert.match(String(t.call.params.text), /game/);
+});
+
+test("a customer edit changes the copy; when Telegram refuses, the new version is posted marked as an edit", () => {
+  const w = established();
+  handleUpdate(w, ctx, privateEdit(1, { text: "hello (edited)" }), now);
+  const p = head(w, "team");
+  assert.ok(p.type === "call");
+  assert.equal(p.call.method, "editMessageText");
+  assert.equal(p.call.params.message_id, 101);
+  const conv = w.state.conversations[CUSTOMER]!;
+  const res = onFailure(w, ctx, conv, "team", conv.queues.team[0]!, p, "cant_edit", "Bad Request: message can't be edited", now);
+  assert.equal(res.type, "again");
+  const repost = head(w, "team");
+  assert.ok(repost.type === "call");
+  assert.equal(repost.call.method, "sendMessage");
+  assert.match(String(repost.call.params.text), /^✏️ Edited message:\nhello \(edited\)$/);
+  assert.deepEqual(repost.call.params.reply_parameters, { message_id: 101 });
+});
+
+test("a deleted thread is recreated and the message goes to the new one", () => {
+  const w = established();
+  handleUpdate(w, ctx, privateMsg(2), now);
+  const p = head(w, "team");
+  assert.ok(p.type === "call");
+  const conv = w.state.conversations[CUSTOMER]!;
+  const res = onFailure(w, ctx, conv, "team", conv.queues.team[0]!, p, "reply_missing", "Bad Request: message to be replied not found", now);
+  assert.equal(res.type, "again");
+  assert.deepEqual(kinds(w, "team"), ["card", "pin", "in"]);
+  succeed(w, "team", { message_id: 11 });
+  handleUpdate(w, ctx, autoForward(300, 11), now);
+  conv.queues.team.shift();
+  const again = head(w, "team");
+  assert.ok(again.type === "call");
+  assert.deepEqual(again.call.params.reply_parameters, { message_id: 300 });
+});
+
+test("a customer who blocked the bot: reported in the thread and on the card", () => {
+  const w = established();
+  handleUpdate(w, ctx, comment(200, 100, ANA), now);
+  const p = head(w, "customer");
+  assert.ok(p.type === "call");
+  const conv = w.state.conversations[CUSTOMER]!;
+  onFailure(w, ctx, conv, "customer", conv.queues.customer[0]!, p, "blocked", "Forbidden: bot was blocked by the user", now);
+  assert.equal(conv.blocked, true);
+  assert.deepEqual(kinds(w, "team"), ["cardEdit", "notice"]);
+  const card = head(w, "team");
+  conv.queues.team.shift();
+  const notice = head(w, "team");
+  assert.ok(notice.type === "call");
+  assert.match(String(notice.call.params.text), /blocked the bot/);
+  assert.ok(card.type === "call");
+  assert.match(String(card.call.params.text), /customer blocked the bot/);
+  assert.match(String(card.call.params.text), /Undelivered messages: 1/);
+});
+
+test("/close tells the customer, unpins, and a new message reopens in the same thread", () => {
+  const w = established();
+  handleUpdate(w, ctx, comment(200, 100, ANA, { text: "/close" }), now);
+  const conv = w.state.conversations[CUSTOMER]!;
+  assert.equal(conv.status, "closed");
+  assert.deepEqual(kinds(w, "customer"), ["notice"]);
+  assert.deepEqual(kinds(w, "team"), ["cardEdit", "pin", "notice"]);
+  conv.queues.team = [];
+  conv.queues.customer = [];
+  handleUpdate(w, ctx, privateMsg(40), now);
+  assert.equal(conv.status, "open");
+  assert.equal(conv.root, 100, "same thread");
+  assert.deepEqual(kinds(w, "customer"), ["notice"]);
+  assert.match(String((conv.queues.customer[0] as { html: string }).html), /Welcome back/);
+  assert.deepEqual(kinds(w, "team"), ["cardEdit", "pin", "in"]);
+});
+
+test("/p validates its argument; commands are never relayed; non-staff commands are refused", () => {
+  const w = established();
+  const conv = w.state.conversations[CUSTOMER]!;
+  handleUpdate(w, ctx, comment(200, 100, ANA, { text: "/p 9" }), now);
+  assert.equal(conv.priority, 3);
+  assert.match(String((conv.queues.team.at(-1) as { html: string }).html), /Usage/);
+  handleUpdate(w, ctx, comment(201, 100, ANA, { text: "/p 5" }), now);
+  assert.equal(conv.priority, 5);
+  handleUpdate(w, ctx, comment(202, 100, 4242, { text: "/close" }), now);
+  assert.equal(conv.status, "open");
+  assert.deepEqual(kinds(w, "customer"), []);
+});
+
+test("a banned customer's messages are not relayed and get no reply", () => {
+  const w = established();
+  handleUpdate(w, ctx, comment(200, 100, ANA, { text: "/ban" }), now);
+  const conv = w.state.conversations[CUSTOMER]!;
+  conv.queues.team = [];
+  handleUpdate(w, ctx, privateMsg(50), now);
+  assert.deepEqual(kinds(w, "team"), []);
+  assert.deepEqual(kinds(w, "customer"), []);
+});
