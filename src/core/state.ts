@@ -117,9 +117,9 @@ export interface World {
   dirty: Record<Collection, Set<string>>;
 }
 
-/** Wraps a loaded state with fresh indexes. */
-export function worldOf(state: State): World {
-  return { state, index: new Indexes(state), busy: new Set(), dirty: { conversations: new Set(), pendingRoots: new Set(), links: new Set() } };
+/** Wraps a loaded state with fresh indexes; `dirty` is the store's set of changed records. */
+export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): World {
+  return { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? { conversations: new Set(), pendingRoots: new Set(), links: new Set() } };
 }
 
 /** Marks a record as changed, so the store saves it. */

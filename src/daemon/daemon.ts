@@ -2,11 +2,11 @@ import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { Snapshot } from "../core/jobs.ts";
-import { emptyState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { COLLECTIONS, emptyState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
 import type { Logger } from "../log.ts";
 import { fillPlaceholders } from "../replies/placeholders.ts";
-import { openStore, type Store } from "../store/index.ts";
+import { openJournaledStore, type JournaledStore } from "../store/index.ts";
 import { createTelegram } from "../telegram/client.ts";
 import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
 import { limitedPort, realSleep } from "../telegram/limited.ts";
@@ -49,9 +49,12 @@ export class DaemonError extends Error {
   }
 }
 
-/** Opens the daemon's store: the State, versioned, locked to this process. */
-export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }): Promise<Store<State>> {
-  return openStore<State>({ path, defaults: emptyState, version: STATE_VERSION, ...(lock ? { lock } : {}) });
+/**
+ * Opens the daemon's store: the State, versioned, journaled, locked to this process.
+ * Without `lock` it opens read-only (for `clientes status` while the daemon runs).
+ */
+export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }, label?: string): Promise<JournaledStore<State>> {
+  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}) });
 }
 
 /** Fills `{first_name}`-style placeholders of a canned reply with the customer's name. */
@@ -95,7 +98,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   void signal;
 }
 
-async function runWithStore(opts: DaemonOptions, store: Store<State>, now: () => number): Promise<void> {
+async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number): Promise<void> {
   const { config, log, signal } = opts;
   const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot });
 
@@ -109,7 +112,7 @@ async function runWithStore(opts: DaemonOptions, store: Store<State>, now: () =>
   const channel = await resolveChat(raw, config.channel, "channel");
   const group = await resolveChat(raw, config.group, "group");
 
-  const world = worldOf(store.data);
+  const world = worldOf(store.data, store.dirty);
   const pruned = pruneLinks(world, config.retentionDays, now());
   if (pruned) log.info(`pruned ${pruned} message links older than ${config.retentionDays} days`);
 
@@ -162,7 +165,7 @@ interface PollDeps {
   raw: TelegramPort;
   world: ReturnType<typeof worldOf>;
   ctx: () => CoreContext;
-  store: Store<State>;
+  store: JournaledStore<State>;
   /** Answers an inline query right away: it is not a message, nothing to store or order. */
   answer: (q: TelegramInlineQuery) => void;
   deliverer: Deliverer;

@@ -1,3 +1,4 @@
 /** The daemon's JSON store: see store.ts. */
 export { openStore, StoreError, type OpenStoreOptions, type Store } from "./store.ts";
 export type { LockOwner } from "./lock.ts";
+export { openJournaledStore, type JournaledStore, type JournaledStoreOptions, type Dirty } from "./journal.ts";
