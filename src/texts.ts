@@ -45,7 +45,6 @@ const PT = {
   banned_ack: "⛔ Cliente banido: as mensagens dele não serão repassadas.",
   unbanned_ack: "Cliente desbanido.",
   inline_button: "Falar com o atendimento",
-  inline_no_match: "Nenhuma resposta pronta para “{query}”",
   help:
     "<b>Comandos da equipe</b> (responda dentro da conversa)\n" +
     "/fim ou /close: encerra e avisa o cliente\n" +
@@ -93,7 +92,6 @@ const EN: Record<TextKey, string> = {
   banned_ack: "⛔ Customer banned: their messages will not be relayed.",
   unbanned_ack: "Customer unbanned.",
   inline_button: "Talk to support",
-  inline_no_match: "No canned reply matches “{query}”",
   help:
     "<b>Team commands</b> (reply inside the conversation)\n" +
     "/close or /fim: close and tell the customer\n" +

@@ -18,3 +18,9 @@ test("both locales define every text, and config overrides win", () => {
   assert.equal(resolveTexts("en", { closing: "Bye!" }).closing, "Bye!");
   assert.equal(resolveTexts("pt-BR").status_open, "aberta");
 });
+
+test("config.example.yaml lists every text an operator can override", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const example = await readFile(new URL("../config.example.yaml", import.meta.url), "utf8");
+  for (const key of TEXT_KEYS) assert.match(example, new RegExp(`^#   ${key}: `, "m"), `${key} is listed`);
+});
