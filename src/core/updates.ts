@@ -33,6 +33,8 @@ export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpd
     else if (m.chat.id === ctx.group) onGroupEdit(world, ctx, m, nowMs, fx);
   } else if (update.channel_post) {
     onChannelPost(world, ctx, update.channel_post, fx);
+  } else if (update.my_chat_member && update.my_chat_member.chat.type === "private") {
+    onBlockChange(world, update.my_chat_member.chat.id, update.my_chat_member.new_chat_member.status, nowMs, fx);
   }
   for (const id of fx.touched) touch(world, "conversations", id);
   return fx;
@@ -269,6 +271,18 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
   if (!world.state.links[m.message_id]) return; // a note, a command, or a comment that was never relayed
   enqueue(world.state, conv, "customer", { kind: "outEdit", g: m.message_id, snap: snapshotOf(m), ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}) }, nowMs);
   fx.touched.add(conv.customer.id);
+}
+
+/** A customer blocked (status "kicked") or unblocked the bot: the card says so right away. */
+function onBlockChange(world: World, customerId: number, status: string, nowMs: number, fx: UpdateEffects): void {
+  const conv = world.state.conversations[customerId];
+  if (!conv) return;
+  const blocked = status === "kicked";
+  if (conv.blocked === blocked) return;
+  conv.blocked = blocked;
+  touchCard(world, conv, nowMs);
+  fx.touched.add(customerId);
+  fx.log.push(`customer ${customerId} ${blocked ? "blocked" : "unblocked"} the bot`);
 }
 
 function onChannelPost(world: World, ctx: CoreContext, m: TelegramMessage, fx: UpdateEffects): void {

@@ -33,6 +33,8 @@ type Key = `${number}:${Lane}`;
  */
 export class Deliverer {
   private readonly running = new Map<Key, Promise<void>>();
+  /** Lanes kicked while running: looked at again when their run ends, so no job is stranded. */
+  private readonly rekick = new Set<Key>();
   private readonly timers = new Map<Key, NodeJS.Timeout>();
   private readonly stopper = new AbortController();
   private readonly now: () => number;
@@ -52,7 +54,10 @@ export class Deliverer {
     if (this.stopper.signal.aborted) return;
     for (const lane of LANES) {
       const key: Key = `${customerId}:${lane}`;
-      if (this.running.has(key)) continue;
+      if (this.running.has(key)) {
+        this.rekick.add(key);
+        continue;
+      }
       const timer = this.timers.get(key);
       if (timer) {
         clearTimeout(timer);
@@ -62,6 +67,7 @@ export class Deliverer {
       if (!conv || conv.queues[lane].length === 0) continue;
       const run = this.runLane(customerId, lane).finally(() => {
         this.running.delete(key);
+        if (this.rekick.delete(key)) this.kick(customerId);
         this.notifyIdle();
       });
       this.running.set(key, run);
