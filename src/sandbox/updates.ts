@@ -1,0 +1,178 @@
+import { ApiError } from "./errors.ts";
+import type { PollGuards } from "./types.ts";
+
+/** Update types delivered when allowed_updates is empty or was never set (Telegram's default). */
+const NOT_BY_DEFAULT = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
+
+export const CONFLICT_DESCRIPTION =
+  "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
+
+/** The 50 s cap of the Bot API server on `timeout`. */
+const LONG_POLL_MAX_TIMEOUT = 50;
+/** A woken long poll waits this long for more updates created in the same burst (e.g. an album). */
+const WAKE_BATCH_MS = 5;
+
+export type Update = { update_id: number } & Record<string, unknown>;
+
+interface PendingPoll {
+  offset: number;
+  limit: number;
+  resolve: (updates: Update[]) => void;
+  reject: (error: unknown) => void;
+  timer: NodeJS.Timeout;
+  woken: boolean;
+}
+
+/** What getUpdates received, already read from the request. */
+export interface PollRequest {
+  offset: number;
+  limit: number;
+  timeout: number;
+  /** undefined: keep the persisted filter. */
+  allowedUpdates?: string[];
+}
+
+/**
+ * The bot's update queue and getUpdates long polling, as the Bot API server does it:
+ * `offset` drops older updates, a negative offset keeps the last N, `allowed_updates`
+ * persists and filters updates when they are created, a second waiting poll ends the first
+ * with 409, and the anti busy-loop rules for a repeated offset.
+ */
+export class UpdateQueue {
+  private queue: Update[] = [];
+  private nextId = 100_000_001;
+  private allowed: Set<string> | null = null;
+  private pending: PendingPoll | undefined;
+  private previousOffset = -1;
+  private previousStart = 0;
+  private closed = false;
+
+  constructor(
+    private guards: PollGuards | false,
+    /** Told about queue changes: "update" (queued), "confirm" (dropped by offset), "poll" (a long poll started waiting). */
+    private readonly notify: (type: "update" | "confirm" | "poll", detail: Record<string, unknown>) => void = () => {},
+  ) {}
+
+  /** Whether a getUpdates long poll is waiting right now. */
+  get polling(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Adds an update unless allowed_updates filters its type out. Returns whether it was queued. */
+  push(type: string, payload: unknown): boolean {
+    if (this.closed || !this.isAllowed(type)) return false;
+    const update = { update_id: this.nextId++, [type]: payload } as Update;
+    this.queue.push(update);
+    this.notify("update", { updateType: type, updateId: update.update_id });
+    this.wake();
+    return true;
+  }
+
+  /** Updates not yet confirmed, oldest first (copies). */
+  pendingUpdates(): Update[] {
+    return structuredClone(this.queue);
+  }
+
+  /** Drops every pending update (deleteWebhook with drop_pending_updates). */
+  dropAll(): void {
+    this.queue = [];
+  }
+
+  setGuards(guards: PollGuards | false): void {
+    this.guards = guards;
+  }
+
+  /** Answers a getUpdates call; resolves with the updates, or rejects with Telegram's 409. */
+  async poll(req: PollRequest): Promise<Update[]> {
+    if (req.allowedUpdates !== undefined) {
+      this.allowed = req.allowedUpdates.length === 0 ? null : new Set(req.allowedUpdates);
+    }
+    let { offset, limit, timeout } = req;
+    limit = clamp(limit, 1, 100);
+    timeout = clamp(timeout, 0, LONG_POLL_MAX_TIMEOUT);
+    const now = performance.now();
+    if (this.guards && offset === this.previousOffset) {
+      if (timeout * 1000 < this.guards.sameOffsetMinWaitMs && now < this.previousStart + this.guards.sameOffsetMinWaitMs) {
+        timeout = this.guards.sameOffsetMinWaitMs / 1000;
+      }
+      if (now < this.previousStart + this.guards.sameOffsetLimitOneMs) limit = 1;
+    }
+    this.previousOffset = offset;
+    this.previousStart = now;
+
+    const from = this.confirm(offset);
+    const found = this.read(from, limit);
+    if (found.length > 0 || timeout === 0 || this.closed) return found;
+
+    this.abortPending();
+    return new Promise<Update[]>((resolve, reject) => {
+      const poll: PendingPoll = {
+        offset: from,
+        limit,
+        resolve,
+        reject,
+        woken: false,
+        timer: setTimeout(() => this.finish(poll), timeout * 1000),
+      };
+      this.pending = poll;
+      this.notify("poll", { offset: from, timeout });
+    });
+  }
+
+  /** Ends a waiting long poll with an empty result (the server is closing). */
+  close(): void {
+    this.closed = true;
+    if (this.pending) this.finish(this.pending);
+  }
+
+  private isAllowed(type: string): boolean {
+    return this.allowed ? this.allowed.has(type) : !NOT_BY_DEFAULT.has(type);
+  }
+
+  /** Applies `offset`: drops confirmed updates and returns the id to read from. */
+  private confirm(offset: number): number {
+    const head = this.queue[0]?.update_id ?? this.nextId;
+    if (offset < 0) {
+      this.queue = this.queue.slice(Math.max(0, this.queue.length + offset));
+      return this.queue[0]?.update_id ?? this.nextId;
+    }
+    if (offset === 0) return head;
+    // An offset past the end is refused by the server's queue: it reads from the head, dropping nothing.
+    if (offset > this.nextId) return head;
+    const before = this.queue.length;
+    this.queue = this.queue.filter((u) => u.update_id >= offset);
+    if (this.queue.length !== before) this.notify("confirm", { offset });
+    return offset;
+  }
+
+  private read(from: number, limit: number): Update[] {
+    return structuredClone(this.queue.filter((u) => u.update_id >= from).slice(0, limit));
+  }
+
+  private abortPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    p.reject(new ApiError(409, CONFLICT_DESCRIPTION));
+  }
+
+  private wake(): void {
+    const p = this.pending;
+    if (!p || p.woken) return;
+    p.woken = true;
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.finish(p), WAKE_BATCH_MS);
+  }
+
+  private finish(p: PendingPoll): void {
+    if (this.pending !== p) return;
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    p.resolve(this.closed ? [] : this.read(p.offset, p.limit));
+  }
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Number.isFinite(n) ? n : min));
+}

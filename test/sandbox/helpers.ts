@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach } from "node:test";
+import type { Sandbox, SandboxOptions } from "../../src/sandbox/index.ts";
+import { startSandbox } from "../../src/sandbox/index.ts";
+
+export interface Answer {
+  status: number;
+  body: { ok: boolean; result?: any; error_code?: number; description?: string; parameters?: Record<string, number> };
+  text: string;
+}
+
+/** POSTs a JSON body to the sandbox's Bot API, as GramIO does. */
+export async function call(sb: Sandbox, method: string, params: Record<string, unknown> = {}, token = sb.token): Promise<Answer> {
+  const res = await fetch(`${sb.apiRoot}/bot${token}/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  });
+  const text = await res.text();
+  return { status: res.status, body: JSON.parse(text), text };
+}
+
+/** Calls a method that must succeed; returns its result. */
+export async function ok(sb: Sandbox, method: string, params: Record<string, unknown> = {}): Promise<any> {
+  const a = await call(sb, method, params);
+  assert.equal(a.body.ok, true, `${method} failed: ${a.text}`);
+  assert.equal(a.status, 200);
+  return a.body.result;
+}
+
+/** Calls a method that must fail; checks HTTP status = error_code and returns the description. */
+export async function fails(sb: Sandbox, method: string, params: Record<string, unknown> = {}): Promise<{ code: number; description: string; parameters?: Record<string, number> }> {
+  const a = await call(sb, method, params);
+  assert.equal(a.body.ok, false, `${method} unexpectedly succeeded: ${a.text}`);
+  assert.equal(a.status, a.body.error_code, "HTTP status equals error_code");
+  return { code: a.body.error_code!, description: a.body.description!, ...(a.body.parameters ? { parameters: a.body.parameters } : {}) };
+}
+
+/**
+ * A fresh sandbox for every test of the file (polling guards off unless asked for, so
+ * repeated getUpdates calls answer at once).
+ */
+export function useSandbox(opts: SandboxOptions = {}): { readonly sb: Sandbox } {
+  const holder: { sb?: Sandbox } = {};
+  beforeEach(async () => {
+    holder.sb = await startSandbox({ pollGuards: false, ...opts });
+  });
+  afterEach(async () => {
+    await holder.sb?.close();
+  });
+  return {
+    get sb() {
+      return holder.sb!;
+    },
+  };
+}
+
+/** A customer who has started the bot (so the bot may write to them). */
+export function customer(sb: Sandbox, first_name = "Ana"): { id: number; firstMessageId: number } {
+  const user = sb.addUser({ first_name, last_name: "Souza", username: first_name.toLowerCase() });
+  const m = sb.sendPrivate(user.id, { text: "/start" });
+  return { id: user.id, firstMessageId: m.message_id };
+}
+
+/** Posts a card in the channel as the bot and waits for its automatic forward (the thread root). */
+export async function card(sb: Sandbox, text = "Card"): Promise<{ postId: number; rootId: number }> {
+  const post = await ok(sb, "sendMessage", { chat_id: sb.channelId, text });
+  const rootId = await sb.waitFor((s) => s.rootFor(post.message_id), 2000, "automatic forward");
+  return { postId: post.message_id, rootId };
+}
+
+/** Drops every pending update (confirms them), so a test sees only what comes next. */
+export async function drain(sb: Sandbox): Promise<void> {
+  const pending = sb.pendingUpdates();
+  const last = pending.at(-1);
+  if (last) await ok(sb, "getUpdates", { offset: last.update_id + 1, timeout: 0 });
+}
