@@ -36,6 +36,8 @@ export class Deliverer {
   /** Lanes kicked while running: looked at again when their run ends, so no job is stranded. */
   private readonly rekick = new Set<Key>();
   private readonly timers = new Map<Key, NodeJS.Timeout>();
+  /** A lane that must not send before this time (429 retry_after, backoff): kicks do not shorten it. */
+  private readonly notBefore = new Map<Key, number>();
   private readonly stopper = new AbortController();
   private readonly now: () => number;
   private idleWaiters: Array<() => void> = [];
@@ -65,6 +67,12 @@ export class Deliverer {
       }
       const conv = this.deps.world.state.conversations[customerId];
       if (!conv || conv.queues[lane].length === 0) continue;
+      const wait = this.notBefore.get(key);
+      if (wait !== undefined && wait > this.now()) {
+        this.later(customerId, lane, wait);
+        continue;
+      }
+      this.notBefore.delete(key);
       const run = this.runLane(customerId, lane).finally(() => {
         this.running.delete(key);
         if (this.rekick.delete(key)) this.kick(customerId);
@@ -142,7 +150,9 @@ export class Deliverer {
       const outcome = await this.attempt(plan, job);
       if (outcome.type === "stopped") return;
       if (outcome.type === "retry") {
-        this.later(customerId, lane, this.now() + outcome.afterMs);
+        const at = this.now() + outcome.afterMs;
+        this.notBefore.set(`${customerId}:${lane}`, at);
+        this.later(customerId, lane, at);
         return;
       }
       const queue = conv.queues[lane];
@@ -160,7 +170,9 @@ export class Deliverer {
         } else if (res.type === "later") {
           log.error(line);
           await this.deps.persist();
-          this.later(customerId, lane, this.now() + (this.deps.laterMs ?? 60_000));
+          const at = this.now() + (this.deps.laterMs ?? 60_000);
+          this.notBefore.set(`${customerId}:${lane}`, at);
+          this.later(customerId, lane, at);
           return;
         } else {
           log.warn(line);

@@ -1,0 +1,220 @@
+/**
+ * Runs the real daemon against the sandbox over HTTP: in-process (fast, watchable port)
+ * or as a real `bin/clientes start` process (signals, crashes).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import type { Config } from "../../src/config/types.ts";
+import { runDaemon } from "../../src/daemon/daemon.ts";
+import { createLogger } from "../../src/log.ts";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.ts";
+import { createTelegram } from "../../src/telegram/client.ts";
+import { recordingPort, type RecordingPort } from "../../src/telegram/recording.ts";
+
+export const ROOT = new URL("../..", import.meta.url).pathname;
+
+export interface Desk {
+  sb: Sandbox;
+  dir: string;
+  config: Config;
+  /** Every call the daemon made (not the sandbox's view: ours). */
+  port: RecordingPort;
+  logs: string[];
+  /** Staff member Ana (in the config's staff list). */
+  ana: { id: number };
+  /** Stops the daemon (like SIGTERM) and resolves when it has exited. */
+  stop(): Promise<void>;
+  /** Starts the daemon again on the same store (after stop). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DeskOptions {
+  sandbox?: SandboxOptions;
+  config?: Partial<Config>;
+  rateLimits?: boolean;
+  albumSettleMs?: number;
+}
+
+/** A sandbox plus a running daemon configured for it, with Ana on the staff. */
+export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
+  const sb = await startSandbox({ autoForwardDelayMs: 5, ...opts.sandbox });
+  const dir = await mkdtemp(join(tmpdir(), "clientes-e2e-"));
+  const ana = sb.addUser({ first_name: "Ana", username: "ana_support" });
+  const config: Config = {
+    path: join(dir, "config.yaml"),
+    bot: { token: sb.token, apiRoot: sb.apiRoot },
+    channel: sb.channelId,
+    group: sb.groupId,
+    store: join(dir, "data", "clientes.json"),
+    replies: join(dir, "replies.yaml"),
+    staff: [{ id: ana.id, name: "Ana" }],
+    locale: "en",
+    texts: {},
+    notePrefix: "#",
+    retentionDays: 30,
+    signatures: false,
+    logLevel: "debug",
+    pollTimeout: 1,
+    ...opts.config,
+  };
+  const logs: string[] = [];
+  const out = new PassThrough();
+  out.on("data", (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean)));
+  const port = recordingPort(createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot }));
+
+  let controller: AbortController | undefined;
+  let running: Promise<void> | undefined;
+  const start = async (): Promise<void> => {
+    controller = new AbortController();
+    let ready!: () => void;
+    const isReady = new Promise<void>((r) => (ready = r));
+    running = runDaemon({
+      config,
+      log: createLogger(out, { level: "debug" }),
+      signal: controller.signal,
+      pid: 1_000_000 + Math.floor(Math.random() * 1000),
+      isPidAlive: () => false,
+      port,
+      rateLimits: opts.rateLimits ?? false,
+      albumSettleMs: opts.albumSettleMs ?? 50,
+      onReady: () => ready(),
+    });
+    await Promise.race([isReady, running]);
+  };
+  const stop = async (): Promise<void> => {
+    controller?.abort();
+    await running;
+  };
+  await start();
+  return {
+    sb,
+    dir,
+    config,
+    port,
+    logs,
+    ana,
+    stop,
+    restart: start,
+    async close() {
+      await stop().catch(() => undefined);
+      await sb.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The thread root of a customer's conversation, once the daemon has created it. */
+export async function threadOf(desk: Desk, customerId: number): Promise<number> {
+  return desk.sb.waitFor(() => {
+    const card = desk.sb.messages(desk.sb.channelId).find((m) => (m.text ?? "").includes(String(customerId)));
+    return card ? desk.sb.rootFor(card.message_id) : undefined;
+  }, 5000, `the thread of customer ${customerId}`);
+}
+
+/** The texts in a thread (root excluded). */
+export function threadTexts(desk: Desk, root: number): string[] {
+  return desk.sb.thread(root).slice(1).map((m) => m.text ?? m.caption ?? `[${kindOf(m)}]`);
+}
+
+/** The texts a customer sees in their chat with the bot. */
+export function chatTexts(desk: Desk, customerId: number, fromBotOnly = true): string[] {
+  return desk.sb
+    .messages(customerId)
+    .filter((m) => !fromBotOnly || m.from?.id === desk.sb.bot.id)
+    .map((m) => m.text ?? m.caption ?? `[${kindOf(m)}]`);
+}
+
+function kindOf(m: object): string {
+  for (const k of ["photo", "video", "animation", "document", "audio", "voice", "video_note", "sticker", "location", "venue", "contact", "poll", "dice"]) {
+    if (k in m) return k;
+  }
+  return "?";
+}
+
+/** A config file for a real `clientes start` process against the sandbox. */
+export async function writeConfig(dir: string, sb: Sandbox, staff: number[], extra = ""): Promise<string> {
+  const path = join(dir, "config.yaml");
+  await writeFile(
+    path,
+    [
+      `bot:`,
+      `  api_root: "${sb.apiRoot}"`,
+      `channel: ${sb.channelId}`,
+      `group: ${sb.groupId}`,
+      `store: data/clientes.json`,
+      `locale: en`,
+      `poll_timeout: 1`,
+      `staff:`,
+      ...staff.map((id) => `  - id: ${id}`),
+      extra,
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  return path;
+}
+
+/** A real `clientes start` process; its stderr (the log) is collected. */
+export interface DaemonProcess {
+  child: ChildProcess;
+  log: string[];
+  exited: Promise<number | null>;
+  /** Resolves when a log line matches. */
+  waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+export function spawnDaemon(configPath: string, token: string, args: string[] = ["--no-pacing"]): DaemonProcess {
+  const child = spawn(join(ROOT, "bin", "clientes"), ["--config", configPath, "start", ...args], {
+    env: { ...process.env, CLIENTES_BOT_TOKEN: token, CLIENTES_CONFIG: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log: string[] = [];
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    log.push(...chunk.toString().split("\n").filter(Boolean));
+    for (const l of listeners) l();
+  };
+  child.stderr!.on("data", onData);
+  child.stdout!.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    log,
+    exited,
+    waitForLog(re, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const line = log.find((l) => re.test(l));
+          if (line) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(line);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; log:\n${log.join("\n")}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/**
+ * Resolves when `check` returns something truthy, re-checking every 10 ms: for conditions
+ * outside the sandbox (daemon logs, files) that no sandbox event announces.
+ */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * PRODUCT.md relay rules 1–9, end to end: the real daemon over HTTP against the sandbox.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { chatTexts, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
+
+let desk: Desk;
+before(async () => {
+  desk = await startDesk();
+});
+after(async () => {
+  await desk.close();
+});
+
+describe("customer → team", () => {
+  test("rule 1: a first message creates a topic card and is copied into its thread", async () => {
+    const { sb } = desk;
+    const bia = sb.addUser({ first_name: "Bia", last_name: "Lima", username: "bialima" });
+    sb.sendPrivate(bia.id, { text: "Hello, my order did not arrive" });
+    const root = await threadOf(desk, bia.id);
+    await sb.waitFor(() => threadTexts(desk, root).length === 1, 5000, "the copy in the thread");
+    assert.deepEqual(threadTexts(desk, root), ["Hello, my order did not arrive"]);
+    const card = sb.messages(sb.channelId).find((m) => m.text?.includes(String(bia.id)))!;
+    assert.match(card.text!, /Bia Lima/);
+    assert.match(card.text!, /@bialima/);
+    assert.match(card.text!, new RegExp(`ID: ${bia.id}`));
+    assert.match(card.text!, /open/);
+    const copy = sb.thread(root)[1]!;
+    assert.equal(copy.from?.id, sb.bot.id, "copied by the bot");
+    assert.equal(copy.message_thread_id, root, "inside the thread");
+  });
+
+  test("rule 1: the customer gets a welcome from the bot", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "Caio" });
+    sb.sendPrivate(u.id, { text: "hi" });
+    await sb.waitFor(() => chatTexts(desk, u.id).length === 1, 5000, "the welcome");
+    assert.match(chatTexts(desk, u.id)[0]!, /Hello, Caio!/);
+  });
+
+  test("rule 2 and 14: ten quick messages arrive in the same thread, in order", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "Dora" });
+    for (let i = 1; i <= 10; i++) sb.sendPrivate(u.id, { text: `message ${i}` });
+    const root = await threadOf(desk, u.id);
+    await sb.waitFor(() => threadTexts(desk, root).length === 10, 8000, "ten copies");
+    assert.deepEqual(threadTexts(desk, root), Array.from({ length: 10 }, (_, i) => `message ${i + 1}`));
+    assert.equal(sb.messages(sb.channelId).filter((m) => m.text?.includes(String(u.id))).length, 1, "one card");
+  });
+
+  test("rule 2: a customer's reply to the bot's message becomes a reply to the matching comment", async () => {
+    const { sb, ana } = desk;
+    const u = sb.addUser({ first_name: "Eva" });
+    sb.sendPrivate(u.id, { text: "question" });
+    const root = await threadOf(desk, u.id);
+    await sb.waitFor(() => threadTexts(desk, root).length === 1);
+    const staffComment = sb.comment(ana.id, root, { text: "What is your order number?" });
+    const copy = await sb.waitFor(() => sb.messages(u.id).find((m) => m.text === "What is your order number?"));
+    sb.sendPrivate(u.id, { text: "It is 4242" }, { replyTo: copy.message_id });
+    const answer = await sb.waitFor(() => sb.thread(root).find((m) => m.text === "It is 4242"));
+    assert.equal(answer.reply_to_message?.message_id, staffComment.message_id);
+  });
+
+  test("rule 3: every copyable kind is relayed, formatting included", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "Fábio" });
+    sb.sendPrivate(u.id, { text: "<b>bold</b> and <i>italic</i>", parse_mode: "HTML" });
+    const kinds = [
+      { photo: "cat", caption: "a photo" },
+      { video: "clip" },
+      { animation: "gif" },
+      { document: "invoice.pdf", caption: "the invoice" },
+      { audio: "song" },
+      { voice: "voice" },
+      { video_note: "round" },
+      { sticker: "smile" },
+      { location: { latitude: -23.5, longitude: -46.6 } },
+      { venue: { latitude: -23.5, longitude: -46.6, title: "Store", address: "Av. Paulista, 1000" } },
+      { contact: { phone_number: "+5511999999999", first_name: "Gil" } },
+      { poll: { question: "Which day?", options: ["Mon", "Tue"] } },
+      { dice: { emoji: "🎲" } },
+    ];
+    for (const k of kinds) sb.sendPrivate(u.id, k as never);
+    const root = await threadOf(desk, u.id);
+    await sb.waitFor(() => sb.thread(root).length === 1 + 1 + kinds.length, 8000, "all kinds copied");
+    const copies = sb.thread(root).slice(1);
+    assert.equal(copies[0]!.text, "bold and italic");
+    assert.deepEqual(copies[0]!.entities?.map((e) => e.type), ["bold", "italic"]);
+    kinds.forEach((k, i) => {
+      const kind = Object.keys(k)[0]!;
+      assert.ok(kind in copies[i + 1]!, `${kind} relayed, in order`);
+    });
+    assert.equal(copies[1]!.caption, "a photo");
+  });
+
+  test("rule 3: an album arrives in the thread as one album", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "Gabi" });
+    sb.sendPrivate(u.id, { text: "photos of the damage:" });
+    const root = await threadOf(desk, u.id);
+    sb.sendAlbum(u.id, [{ photo: "p1", caption: "front" }, { photo: "p2" }, { photo: "p3" }]);
+    await sb.waitFor(() => sb.thread(root).length === 5, 5000, "three album parts");
+    const parts = sb.thread(root).slice(2);
+    assert.ok(parts.every((m) => m.photo), "all photos");
+    const groupIds = new Set(parts.map((m) => m.media_group_id));
+    assert.equal(groupIds.size, 1, "one album");
+    assert.ok([...groupIds][0], "with a media_group_id");
+    assert.equal(parts[0]!.caption, "front");
+  });
+
+  test("rule 3: a kind that cannot be relayed gets a clear notice on both sides", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "Hugo" });
+    sb.sendPrivate(u.id, { text: "hi" });
+    const root = await threadOf(desk, u.id);
+    sb.sendPrivate(u.id, { game: true });
+    await sb.waitFor(() => threadTexts(desk, root).some((t) => /cannot relay/.test(t)), 5000, "a notice in the thread");
+    await sb.waitFor(() => chatTexts(desk, u.id).some((t) => /could not be delivered/.test(t)), 5000, "a notice to the customer");
+  });
+
+  test("rule 4: /start <payload> is recorded as the origin and shown to staff", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "Iara" });
+    sb.sendPrivate(u.id, { text: "/start instagram-ad" });
+    await threadOf(desk, u.id);
+    const card = sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)))!;
+    assert.match(card.text!, /Origin: instagram-ad/);
+  });
+
+  test("rule 5: a hostile name is shown literally and never breaks the card", async () => {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: "<b>Ana & Co</b>", last_name: "</i>" });
+    sb.sendPrivate(u.id, { text: "hi" });
+    await threadOf(desk, u.id);
+    const card = sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)))!;
+    assert.match(card.text!, /<b>Ana & Co<\/b> <\/i>/);
+  });
+});
+
+describe("team → customer", () => {
+  async function conversation(name: string): Promise<{ id: number; root: number }> {
+    const { sb } = desk;
+    const u = sb.addUser({ first_name: name });
+    sb.sendPrivate(u.id, { text: `hi from ${name}` });
+    const root = await threadOf(desk, u.id);
+    await sb.waitFor(() => threadTexts(desk, root).length >= 1);
+    return { id: u.id, root };
+  }
+
+  test("rule 6: a staff comment reaches the customer, and a reply to their message stays a reply", async () => {
+    const { sb, ana } = desk;
+    const c = await conversation("João");
+    sb.comment(ana.id, c.root, { text: "Hi João, <b>checking</b> now", parse_mode: "HTML" });
+    const got = await sb.waitFor(() => sb.messages(c.id).find((m) => m.text === "Hi João, checking now"));
+    assert.deepEqual(got.entities?.map((e) => e.type), ["bold"]);
+    const customerMsg = sb.messages(c.id).find((m) => m.text === "hi from João")!;
+    const copyInThread = sb.thread(c.root).find((m) => m.text === "hi from João")!;
+    sb.comment(ana.id, copyInThread.message_id, { text: "About this message:" });
+    const reply = await sb.waitFor(() => sb.messages(c.id).find((m) => m.text === "About this message:"));
+    assert.equal(reply.reply_to_message?.message_id, customerMsg.message_id);
+  });
+
+  test("rule 7: a comment that starts with # stays internal", async () => {
+    const { sb, ana } = desk;
+    const c = await conversation("Kátia");
+    sb.comment(ana.id, c.root, { text: "# she already called twice" });
+    sb.comment(ana.id, c.root, { text: "Hello Kátia" });
+    await sb.waitFor(() => sb.messages(c.id).find((m) => m.text === "Hello Kátia"));
+    assert.ok(!sb.messages(c.id).some((m) => m.text?.includes("called twice")));
+  });
+
+  test("rule 8: a comment from someone not on the staff is not relayed, and the thread says why", async () => {
+    const { sb } = desk;
+    const c = await conversation("Lia");
+    const stranger = sb.addUser({ first_name: "Zé", last_name: "Intruso" });
+    const m = sb.comment(stranger.id, c.root, { text: "let me answer" });
+    const notice = await sb.waitFor(() => sb.thread(c.root).find((x) => x.reply_to_message?.message_id === m.message_id && x.from?.id === sb.bot.id));
+    assert.match(notice.text!, /Zé Intruso is not on the team/);
+    assert.ok(!sb.messages(c.id).some((x) => x.text === "let me answer"));
+  });
+
+  test("rule 9: a comment posted as the channel counts as staff", async () => {
+    const { sb } = desk;
+    const c = await conversation("Mia");
+    sb.comment("channel", c.root, { text: "Signed by the company" });
+    await sb.waitFor(() => sb.messages(c.id).find((m) => m.text === "Signed by the company"));
+  });
+
+  test("a staff album reaches the customer as one album", async () => {
+    const { sb, ana } = desk;
+    const c = await conversation("Nina");
+    const first = sb.comment(ana.id, c.root, { photo: "a", caption: "how to" , media_group_id: "staff-album-1" } as never);
+    sb.comment(ana.id, c.root, { photo: "b", media_group_id: "staff-album-1" } as never);
+    void first;
+    const parts = await sb.waitFor(() => {
+      const photos = sb.messages(c.id).filter((m) => m.photo);
+      return photos.length === 2 ? photos : undefined;
+    });
+    assert.equal(new Set(parts.map((m) => m.media_group_id)).size, 1);
+  });
+});
+
+test("first contact with a slow automatic forward: messages wait for the thread, in order, none lost", async () => {
+  const slow = await startDesk({ sandbox: { autoForwardDelayMs: 400 } });
+  try {
+    const { sb } = slow;
+    const u = sb.addUser({ first_name: "Slow" });
+    for (let i = 1; i <= 5; i++) sb.sendPrivate(u.id, { text: `early ${i}` });
+    const root = await threadOf(slow, u.id);
+    await sb.waitFor(() => threadTexts(slow, root).length === 5, 5000, "five copies");
+    assert.deepEqual(threadTexts(slow, root), ["early 1", "early 2", "early 3", "early 4", "early 5"]);
+    assert.equal(sb.messages(sb.channelId).filter((m) => m.text?.includes(String(u.id))).length, 1, "one card");
+  } finally {
+    await slow.close();
+  }
+});
+
+test("Bot API calls per relayed message in steady state: one", async () => {
+  const { sb, ana, port } = desk;
+  const u = sb.addUser({ first_name: "Olga" });
+  sb.sendPrivate(u.id, { text: "first" });
+  const root = await threadOf(desk, u.id);
+  await sb.waitFor(() => threadTexts(desk, root).length === 1);
+  await sb.waitFor(() => chatTexts(desk, u.id).length === 1); // the welcome
+  const sends = () => port.calls.filter((c) => c.method !== "getUpdates").length;
+  const before = sends();
+  for (let i = 0; i < 5; i++) sb.sendPrivate(u.id, { text: `n${i}` });
+  for (let i = 0; i < 5; i++) sb.comment(ana.id, root, { text: `a${i}` });
+  await sb.waitFor(() => threadTexts(desk, root).length === 6 + 5 && chatTexts(desk, u.id).length === 6, 8000);
+  assert.equal(sends() - before, 10, "10 relayed messages, 10 calls");
+});
