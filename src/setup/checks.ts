@@ -1,0 +1,420 @@
+/**
+ * The setup checklist shared by `clientes init` and `clientes check`: what Telegram says
+ * about the bot, the channel and the group ({@link gatherTelegramFacts}), what the disk says
+ * ({@link gatherLocalFacts}), and the verdicts ({@link evaluate}, pure), each failure with
+ * the fix in plain words.
+ */
+import { access } from "node:fs/promises";
+import type { TelegramChatFullInfo, TelegramChatMember, TelegramUser } from "@gramio/types";
+import type { StaffMember } from "../config/index.ts";
+import { PromptCancelled } from "../cli/prompts.ts";
+import { loadReplies, RepliesError } from "../replies/index.ts";
+import { NetworkError, TelegramApiError } from "../telegram/errors.ts";
+import type { TelegramPort } from "../telegram/port.ts";
+import { checkWritable, type Writable } from "./files.ts";
+
+export type CheckState = "ok" | "fail" | "warn" | "skip";
+
+export type CheckId =
+  | "token"
+  | "inline"
+  | "channel"
+  | "group"
+  | "channel_rights"
+  | "group_rights"
+  | "group_members"
+  | "staff"
+  | "store"
+  | "replies";
+
+/** One checklist line. `fix` says what to do when the state is fail or warn. */
+export interface Check {
+  id: CheckId;
+  label: string;
+  state: CheckState;
+  detail?: string;
+  fix?: string;
+}
+
+/** Rights the bot needs in the channel (pinning a channel post needs can_edit_messages). */
+export const CHANNEL_RIGHTS = ["can_post_messages", "can_edit_messages", "can_delete_messages"] as const;
+/** Rights the bot needs in the discussion group. */
+export const GROUP_RIGHTS = ["can_delete_messages", "can_pin_messages"] as const;
+
+/** How the rights are called in Telegram's app, where the operator turns them on. */
+const RIGHT_NAMES: Record<string, string> = {
+  can_post_messages: "Post Messages",
+  can_edit_messages: "Edit Messages of Others",
+  can_delete_messages: "Delete Messages",
+  can_pin_messages: "Pin Messages",
+};
+
+/** The result of one Bot API call, kept whether it worked or not. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** What the Bot API said. Absent fields were not asked (an earlier call failed). */
+export interface TelegramFacts {
+  me: Outcome<TelegramUser>;
+  /** The channel as configured (id or "@name"). */
+  channelRef: number | string;
+  /** The group as configured; undefined = whatever the channel links to. */
+  groupRef?: number | string;
+  channel?: Outcome<TelegramChatFullInfo>;
+  group?: Outcome<TelegramChatFullInfo>;
+  channelMember?: Outcome<TelegramChatMember>;
+  groupMember?: Outcome<TelegramChatMember>;
+  groupCount?: Outcome<number>;
+}
+
+/** What the disk and the config say. */
+export interface LocalFacts {
+  staff: readonly StaffMember[];
+  /** Undefined: not checked (e.g. before the config exists). */
+  store?: { path: string; writable: Writable };
+  replies?: { path: string; exists: boolean; result: Outcome<number> };
+}
+
+/** What is being checked: the config's values (or init's answers so far). */
+export interface SetupTarget {
+  channel: number | string;
+  /** Undefined: the channel's linked group. */
+  group?: number | string;
+  staff: readonly StaffMember[];
+  /** Absolute paths; undefined skips the check. */
+  store?: string;
+  replies?: string;
+}
+
+async function attempt<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    // Ctrl+C is not a finding about the setup: it ends the command.
+    if (error instanceof PromptCancelled) throw error;
+    return { ok: false, error };
+  }
+}
+
+/** Asks Telegram everything the checklist needs; failures are kept as outcomes, not thrown. */
+export async function gatherTelegramFacts(port: TelegramPort, target: { channel: number | string; group?: number | string }): Promise<TelegramFacts> {
+  const facts: TelegramFacts = {
+    me: await attempt(() => port.call("getMe", undefined as never)),
+    channelRef: target.channel,
+    ...(target.group !== undefined ? { groupRef: target.group } : {}),
+  };
+  if (!facts.me.ok) return facts;
+  const botId = facts.me.value.id;
+  facts.channel = await attempt(() => port.call("getChat", { chat_id: target.channel }));
+  if (facts.channel.ok && facts.channel.value.type === "channel") {
+    const channelId = facts.channel.value.id;
+    facts.channelMember = await attempt(() => port.call("getChatMember", { chat_id: channelId, user_id: botId }));
+  }
+  const groupRef = target.group ?? (facts.channel.ok ? facts.channel.value.linked_chat_id : undefined);
+  if (groupRef !== undefined) {
+    facts.group = await attempt(() => port.call("getChat", { chat_id: groupRef }));
+    if (facts.group.ok) {
+      const groupId = facts.group.value.id;
+      facts.groupMember = await attempt(() => port.call("getChatMember", { chat_id: groupId, user_id: botId }));
+      facts.groupCount = await attempt(() => port.call("getChatMemberCount", { chat_id: groupId }));
+    }
+  }
+  return facts;
+}
+
+/** Checks the store folder and the replies file. */
+export async function gatherLocalFacts(target: SetupTarget): Promise<LocalFacts> {
+  const facts: LocalFacts = { staff: target.staff };
+  if (target.store !== undefined) facts.store = { path: target.store, writable: await checkWritable(target.store) };
+  if (target.replies !== undefined) {
+    const path = target.replies;
+    const exists = await access(path).then(
+      () => true,
+      () => false,
+    );
+    facts.replies = { path, exists, result: await attempt(async () => (await loadReplies(path)).length) };
+  }
+  return facts;
+}
+
+/** Every check, in checklist order. */
+export async function runChecks(port: TelegramPort, target: SetupTarget): Promise<Check[]> {
+  const [telegram, local] = await Promise.all([gatherTelegramFacts(port, target), gatherLocalFacts(target)]);
+  return evaluate(telegram, local);
+}
+
+/** Whether any check failed (warnings do not count). */
+export function hasFailures(checks: readonly Check[]): boolean {
+  return checks.some((c) => c.state === "fail");
+}
+
+// ---------------------------------------------------------------------------- verdicts
+
+const LABELS: Record<CheckId, string> = {
+  token: "bot token accepted by Telegram",
+  inline: "inline mode on (staff pick canned replies with @bot)",
+  channel: "support channel found",
+  group: "discussion group linked to the channel",
+  channel_rights: "bot is a channel admin that can post, edit and delete messages",
+  group_rights: "bot is a group admin that can delete and pin messages",
+  group_members: "group holds only its creator and the bot",
+  staff: "staff list not empty",
+  store: "store location writable",
+  replies: "replies file valid",
+};
+
+function check(id: CheckId, state: CheckState, detail?: string, fix?: string): Check {
+  const c: Check = { id, label: LABELS[id], state };
+  if (detail !== undefined) c.detail = detail;
+  if (fix !== undefined) c.fix = fix;
+  return c;
+}
+
+/** Telegram's own words for a failed call, or the network problem. */
+export function errorText(error: unknown): string {
+  if (error instanceof TelegramApiError) return `Telegram says: ${error.description}`;
+  if (error instanceof NetworkError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function errorFix(error: unknown, fallback: string): string {
+  if (error instanceof NetworkError) return error.hint.replace(/; retrying with backoff$/, "");
+  return fallback;
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof TelegramApiError && /chat not found|PEER_ID_INVALID|CHANNEL_INVALID|CHANNEL_PRIVATE/i.test(error.description);
+}
+
+/** `"Title" (-100123)` */
+export function describeChat(chat: { id: number; title?: string; username?: string }): string {
+  const name = chat.title !== undefined ? JSON.stringify(chat.title) : chat.username !== undefined ? `@${chat.username}` : "";
+  return name === "" ? String(chat.id) : `${name} (${chat.id})`;
+}
+
+function ref(value: number | string): string {
+  return String(value);
+}
+
+/** The token check's failure, by cause. */
+function tokenFailure(error: unknown): Check {
+  if (error instanceof TelegramApiError && (error.code === 401 || error.code === 404)) {
+    return check(
+      "token",
+      "fail",
+      `Telegram does not accept this token (${error.code} ${error.description})`,
+      "copy the token again from @BotFather (/mybots → your bot → API Token) into bot.token (or env CLIENTES_BOT_TOKEN); a revoked token stops working",
+    );
+  }
+  if (error instanceof NetworkError) {
+    const fix =
+      error.problem === "unreachable"
+        ? `check this machine's network (DNS, proxy, firewall) and bot.api_root (or env CLIENTES_API_ROOT): Telegram's own is https://api.telegram.org`
+        : `bot.api_root (or env CLIENTES_API_ROOT) points at something that is not a Bot API server: Telegram's own is https://api.telegram.org`;
+    return check("token", "fail", error.message, fix);
+  }
+  return check("token", "fail", errorText(error), "check bot.token and bot.api_root, then run `clientes check` again");
+}
+
+function skipped(id: CheckId, why: string): Check {
+  return check(id, "skip", why);
+}
+
+function missingRights(member: TelegramChatMember, rights: readonly string[]): string[] {
+  if (member.status === "creator") return [];
+  const granted = member as unknown as Record<string, unknown>;
+  return rights.filter((r) => granted[r] !== true);
+}
+
+function rightsCheck(
+  id: "channel_rights" | "group_rights",
+  where: "channel" | "group",
+  member: Outcome<TelegramChatMember> | undefined,
+  rights: readonly string[],
+  botName: string,
+): Check {
+  if (member === undefined) return skipped(id, `needs the ${where} first`);
+  if (!member.ok) {
+    return check(id, "fail", errorText(member.error), errorFix(member.error, `make ${botName} an administrator of the ${where}`));
+  }
+  const place = where === "channel" ? "the channel" : "the discussion group";
+  const wanted = rights.map((r) => `"${RIGHT_NAMES[r] ?? r}"`).join(", ");
+  if (member.value.status !== "administrator" && member.value.status !== "creator") {
+    return check(
+      id,
+      "fail",
+      `${botName} is not an administrator of ${place} (it is "${member.value.status}")`,
+      `open ${place} → Administrators → Add Admin → ${botName}, and turn on ${wanted}`,
+    );
+  }
+  const missing = missingRights(member.value, rights);
+  if (missing.length === 0) return check(id, "ok");
+  const names = missing.map((r) => `"${RIGHT_NAMES[r] ?? r}"`).join(", ");
+  const why = where === "channel" && missing.includes("can_edit_messages") ? " (editing also lets it pin the cards of open conversations)" : "";
+  return check(id, "fail", `missing: ${names}`, `open ${place} → Administrators → ${botName}, and turn on ${names}${why}`);
+}
+
+/**
+ * The checklist from what was gathered. Pure. A check that depends on one that failed is
+ * `skip`, so each problem is reported once, where it is fixed.
+ */
+export function evaluate(telegram: TelegramFacts, local: LocalFacts): Check[] {
+  return [...evaluateTelegram(telegram), ...evaluateLocal(local)];
+}
+
+function evaluateTelegram(t: TelegramFacts): Check[] {
+  const ids: CheckId[] = ["inline", "channel", "group", "channel_rights", "group_rights", "group_members"];
+  if (!t.me.ok) {
+    const why = t.me.error instanceof NetworkError ? "Telegram could not be reached" : "needs a working bot token";
+    return [tokenFailure(t.me.error), ...ids.map((id) => skipped(id, why))];
+  }
+  const me = t.me.value;
+  const botName = me.username ? `@${me.username}` : `the bot (${me.id})`;
+  const out: Check[] = [check("token", "ok", `${botName} (${me.first_name}, id ${me.id})`)];
+
+  out.push(
+    me.supports_inline_queries === true
+      ? check("inline", "ok")
+      : check(
+          "inline",
+          "fail",
+          "off: staff cannot insert canned replies",
+          `in Telegram, send /setinline to @BotFather, choose ${botName} and type a placeholder such as "search replies…"`,
+        ),
+  );
+
+  // The channel.
+  const channel = t.channel;
+  let channelOk = false;
+  if (channel === undefined) out.push(skipped("channel", "not checked"));
+  else if (!channel.ok) {
+    out.push(
+      check(
+        "channel",
+        "fail",
+        `${ref(t.channelRef)}: ${errorText(channel.error)}`,
+        isNotFound(channel.error)
+          ? `add ${botName} to the channel as an administrator (a bot only sees a private channel it administers), and check that channel: is right (a channel's id starts with -100)`
+          : errorFix(channel.error, "check channel: in the config"),
+      ),
+    );
+  } else if (channel.value.type !== "channel") {
+    out.push(
+      check(
+        "channel",
+        "fail",
+        `${describeChat(channel.value)} is a ${channel.value.type === "supergroup" ? "group" : channel.value.type}, not a channel`,
+        "set channel: to the support channel; its discussion group goes under group:",
+      ),
+    );
+  } else {
+    channelOk = true;
+    out.push(check("channel", "ok", describeChat(channel.value)));
+  }
+
+  // The linked group, both ways.
+  const group = t.group;
+  let groupOk = false;
+  if (!channelOk && t.groupRef === undefined) out.push(skipped("group", "needs the channel first"));
+  else {
+    const linked = channelOk && channel?.ok ? channel.value.linked_chat_id : undefined;
+    if (channelOk && linked === undefined) {
+      out.push(
+        check(
+          "group",
+          "fail",
+          "the channel has no discussion group",
+          `in the channel: Edit (Manage Channel) → Discussion → Add Group → Create a New Group; then make ${botName} an administrator of that group`,
+        ),
+      );
+    } else if (group === undefined) {
+      out.push(skipped("group", "not checked"));
+    } else if (!group.ok) {
+      const which = t.groupRef !== undefined ? ref(t.groupRef) : String(linked);
+      out.push(
+        check(
+          "group",
+          "fail",
+          `${which}: ${errorText(group.error)}`,
+          isNotFound(group.error)
+            ? `add ${botName} to the channel's discussion group as an administrator${t.groupRef !== undefined && linked !== undefined ? `, and check group: in the config (the channel's group is ${linked})` : ""}`
+            : errorFix(group.error, "check group: in the config"),
+        ),
+      );
+    } else if (linked !== undefined && group.value.id !== linked) {
+      out.push(
+        check(
+          "group",
+          "fail",
+          `${describeChat(group.value)} is not the channel's discussion group (that is ${linked})`,
+          `set group: ${linked} in the config`,
+        ),
+      );
+    } else if (channelOk && channel?.ok && group.value.linked_chat_id !== channel.value.id) {
+      out.push(
+        check(
+          "group",
+          "fail",
+          `${describeChat(group.value)} is not linked to the channel (Telegram reports it linked to ${group.value.linked_chat_id ?? "nothing"})`,
+          "in the channel: Edit → Discussion, pick this group again",
+        ),
+      );
+    } else if (!channelOk) {
+      out.push(skipped("group", "needs the channel first"));
+    } else {
+      groupOk = true;
+      out.push(check("group", "ok", describeChat(group.value)));
+    }
+  }
+
+  out.push(channelOk ? rightsCheck("channel_rights", "channel", t.channelMember, CHANNEL_RIGHTS, botName) : skipped("channel_rights", "needs the channel first"));
+  out.push(groupOk ? rightsCheck("group_rights", "group", t.groupMember, GROUP_RIGHTS, botName) : skipped("group_rights", "needs the group first"));
+
+  const count = t.groupCount;
+  if (!groupOk || count === undefined) out.push(skipped("group_members", "needs the group first"));
+  else if (!count.ok) out.push(check("group_members", "fail", errorText(count.error), errorFix(count.error, `make ${botName} an administrator of the group`)));
+  else if (count.value <= 2) out.push(check("group_members", "ok", `${count.value} members`));
+  else {
+    out.push(
+      check(
+        "group_members",
+        "fail",
+        `${count.value} members; only 2 expected (its creator and the bot): every member reads every conversation`,
+        `open the discussion group → Members, and remove everyone but you and ${botName} (press on a member → Remove from group). Staff need not be members: they answer in the channel's comments`,
+      ),
+    );
+  }
+  return out;
+}
+
+function evaluateLocal(l: LocalFacts): Check[] {
+  const out: Check[] = [];
+  out.push(
+    l.staff.length > 0
+      ? check("staff", "ok", `${l.staff.length} ${l.staff.length === 1 ? "member" : "members"}`)
+      : check(
+          "staff",
+          "warn",
+          "no staff: only comments posted as the channel itself reach customers",
+          "run `clientes staff sync` (adds the channel's admins) or `clientes staff add ID --name NAME`",
+        ),
+  );
+  if (l.store) {
+    const w = l.store.writable;
+    out.push(
+      w.ok
+        ? check("store", "ok", `${l.store.path}${w.exists ? "" : " (created by `clientes start`)"}`)
+        : check("store", "fail", w.reason, "set store: to a file in a folder this user can write, or fix the folder's permissions"),
+    );
+  }
+  if (l.replies) {
+    const r = l.replies.result;
+    if (r.ok && !l.replies.exists) out.push(check("replies", "ok", `${l.replies.path}: no replies yet (add some with \`clientes replies add\`)`));
+    else if (r.ok) out.push(check("replies", "ok", `${l.replies.path}: ${r.value} ${r.value === 1 ? "reply" : "replies"}`));
+    else {
+      const hint = r.error instanceof RepliesError && r.error.hint ? r.error.hint : "fix the file, or check it with `clientes replies list`";
+      out.push(check("replies", "fail", errorText(r.error), hint));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,232 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { PromptCancelled } from "../../src/cli/prompts.ts";
+import { evaluate, gatherTelegramFacts, hasFailures, runChecks, type Check, type CheckId } from "../../src/setup/checks.ts";
+import { NetworkError } from "../../src/telegram/errors.ts";
+import { apiError, BOT, CHANNEL, CHANNEL_ADMIN, goodSetup, GROUP, GROUP_ADMIN } from "./fake-port.ts";
+
+const ANA = [{ id: 111, name: "Ana" }];
+const target = { channel: CHANNEL.id, group: GROUP.id, staff: ANA };
+
+function byId(checks: Check[], id: CheckId): Check {
+  const c = checks.find((x) => x.id === id);
+  assert.ok(c, `no check ${id} in ${JSON.stringify(checks)}`);
+  return c;
+}
+
+function states(checks: Check[]): Record<string, string> {
+  return Object.fromEntries(checks.map((c) => [c.id, c.state]));
+}
+
+describe("setup checks", () => {
+  let dir = "";
+  before(async () => (dir = await mkdtemp(join(tmpdir(), "clientes-checks-"))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test("a good setup passes every check, in checklist order", async () => {
+    const checks = await runChecks(goodSetup(), { ...target, store: join(dir, "data", "clientes.json"), replies: join(dir, "replies.yaml") });
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.state]),
+      [
+        ["token", "ok"],
+        ["inline", "ok"],
+        ["channel", "ok"],
+        ["group", "ok"],
+        ["channel_rights", "ok"],
+        ["group_rights", "ok"],
+        ["group_members", "ok"],
+        ["staff", "ok"],
+        ["store", "ok"],
+        ["replies", "ok"],
+      ],
+    );
+    assert.equal(hasFailures(checks), false);
+    assert.match(byId(checks, "token").detail ?? "", /@acme_support_bot/);
+    assert.match(byId(checks, "channel").detail ?? "", /"Acme Support" \(-1001111111111\)/);
+    assert.ok(checks.every((c) => c.fix === undefined), "no fix on a passing check");
+  });
+
+  test("without a group in the target, the channel's linked group is checked", async () => {
+    const port = goodSetup();
+    const checks = await runChecks(port, { channel: CHANNEL.id, staff: ANA });
+    assert.equal(byId(checks, "group").state, "ok");
+    assert.ok(port.calls.some((c) => c.method === "getChat" && c.params?.["chat_id"] === GROUP.id));
+  });
+
+  test("a refused token fails with how to get it again; Telegram checks are skipped, local ones still run", async () => {
+    const port = goodSetup({ getMe: () => { throw apiError("getMe", 401, "Unauthorized"); } });
+    const checks = await runChecks(port, { ...target, store: join(dir, "s.json") });
+    const token = byId(checks, "token");
+    assert.equal(token.state, "fail");
+    assert.match(token.detail ?? "", /does not accept this token \(401 Unauthorized\)/);
+    assert.match(token.fix ?? "", /@BotFather/);
+    for (const id of ["inline", "channel", "group", "channel_rights", "group_rights", "group_members"] as const) {
+      assert.equal(byId(checks, id).state, "skip", id);
+    }
+    assert.equal(byId(checks, "store").state, "ok");
+    assert.equal(port.calls.length, 1, "nothing else is asked with a bad token");
+  });
+
+  test("an unreachable api_root is reported as a network problem, naming api_root", async () => {
+    const port = goodSetup({
+      getMe: () => {
+        throw new NetworkError({ method: "getMe", problem: "unreachable", origin: "http://127.0.0.1:9", detail: "connect ECONNREFUSED 127.0.0.1:9" });
+      },
+    });
+    const checks = await runChecks(port, target);
+    const token = byId(checks, "token");
+    assert.equal(token.state, "fail");
+    assert.match(token.detail ?? "", /Could not reach Telegram at http:\/\/127\.0\.0\.1:9.*ECONNREFUSED/);
+    assert.match(token.fix ?? "", /api_root/);
+    assert.equal(byId(checks, "channel").detail, "Telegram could not be reached");
+  });
+
+  test("an api_root that is not a Bot API server says so", async () => {
+    const port = goodSetup({
+      getMe: () => {
+        throw new NetworkError({ method: "getMe", problem: "bad_response", origin: "http://example.test", detail: "not JSON" });
+      },
+    });
+    const token = byId(await runChecks(port, target), "token");
+    assert.match(token.fix ?? "", /not a Bot API server/);
+  });
+
+  test("inline mode off fails with /setinline in @BotFather", async () => {
+    const checks = await runChecks(goodSetup({ getMe: () => ({ ...BOT, supports_inline_queries: false }) }), target);
+    const inline = byId(checks, "inline");
+    assert.equal(inline.state, "fail");
+    assert.match(inline.fix ?? "", /\/setinline to @BotFather/);
+    assert.equal(byId(checks, "channel").state, "ok", "the rest is still checked");
+  });
+
+  test("a channel the bot cannot see: add the bot as admin; what depends on it is skipped", async () => {
+    const port = goodSetup({ getChat: () => { throw apiError("getChat", 400, "Bad Request: chat not found"); } });
+    const checks = await runChecks(port, { channel: "@nochannel", staff: ANA });
+    const channel = byId(checks, "channel");
+    assert.equal(channel.state, "fail");
+    assert.match(channel.detail ?? "", /@nochannel: Telegram says: Bad Request: chat not found/);
+    assert.match(channel.fix ?? "", /administrator/);
+    assert.deepEqual(
+      [byId(checks, "group").state, byId(checks, "channel_rights").state, byId(checks, "group_rights").state, byId(checks, "group_members").state],
+      ["skip", "skip", "skip", "skip"],
+    );
+  });
+
+  test("a group given as the channel is refused", async () => {
+    const checks = await runChecks(goodSetup(), { channel: GROUP.id, group: GROUP.id, staff: ANA });
+    const channel = byId(checks, "channel");
+    assert.equal(channel.state, "fail");
+    assert.match(channel.detail ?? "", /is a group, not a channel/);
+  });
+
+  test("a channel without a discussion group fails with how to add one", async () => {
+    const { linked_chat_id: _, ...unlinked } = CHANNEL;
+    const port = goodSetup({ getChat: (p) => (p["chat_id"] === CHANNEL.id ? unlinked : { ...GROUP, linked_chat_id: undefined }) });
+    const checks = await runChecks(port, target);
+    const group = byId(checks, "group");
+    assert.equal(group.state, "fail");
+    assert.match(group.detail ?? "", /no discussion group/);
+    assert.match(group.fix ?? "", /Discussion → Add Group/);
+    assert.equal(byId(checks, "group_rights").state, "skip");
+    assert.equal(byId(checks, "group_members").state, "skip");
+    assert.equal(byId(checks, "channel_rights").state, "ok");
+  });
+
+  test("a configured group that is not the channel's names the right one", async () => {
+    const other = { id: -1003333333333, type: "supergroup", title: "Other" };
+    const port = goodSetup({ getChat: (p) => (p["chat_id"] === CHANNEL.id ? CHANNEL : other) });
+    const group = byId(await runChecks(port, { channel: CHANNEL.id, group: other.id, staff: ANA }), "group");
+    assert.equal(group.state, "fail");
+    assert.match(group.detail ?? "", /"Other" \(-1003333333333\) is not the channel's discussion group \(that is -1002222222222\)/);
+    assert.equal(group.fix, "set group: -1002222222222 in the config");
+  });
+
+  test("the link is checked both ways", async () => {
+    const port = goodSetup({ getChat: (p) => (p["chat_id"] === CHANNEL.id ? CHANNEL : { ...GROUP, linked_chat_id: -1009 }) });
+    const group = byId(await runChecks(port, target), "group");
+    assert.equal(group.state, "fail");
+    assert.match(group.detail ?? "", /not linked to the channel/);
+  });
+
+  test("the bot not admin of the channel: how to make it one", async () => {
+    const port = goodSetup({ getChatMember: (p) => (p["chat_id"] === CHANNEL.id ? { status: "member", user: BOT } : GROUP_ADMIN) });
+    const c = byId(await runChecks(port, target), "channel_rights");
+    assert.equal(c.state, "fail");
+    assert.match(c.detail ?? "", /@acme_support_bot is not an administrator of the channel/);
+    assert.match(c.fix ?? "", /Add Admin → @acme_support_bot.*"Post Messages", "Edit Messages of Others", "Delete Messages"/);
+  });
+
+  test("missing post and edit rights are named, with why edit matters (pinning)", async () => {
+    const weak = { ...CHANNEL_ADMIN, can_post_messages: false, can_edit_messages: false };
+    const port = goodSetup({ getChatMember: (p) => (p["chat_id"] === CHANNEL.id ? weak : GROUP_ADMIN) });
+    const checks = await runChecks(port, target);
+    const c = byId(checks, "channel_rights");
+    assert.equal(c.state, "fail");
+    assert.equal(c.detail, 'missing: "Post Messages", "Edit Messages of Others"');
+    assert.match(c.fix ?? "", /pin/);
+    assert.equal(hasFailures(checks), true);
+  });
+
+  test("the bot without pin rights in the group fails", async () => {
+    const port = goodSetup({ getChatMember: (p) => (p["chat_id"] === CHANNEL.id ? CHANNEL_ADMIN : { ...GROUP_ADMIN, can_pin_messages: false }) });
+    const c = byId(await runChecks(port, target), "group_rights");
+    assert.equal(c.state, "fail");
+    assert.equal(c.detail, 'missing: "Pin Messages"');
+    assert.match(c.fix ?? "", /discussion group/);
+  });
+
+  test("a group with extra members fails with the count and how to remove them", async () => {
+    const c = byId(await runChecks(goodSetup({ getChatMemberCount: () => 5 }), target), "group_members");
+    assert.equal(c.state, "fail");
+    assert.match(c.detail ?? "", /^5 members; only 2 expected/);
+    assert.match(c.fix ?? "", /Members.*Remove from group/);
+  });
+
+  test("no staff is a warning, not a failure", async () => {
+    const checks = await runChecks(goodSetup(), { ...target, staff: [] });
+    const c = byId(checks, "staff");
+    assert.equal(c.state, "warn");
+    assert.match(c.fix ?? "", /clientes staff sync/);
+    assert.equal(hasFailures(checks), false);
+  });
+
+  test("a store in a folder that cannot be made fails", async () => {
+    const file = join(dir, "a-file");
+    await writeFile(file, "x");
+    const c = byId(await runChecks(goodSetup(), { ...target, store: join(file, "data", "clientes.json") }), "store");
+    assert.equal(c.state, "fail");
+    assert.match(c.detail ?? "", /a-file is a file, not a folder/);
+  });
+
+  test("an invalid replies file fails with the file's problem", async () => {
+    const replies = join(dir, "bad-replies.yaml");
+    await writeFile(replies, "- id: x\n  text: no title\n");
+    const c = byId(await runChecks(goodSetup(), { ...target, replies }), "replies");
+    assert.equal(c.state, "fail");
+    assert.match(c.detail ?? "", /bad-replies\.yaml: entry 1/);
+  });
+
+  test("Ctrl+C during a call ends the checks instead of becoming a finding", async () => {
+    const port = goodSetup({ getChat: () => { throw new PromptCancelled(); } });
+    await assert.rejects(gatherTelegramFacts(port, target), PromptCancelled);
+  });
+
+  test("evaluate is pure: the same facts give the same checklist", () => {
+    const facts = { me: { ok: true as const, value: BOT }, channelRef: CHANNEL.id, channel: { ok: true as const, value: CHANNEL as never } };
+    const a = evaluate(facts, { staff: ANA });
+    assert.deepEqual(a, evaluate(facts, { staff: ANA }));
+    assert.deepEqual(states(a), {
+      token: "ok",
+      inline: "ok",
+      channel: "ok",
+      group: "skip",
+      channel_rights: "skip",
+      group_rights: "skip",
+      group_members: "skip",
+      staff: "ok",
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { emptyState, type Conversation } from "../../src/core/state.ts";
+import { humanDuration, median, statusJson, summarize } from "../../src/setup/status.ts";
+
+const NOW = Date.UTC(2025, 0, 10, 12, 0, 0);
+const MIN = 60_000;
+
+export function conversation(id: number, fields: Partial<Conversation> & { first_name?: string; username?: string } = {}): Conversation {
+  const { first_name, username, ...rest } = fields;
+  return {
+    customer: { id, first_name: first_name ?? `Customer ${id}`, ...(username ? { username } : {}) },
+    status: "open",
+    banned: false,
+    blocked: false,
+    priority: 3,
+    failures: 0,
+    createdAt: NOW - 60 * MIN,
+    firstMessageAt: NOW - 60 * MIN,
+    queues: { team: [], customer: [] },
+    ...rest,
+  };
+}
+
+describe("status summary", () => {
+  test("counts open, closed and waiting; waiting customers longest first with their wait", () => {
+    const state = emptyState();
+    state.conversations = {
+      "1": conversation(1, { first_name: "Ana", username: "ana", waitingSince: NOW - 12 * MIN }),
+      "2": conversation(2, { first_name: "Bia", waitingSince: NOW - 90 * MIN, priority: 5 }),
+      "3": conversation(3, { status: "closed" }),
+      "4": conversation(4),
+      // closed with waitingSince left over: not waiting.
+      "5": conversation(5, { status: "closed", waitingSince: NOW - MIN }),
+    };
+    const s = summarize(state, NOW);
+    assert.equal(s.total, 5);
+    assert.equal(s.open, 3);
+    assert.equal(s.closed, 2);
+    assert.equal(s.waiting, 2);
+    assert.deepEqual(
+      s.waitingCustomers.map((w) => [w.name, w.id, humanDuration(w.waitMs)]),
+      [
+        ["Bia", 2, "1 h 30 min"],
+        ["Ana", 1, "12 min"],
+      ],
+    );
+    assert.equal(s.waitingCustomers[1]?.username, "ana");
+  });
+
+  test("median first-response time over answered conversations only", () => {
+    const state = emptyState();
+    const answered = (id: number, minutes: number) => conversation(id, { firstMessageAt: NOW - 100 * MIN, firstResponseAt: NOW - 100 * MIN + minutes * MIN });
+    state.conversations = { "1": answered(1, 2), "2": answered(2, 10), "3": answered(3, 4), "4": conversation(4) };
+    const s = summarize(state, NOW);
+    assert.equal(s.medianFirstResponseMs, 4 * MIN);
+    assert.equal(s.responded, 3);
+    assert.equal(summarize(emptyState(), NOW).medianFirstResponseMs, null);
+    assert.equal(median([1, 2, 3, 10]), 2.5);
+    assert.equal(median([]), null);
+  });
+
+  test("humanDuration reads like people talk", () => {
+    assert.equal(humanDuration(0), "0 s");
+    assert.equal(humanDuration(45_000), "45 s");
+    assert.equal(humanDuration(12 * MIN + 59_000), "12 min");
+    assert.equal(humanDuration(60 * MIN), "1 h");
+    assert.equal(humanDuration(185 * MIN), "3 h 5 min");
+    assert.equal(humanDuration(52 * 60 * MIN), "2 d 4 h");
+    assert.equal(humanDuration(-5), "0 s");
+  });
+
+  test("the JSON uses snake_case, seconds and ISO dates", () => {
+    const state = emptyState();
+    state.conversations = { "7": conversation(7, { first_name: "Ana", waitingSince: NOW - 12 * MIN, firstResponseAt: NOW - 50 * MIN }) };
+    assert.deepEqual(statusJson(summarize(state, NOW)), {
+      total: 1,
+      open: 1,
+      closed: 0,
+      waiting: 1,
+      waiting_customers: [{ id: 7, name: "Ana", username: null, priority: 3, waiting_since: new Date(NOW - 12 * MIN).toISOString(), wait_seconds: 720 }],
+      median_first_response_seconds: 600,
+      responded: 1,
+    });
+  });
+});
