@@ -3,11 +3,20 @@
  * src/cli/commands/<name>.ts exporting `register(program, ctx)` and add one line here.
  */
 import type { CommandModule } from "../context.ts";
+import * as check from "./check.ts";
+import * as demo from "./demo.ts";
+import * as init from "./init.ts";
 import * as replies from "./replies.ts";
+import * as staff from "./staff.ts";
 import * as start from "./start.ts";
+import * as status from "./status.ts";
 
 export const COMMANDS: readonly CommandModule[] = [
-  // init, check, start, staff, status, demo: added by their owners.
+  demo,
+  init,
+  check,
   start,
   replies,
+  staff,
+  status,
 ];

@@ -1,0 +1,220 @@
+/**
+ * `clientes demo`'s engine: the sandbox Telegram, the real daemon with a generated config
+ * in a fresh temp folder, and the web page that plays customers and staff side by side.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TelegramUser } from "@gramio/types";
+import { stringify } from "yaml";
+import type { Config } from "../config/types.ts";
+import { runDaemon } from "../daemon/daemon.ts";
+import { silentLogger, type Logger } from "../log.ts";
+import { saveReplies } from "../replies/index.ts";
+import { startSandbox, type Sandbox } from "../sandbox/index.ts";
+import type { Locale } from "../texts.ts";
+import { castFor, customerAt, type Cast } from "./cast.ts";
+import { SampleImages } from "./samples.ts";
+import { startDemoServer, type DemoServer } from "./server.ts";
+import { buildView, customersOf } from "./view.ts";
+
+/** The page's files (index.html, app.js, style.css, samples/). */
+export const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
+
+/** How to start the demo; everything is optional. */
+export interface DemoOptions {
+  /** The web page's port on 127.0.0.1; default 0 (any free port). */
+  port?: number;
+  /** The bot's texts and the sample people and replies; default "en". */
+  locale?: Locale;
+  /** Keep the temp folder (config, store, replies) after close(). */
+  keep?: boolean;
+  /** Where the daemon logs; default nowhere. */
+  log?: Logger;
+  /** Where the temp folder is made; default os.tmpdir(). */
+  tmpRoot?: string;
+  /** For the daemon's store lock (the folder is fresh, so nothing else holds it). */
+  pid?: number;
+  isPidAlive?: (pid: number) => boolean;
+}
+
+/** A running demo. */
+export interface Demo {
+  /** The page, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** The temp folder: config.yaml, replies.yaml, data/clientes.json. */
+  dir: string;
+  sandbox: Sandbox;
+  config: Config;
+  /** The support team (the config's staff), in the page's order. */
+  staff: TelegramUser[];
+  /** Resolves when the daemon stops: null after close(), the error if it failed on its own. */
+  daemon: Promise<Error | null>;
+  /** Stops the page, the daemon and the sandbox; removes the temp folder unless `keep`. */
+  close(): Promise<void>;
+}
+
+/** The demo could not start; `hint` says what to do. */
+export class DemoError extends Error {
+  override name = "DemoError";
+  constructor(
+    message: string,
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+function demoConfig(dir: string, sb: Sandbox, staff: TelegramUser[], locale: Locale): Config {
+  return {
+    path: join(dir, "config.yaml"),
+    bot: { token: sb.token, apiRoot: sb.apiRoot },
+    channel: sb.channelId,
+    group: sb.groupId,
+    store: join(dir, "data", "clientes.json"),
+    replies: join(dir, "replies.yaml"),
+    staff: staff.map((s) => ({ id: s.id, name: s.first_name })),
+    locale,
+    texts: {},
+    notePrefix: "#",
+    retentionDays: 30,
+    signatures: false,
+    logLevel: "info",
+    pollTimeout: 25,
+  };
+}
+
+/** The config as a file, so a kept folder shows what the demo ran with. */
+function configYaml(c: Config): string {
+  const doc = {
+    bot: { token: c.bot.token, api_root: c.bot.apiRoot },
+    channel: c.channel,
+    group: c.group,
+    store: "data/clientes.json",
+    replies: "replies.yaml",
+    staff: c.staff,
+    locale: c.locale,
+  };
+  return "# Written by `clientes demo` for its sandbox Telegram (gone once the demo stopped).\n" + stringify(doc);
+}
+
+/** Runs `steps` in order, ignoring failures: cleanup must reach its end. */
+async function settle(steps: Array<() => Promise<unknown>>): Promise<void> {
+  for (const step of steps) await step().catch(() => undefined);
+}
+
+/**
+ * Starts the demo: sandbox, daemon (with a generated config in a new temp folder) and the
+ * web page. Rejects with a DemoError when the port is taken or the daemon cannot start;
+ * whatever was started by then is stopped and the folder removed.
+ */
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const locale = opts.locale ?? "en";
+  const cast: Cast = castFor(locale);
+  const log = opts.log ?? silentLogger;
+  const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), "clientes-demo-"));
+  const cleanup: Array<() => Promise<unknown>> = [];
+  const undo = () => settle([...cleanup].reverse());
+  if (!opts.keep) cleanup.push(() => rm(dir, { recursive: true, force: true }));
+
+  try {
+    const samples = await SampleImages.open(join(PAGE_DIR, "samples"));
+    const sb = await startSandbox({
+      bot: cast.bot,
+      channel: { title: cast.channelTitle },
+      group: { title: cast.groupTitle },
+      // The demo may run for hours: no request log growing in memory.
+      logRequests: false,
+    });
+    cleanup.push(() => sb.close());
+
+    const staff = cast.staff.map((p) => sb.addUser(p));
+    const staffIds = new Set(staff.map((s) => s.id));
+    let added = 0;
+    const addCustomer = (person: Partial<Pick<TelegramUser, "first_name" | "last_name" | "username">> = {}): TelegramUser =>
+      sb.addUser(person.first_name ? person : customerAt(cast, added++));
+    addCustomer();
+
+    const config = demoConfig(dir, sb, staff, locale);
+    await saveReplies(config.replies, cast.replies);
+    await writeFile(config.path, configYaml(config), { mode: 0o600 });
+
+    // The page's port first: a taken one fails before the daemon has started.
+    let server: DemoServer;
+    try {
+      server = await startDemoServer(
+        {
+          pageDir: PAGE_DIR,
+          apiRoot: sb.apiRoot,
+          samples,
+          info: () => ({
+            locale,
+            bot: sb.bot,
+            channel: { id: sb.channelId, title: cast.channelTitle },
+            group: { id: sb.groupId, title: cast.groupTitle },
+            staff,
+            notStaff: [sb.creator],
+            samples: samples.names,
+            notePrefix: config.notePrefix,
+            dir,
+          }),
+          view: (query) => buildView(sb, staffIds, query),
+          addCustomer,
+        },
+        opts.port ?? 0,
+      );
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EADDRINUSE") {
+        throw new DemoError(`port ${opts.port} on 127.0.0.1 is already in use`, "pick another one with --port N, or leave --port out for any free port", { cause: err });
+      }
+      throw err;
+    }
+    cleanup.push(() => server.close());
+
+    const stop = new AbortController();
+    let ready!: () => void;
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const running = runDaemon({
+      config,
+      log,
+      signal: stop.signal,
+      pid: opts.pid ?? 1,
+      isPidAlive: opts.isPidAlive ?? (() => false),
+      rateLimits: false,
+      albumSettleMs: 300,
+      onReady: () => ready(),
+    });
+    const daemon = running.then(
+      () => null,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
+    cleanup.push(async () => {
+      stop.abort();
+      await daemon;
+    });
+    const early = await Promise.race([isReady.then(() => null), daemon.then((err) => err ?? new Error("the daemon stopped before it was ready"))]);
+    if (early) throw new DemoError(`the daemon did not start: ${early.message}`, "this is a bug in clientes demo; run again with --debug and report it", { cause: early });
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: server.url,
+      dir,
+      sandbox: sb,
+      config,
+      staff,
+      daemon,
+      close: () => (closing ??= undo()),
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+/** The customers the demo knows (everyone in the sandbox but staff, the chats' creator and bots). */
+export function demoCustomers(demo: Demo): TelegramUser[] {
+  return customersOf(demo.sandbox, new Set(demo.staff.map((s) => s.id)));
+}

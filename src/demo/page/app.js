@@ -1,0 +1,911 @@
+// clientes demo page: plain JavaScript, no build step, no external URLs.
+// Reads what the three Telegram places hold from GET /demo/view, acts as customers and
+// staff through the sandbox's control API (/sandbox/*), and refreshes on every change the
+// sandbox announces on its event stream (/sandbox/events).
+
+// ------------------------------------------------------------------ texts
+
+const TEXTS = {
+  en: {
+    intro:
+      "Write as a customer on the left: the bot opens a <b>card</b> in the support channel and copies the message into the card's <b>comments</b>, where the team answers. " +
+      "Try a reply, an edit, <code>/close</code>, or a canned reply: type <code>@{bot} </code> in the comment box.",
+    live: "live",
+    offline: "reconnecting…",
+    placeChat: "Customer · private chat with the bot",
+    placeChannel: "Support channel · topic cards",
+    placeThread: "Card comments · the team's side",
+    botSubtitle: "bot · what the customer sees",
+    channelSubtitle: "channel · {cards} cards, {pinned} pinned (open)",
+    channelFootnote: "The bot posts and updates one card per conversation; open ones stay pinned. Click a card to see its comments.",
+    addCustomer: "+ customer",
+    chatPlaceholder: "Message as {name}…",
+    threadPlaceholder: "Comment as {name}…",
+    formatHint: "**bold**, __italic__, `code`, ~~strike~~, ||spoiler||; Enter sends, Shift+Enter adds a line",
+    threadHint: "A reply to the card goes to the customer; # starts an internal note; /help lists the commands",
+    threadTitle: "Comments",
+    threadSubtitle: "{group}",
+    threadOn: "on {name}'s card",
+    fromCustomer: "{name}'s message",
+    copyHint: "The bot's copy of a message {name} sent to the bot",
+    noCards: "No conversations yet. Write something as the customer on the left.",
+    noChat: "This is {name}'s chat with the bot. Say hello: the first message opens a conversation.",
+    noThread: "Click a card in the channel to open its comments.",
+    noRoot: "The card's comments appear in a moment…",
+    discussion: "Comments start here",
+    commentAs: "Comment as",
+    staff: "staff",
+    notStaff: "not staff",
+    channelAs: "{channel} (as the channel)",
+    bot: "bot",
+    reply: "Reply",
+    edit: "Edit",
+    edited: "edited",
+    replyingTo: "Reply to {name}",
+    editing: "Edit message",
+    pinned: "pinned",
+    pinnedMessage: "Pinned message",
+    comments: "{count} comments",
+    oneComment: "1 comment",
+    noComments: "Leave a comment",
+    samplesHint: "Send a sample photo (the text box is its caption):",
+    inlineHead: "Canned replies · inline mode of @{bot}",
+    cannedButton: "Canned replies (@)",
+    inlineNone: "No canned reply matches “{query}”.",
+    inlineNotStaff: "Only staff get canned replies; {name} gets just a button:",
+    inlineWaiting: "asking the bot…",
+    pickCard: "Pick a card first: the comment goes into its thread.",
+    photo: "photo",
+  },
+  "pt-BR": {
+    intro:
+      "Escreva como cliente à esquerda: o bot abre um <b>cartão</b> no canal de atendimento e copia a mensagem para os <b>comentários</b> do cartão, onde a equipe responde. " +
+      "Experimente responder, editar, <code>/fim</code> ou uma resposta pronta: digite <code>@{bot} </code> na caixa de comentário.",
+    live: "ao vivo",
+    offline: "reconectando…",
+    placeChat: "Cliente · conversa privada com o bot",
+    placeChannel: "Canal de atendimento · cartões",
+    placeThread: "Comentários do cartão · lado da equipe",
+    botSubtitle: "bot · o que o cliente vê",
+    channelSubtitle: "canal · {cards} cartões, {pinned} fixados (abertos)",
+    channelFootnote: "O bot publica e atualiza um cartão por conversa; as abertas ficam fixadas. Clique num cartão para ver os comentários.",
+    addCustomer: "+ cliente",
+    chatPlaceholder: "Mensagem como {name}…",
+    threadPlaceholder: "Comentar como {name}…",
+    formatHint: "**negrito**, __itálico__, `código`, ~~riscado~~, ||spoiler||; Enter envia, Shift+Enter quebra a linha",
+    threadHint: "Uma resposta ao cartão vai para o cliente; # começa uma nota interna; /ajuda lista os comandos",
+    threadTitle: "Comentários",
+    threadSubtitle: "{group}",
+    threadOn: "no cartão de {name}",
+    fromCustomer: "mensagem de {name}",
+    copyHint: "A cópia, feita pelo bot, de uma mensagem que {name} enviou ao bot",
+    noCards: "Nenhuma conversa ainda. Escreva algo como cliente à esquerda.",
+    noChat: "Esta é a conversa de {name} com o bot. Diga olá: a primeira mensagem abre um atendimento.",
+    noThread: "Clique num cartão do canal para abrir os comentários.",
+    noRoot: "Os comentários do cartão aparecem em instantes…",
+    discussion: "Início dos comentários",
+    commentAs: "Comentar como",
+    staff: "equipe",
+    notStaff: "fora da equipe",
+    channelAs: "{channel} (como o canal)",
+    bot: "bot",
+    reply: "Responder",
+    edit: "Editar",
+    edited: "editada",
+    replyingTo: "Responder a {name}",
+    editing: "Editar mensagem",
+    pinned: "fixado",
+    pinnedMessage: "Mensagem fixada",
+    comments: "{count} comentários",
+    oneComment: "1 comentário",
+    noComments: "Comentar",
+    samplesHint: "Envie uma foto de exemplo (o texto vira a legenda):",
+    inlineHead: "Respostas prontas · modo inline de @{bot}",
+    cannedButton: "Respostas prontas (@)",
+    inlineNone: "Nenhuma resposta pronta para “{query}”.",
+    inlineNotStaff: "Só a equipe recebe respostas prontas; {name} recebe apenas um botão:",
+    inlineWaiting: "perguntando ao bot…",
+    pickCard: "Escolha um cartão primeiro: o comentário vai para os comentários dele.",
+    photo: "foto",
+  },
+};
+
+let T = TEXTS.en;
+/** A text with {placeholders} filled (values are inserted as text by the callers). */
+function t(key, vars = {}) {
+  return String(T[key] ?? TEXTS.en[key] ?? key).replace(/\{(\w+)\}/g, (all, k) => (k in vars ? String(vars[k]) : all));
+}
+
+// ------------------------------------------------------------------ small helpers
+
+const $ = (id) => document.getElementById(id);
+const escapeHtml = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+/** Creates an element: h("div", {class: "x", onclick}, child, "text", …). Text is never parsed as HTML. */
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+const ICONS = {
+  clip: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/></svg>',
+  send: '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M3.4 20.4l17.5-7.5a1 1 0 0 0 0-1.8L3.4 3.6a.9.9 0 0 0-1.3 1l1.7 6.1a1 1 0 0 0 .8.7L13 12l-8.4.6a1 1 0 0 0-.8.7l-1.7 6.1a.9.9 0 0 0 1.3 1z"/></svg>',
+  pin: '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M14.5 2.5l7 7-2.4.6-3.6 3.6.3 4.6-2 2-4-4-5.3 5.3-1-1 5.3-5.3-4-4 2-2 4.6.3 3.6-3.6z"/></svg>',
+  comment: '<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z" stroke-linejoin="round"/></svg>',
+};
+function icon(name) {
+  const span = document.createElement("span");
+  span.innerHTML = ICONS[name]; // our own constant markup
+  return span.firstElementChild;
+}
+
+const PALETTE = ["#d4473f", "#d17a1e", "#7d5ad6", "#3f9a36", "#1f9aa0", "#2a7fc1", "#c4458a"];
+const colorOf = (id) => PALETTE[Math.abs(Number(id)) % PALETTE.length];
+const initials = (name) =>
+  String(name)
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => [...w][0].toUpperCase())
+    .join("");
+const fullName = (u) => [u?.first_name, u?.last_name].filter(Boolean).join(" ");
+const timeOf = (unix) => new Date(unix * 1000).toLocaleTimeString(S.info?.locale ?? [], { hour: "2-digit", minute: "2-digit" });
+
+async function call(method, path, body) {
+  const res = await fetch(path, method === "GET" ? {} : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error ?? data.description ?? `${res.status} ${res.statusText}`);
+  return data;
+}
+const get = (path) => call("GET", path);
+const post = (path, body) => call("POST", path, body);
+
+let toastTimer;
+function toast(message) {
+  const el = $("toast");
+  el.textContent = message;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (el.hidden = true), 4500);
+}
+/** Runs an action, showing its error instead of failing silently. */
+async function attempt(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    toast(err.message ?? String(err));
+    return undefined;
+  }
+}
+
+// ------------------------------------------------------------------ formatted text
+
+/** Renders text with Telegram entities (UTF-16 offsets, like JS strings) as DOM. */
+function formatted(text, entities) {
+  const frag = document.createDocumentFragment();
+  if (!entities?.length) {
+    frag.append(text);
+    return frag;
+  }
+  const cuts = new Set([0, text.length]);
+  for (const e of entities) {
+    cuts.add(Math.min(e.offset, text.length));
+    cuts.add(Math.min(e.offset + e.length, text.length));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [a, b] = [points[i], points[i + 1]];
+    let node = document.createTextNode(text.slice(a, b));
+    for (const e of entities) if (e.offset <= a && e.offset + e.length >= b) node = wrapEntity(e, node, text);
+    frag.append(node);
+  }
+  return frag;
+}
+
+const SAFE_URL = /^(https?:|mailto:|tg:)/i;
+function wrapEntity(e, node, text) {
+  const tags = { bold: "b", italic: "i", underline: "u", strikethrough: "s", code: "code" };
+  if (tags[e.type]) return h(tags[e.type], {}, node);
+  switch (e.type) {
+    case "pre":
+      return h("span", { class: "pre" }, node);
+    case "text_link":
+      return SAFE_URL.test(e.url ?? "") ? h("a", { href: e.url, target: "_blank", rel: "noopener noreferrer" }, node) : h("span", { class: "link" }, node);
+    case "url": {
+      const raw = text.slice(e.offset, e.offset + e.length);
+      const href = /^[a-z]+:/i.test(raw) ? raw : `https://${raw}`;
+      return SAFE_URL.test(href) ? h("a", { href, target: "_blank", rel: "noopener noreferrer" }, node) : h("span", { class: "link" }, node);
+    }
+    case "mention":
+    case "hashtag":
+    case "cashtag":
+    case "bot_command":
+    case "email":
+    case "phone_number":
+    case "text_mention":
+      return h("span", { class: "link" }, node);
+    case "spoiler":
+      return h("span", { class: "spoiler", onclick: (ev) => ev.currentTarget.classList.toggle("shown") }, node);
+    case "blockquote":
+    case "expandable_blockquote":
+      return h("span", { class: "quote" }, node);
+    default:
+      return node;
+  }
+}
+
+/** Telegram-app style markers typed in a composer → {text, entities}. */
+const MARKERS = [
+  ["**", "bold"],
+  ["__", "italic"],
+  ["~~", "strikethrough"],
+  ["||", "spoiler"],
+  ["`", "code"],
+];
+function parseMarkers(input) {
+  let text = "";
+  const entities = [];
+  const open = {};
+  let i = 0;
+  while (i < input.length) {
+    const marker = MARKERS.find(([m]) => input.startsWith(m, i));
+    if (marker) {
+      const [m, type] = marker;
+      if (open[type] !== undefined) {
+        if (text.length > open[type]) entities.push({ type, offset: open[type], length: text.length - open[type] });
+        delete open[type];
+        i += m.length;
+        continue;
+      }
+      if (input.indexOf(m, i + m.length) > i + m.length) {
+        open[type] = text.length;
+        i += m.length;
+        continue;
+      }
+    }
+    text += input[i];
+    i += 1;
+  }
+  // Telegram trims the text; keep the entities on the same characters.
+  const lead = text.length - text.trimStart().length;
+  const trimmed = text.trim();
+  const out = entities
+    .map((e) => ({ ...e, offset: e.offset - lead }))
+    .map((e) => ({ ...e, length: Math.min(e.length + Math.min(0, e.offset), trimmed.length - Math.max(0, e.offset)), offset: Math.max(0, e.offset) }))
+    .filter((e) => e.length > 0)
+    .sort((a, b) => a.offset - b.offset);
+  return { text: trimmed, entities: out };
+}
+
+/** The reverse, to edit a message in the composer. */
+function toMarkers(text, entities) {
+  const marks = [];
+  for (const e of entities ?? []) {
+    const marker = MARKERS.find(([, type]) => type === e.type)?.[0];
+    if (!marker) continue;
+    marks.push({ at: e.offset, close: false, marker, len: e.length });
+    marks.push({ at: e.offset + e.length, close: true, marker, len: e.length });
+  }
+  marks.sort((a, b) => a.at - b.at || Number(b.close) - Number(a.close) || (a.close ? a.len - b.len : b.len - a.len));
+  let out = "";
+  let pos = 0;
+  for (const m of marks) {
+    out += text.slice(pos, m.at) + m.marker;
+    pos = m.at;
+  }
+  return out + text.slice(pos);
+}
+
+// ------------------------------------------------------------------ state
+
+const S = {
+  info: null,
+  view: null,
+  customerId: null,
+  /** The card the user clicked; null = the current customer's card. */
+  cardId: null,
+  /** Who comments in the thread: a user id or "channel". */
+  as: null,
+  chatCtx: null, // {mode: "reply"|"edit", message}
+  threadCtx: null,
+  samplesOpen: { chat: false, thread: false },
+  inline: { seq: 0, query: null, answer: null, userId: null, pending: false },
+  rendered: {},
+};
+
+const isStaff = (id) => S.info.staff.some((s) => s.id === id);
+const userById = (id) => [...S.info.staff, ...S.info.notStaff, ...(S.view?.customers ?? [])].find((u) => u.id === id);
+const currentCustomer = () => S.view?.customers.find((c) => c.id === S.view.customerId);
+const selectedCard = () => S.view?.cards.find((c) => c.message.message_id === S.view.selectedCard);
+const asName = () => (S.as === "channel" ? S.info.channel.title : fullName(userById(S.as)));
+
+// ------------------------------------------------------------------ refresh
+
+let refreshing = false;
+let again = false;
+let refreshTimer;
+function scheduleRefresh(delay = 25) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, delay);
+}
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    do {
+      again = false;
+      const q = new URLSearchParams();
+      if (S.customerId !== null) q.set("customer", String(S.customerId));
+      if (S.cardId !== null) q.set("card", String(S.cardId));
+      S.view = await get(`/demo/view?${q}`);
+      S.customerId = S.view.customerId;
+      render();
+    } while (again);
+  } catch (err) {
+    toast(err.message);
+  } finally {
+    refreshing = false;
+  }
+}
+
+function render() {
+  renderCustomers();
+  renderChat();
+  renderCards();
+  renderThread();
+  renderComposers();
+}
+
+/** Re-renders a wall only when what it shows changed; keeps the scroll at the bottom if it was there. */
+function paint(el, key, build) {
+  if (S.rendered[el.id] === key) return;
+  S.rendered[el.id] = key;
+  const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60 || !el.dataset.painted;
+  const keep = el.scrollTop;
+  el.replaceChildren(...build());
+  el.dataset.painted = "1";
+  const stick = () => (el.scrollTop = el.scrollHeight);
+  if (nearBottom) {
+    stick();
+    for (const img of el.querySelectorAll("img")) if (!img.complete) img.addEventListener("load", stick, { once: true });
+  } else el.scrollTop = keep;
+}
+
+// ------------------------------------------------------------------ place 1: the customer's chat
+
+function renderCustomers() {
+  const v = S.view;
+  const key = JSON.stringify([v.customers, v.customerId, T === TEXTS.en]);
+  if (S.rendered.customers === key) return;
+  S.rendered.customers = key;
+  $("customers").replaceChildren(
+    ...v.customers.map((c) =>
+      h(
+        "button",
+        { type: "button", class: "customer-tab", role: "tab", "aria-selected": String(c.id === v.customerId), dataset: { customer: c.id }, onclick: () => selectCustomer(c.id) },
+        h("span", { class: "avatar small", style: `background:${colorOf(c.id)}` }, initials(fullName(c))),
+        fullName(c),
+      ),
+    ),
+    h("button", { type: "button", class: "customer-tab add", id: "add-customer", onclick: addCustomer }, t("addCustomer")),
+  );
+}
+
+function renderChat() {
+  const v = S.view;
+  const customer = currentCustomer();
+  paint($("chat"), JSON.stringify([v.chat, v.customerId]), () => {
+    if (!customer) return [];
+    if (v.chat.length === 0) return [h("div", { class: "empty" }, t("noChat", { name: customer.first_name }))];
+    return v.chat.map((m) => {
+      if (m.pinned_message) return h("div", { class: "service" }, `${fullName(m.from)} · ${t("pinnedMessage")}`);
+      const own = m.from?.id === customer.id;
+      return bubble(m, {
+        own,
+        actions: [
+          [t("reply"), () => setContext("chat", { mode: "reply", message: m })],
+          own && [t("edit"), () => setContext("chat", { mode: "edit", message: m })],
+        ],
+      });
+    });
+  });
+}
+
+function selectCustomer(id) {
+  if (S.customerId === id) return;
+  S.customerId = id;
+  S.cardId = null;
+  S.chatCtx = null;
+  S.threadCtx = null;
+  refresh();
+}
+
+async function addCustomer() {
+  const user = await attempt(() => post("/demo/customers", {}));
+  if (user) selectCustomer(user.id);
+  $("chat-input").focus();
+}
+
+// ------------------------------------------------------------------ a message bubble
+
+function describeKind(m) {
+  for (const k of ["video", "animation", "document", "audio", "voice", "video_note", "sticker", "location", "venue", "contact", "poll", "dice"]) {
+    if (m[k] === undefined) continue;
+    const detail = m[k].file_name ?? m[k].emoji ?? m[k].title ?? m[k].question ?? m[k].first_name ?? "";
+    return `[${k.replace("_", " ")}${detail ? `: ${detail}` : ""}]`;
+  }
+  return "";
+}
+
+function preview(m) {
+  if (!m) return "";
+  const text = m.text ?? m.caption;
+  if (text) return text.replace(/\s+/g, " ");
+  if (m.photo) return `[${t("photo")}]`;
+  return describeKind(m) || "…";
+}
+
+/** A sender's display name in the group: the chat for posts as a chat, else the person. */
+function senderName(m) {
+  if (m.sender_chat) return m.sender_chat.title ?? "";
+  return fullName(m.from);
+}
+
+function body(m) {
+  const parts = [];
+  if (m.photo) {
+    const largest = m.photo[m.photo.length - 1];
+    parts.push(h("img", { class: "photo", src: `/demo/files/${encodeURIComponent(largest.file_id)}`, alt: t("photo"), width: 260, height: 195 }));
+  }
+  const text = m.text ?? m.caption;
+  const el = h("div", { class: "text" });
+  if (text) el.append(formatted(text, m.entities ?? m.caption_entities));
+  else if (!m.photo) el.append(h("span", { class: "kind" }, describeKind(m)));
+  el.append(h("span", { class: "meta" }, m.edit_date ? h("span", { class: "edited" }, t("edited")) : null, timeOf(m.date)));
+  parts.push(el);
+  return parts;
+}
+
+/**
+ * One message. opts: own (right side), name ([text, color, tags…]), quote (the replied
+ * message to show), actions ([label, fn] pairs; falsy entries skipped), extraClass.
+ */
+function bubble(m, opts) {
+  const quote = opts.quote === undefined ? m.reply_to_message : opts.quote;
+  const actions = (opts.actions ?? []).filter(Boolean);
+  return h(
+    "div",
+    { class: `msg ${opts.own ? "own" : "other"} ${opts.extraClass ?? ""}`, dataset: { id: m.message_id } },
+    h(
+      "div",
+      { class: "bubble" },
+      opts.name,
+      m.via_bot ? h("div", { class: "via" }, `via @${m.via_bot.username}`) : null,
+      quote ? h("div", { class: "reply-quote" }, h("div", { class: "rq-name" }, opts.quoteName?.(quote) ?? senderName(quote)), h("div", { class: "rq-text" }, preview(quote))) : null,
+      body(m),
+    ),
+    actions.length ? h("div", { class: "actions" }, actions.map(([label, fn]) => h("button", { type: "button", class: "act", onclick: fn }, label))) : null,
+  );
+}
+
+// ------------------------------------------------------------------ place 2: the channel's cards
+
+function renderCards() {
+  const v = S.view;
+  const pinned = v.cards.filter((c) => c.pinned);
+  $("channel-subtitle").textContent = t("channelSubtitle", { cards: v.cards.length, pinned: pinned.length });
+  const last = pinned[pinned.length - 1];
+  const bar = $("pinbar");
+  bar.hidden = !last;
+  if (last) {
+    bar.replaceChildren(
+      h("span", { class: "pin-line" }),
+      h("div", { style: "min-width:0" }, h("b", {}, `${t("pinnedMessage")}${pinned.length > 1 ? ` #${pinned.length}` : ""}`), h("div", { class: "pin-text" }, preview(last.message))),
+    );
+  }
+  paint($("cards"), JSON.stringify([v.cards, v.selectedCard, T === TEXTS.en]), () => {
+    if (v.cards.length === 0) return [h("div", { class: "empty" }, t("noCards"))];
+    return v.cards.map((c) =>
+      h(
+        "div",
+        {
+          class: `card${c.pinned ? " pinned" : ""}${c.message.message_id === v.selectedCard ? " selected" : ""}`,
+          dataset: { post: c.message.message_id, pinned: String(c.pinned) },
+          role: "button",
+          tabindex: "0",
+          onclick: () => selectCard(c),
+          onkeydown: (ev) => ev.key === "Enter" && selectCard(c),
+        },
+        h(
+          "div",
+          { class: "post-head" },
+          S.info.channel.title,
+          h("span", { class: "spacer" }),
+          c.pinned ? h("span", { class: "pin-badge" }, icon("pin"), t("pinned")) : null,
+        ),
+        body(c.message),
+        h("div", { class: "comments-bar" }, icon("comment"), c.comments === 0 ? t("noComments") : c.comments === 1 ? t("oneComment") : t("comments", { count: c.comments }), h("span", { class: "chev" }, "›")),
+      ),
+    );
+  });
+}
+
+function selectCard(card) {
+  S.cardId = card.message.message_id;
+  if (card.customerId !== null && card.customerId !== S.customerId) {
+    S.customerId = card.customerId;
+    S.chatCtx = null;
+  }
+  S.threadCtx = null;
+  refresh();
+}
+
+// ------------------------------------------------------------------ place 3: the card's comments
+
+function isMine(m) {
+  if (S.as === "channel") return m.sender_chat?.id === S.info.channel.id && !m.is_automatic_forward;
+  return m.from?.id === S.as && !m.sender_chat;
+}
+
+function nameLine(m, customer) {
+  if (m.is_automatic_forward) return h("div", { class: "name" }, m.sender_chat?.title ?? "");
+  const tags = [];
+  if (m.from?.id === S.info.bot.id) tags.push(h("span", { class: "tag bot" }, t("bot")));
+  if (customer) tags.push(h("span", { class: "tag customer", title: t("copyHint", { name: fullName(customer) }) }, t("fromCustomer", { name: customer.first_name })));
+  else if (m.sender_chat?.id === S.info.channel.id || isStaff(m.from?.id)) tags.push(h("span", { class: "tag staff" }, t("staff")));
+  else if (m.from && !m.from.is_bot) tags.push(h("span", { class: "tag warn" }, t("notStaff")));
+  const color = m.sender_chat ? "#d0672a" : colorOf(m.from?.id ?? 0);
+  return h("div", { class: "name", style: `color:${color}` }, senderName(m), tags);
+}
+
+function renderThread() {
+  const v = S.view;
+  const card = selectedCard();
+  const who = card?.customerId != null ? userById(card.customerId) : null;
+  $("thread-title").textContent = t("threadTitle");
+  $("thread-subtitle").textContent = card ? t("threadOn", { name: who ? fullName(who) : "?" }) : t("threadSubtitle", { group: S.info.group.title });
+  paint($("thread"), JSON.stringify([v.thread, S.as]), () => {
+    if (!card) return [h("div", { class: "empty" }, v.cards.length ? t("noThread") : t("noCards"))];
+    if (!v.thread) return [h("div", { class: "empty" }, t("noRoot"))];
+    const [root, ...comments] = v.thread.messages;
+    const out = [];
+    if (root) {
+      out.push(bubble(root, { own: false, name: nameLine(root), quote: null, extraClass: "root", actions: [[t("reply"), () => setContext("thread", { mode: "reply", message: root })]] }));
+      out.push(h("div", { class: "divider" }, t("discussion")));
+    }
+    for (const m of comments) {
+      if (m.pinned_message) {
+        out.push(h("div", { class: "service" }, `${senderName(m)} · ${t("pinnedMessage")}`));
+        continue;
+      }
+      const mine = isMine(m);
+      const parent = m.reply_to_message;
+      const copyOf = v.thread.fromCustomer.includes(m.message_id) ? who : null;
+      out.push(
+        bubble(m, {
+          own: mine,
+          name: nameLine(m, copyOf),
+          // Replies to the card itself are the thread: Telegram shows no quote for them.
+          quote: parent && parent.message_id !== v.thread.rootId ? parent : null,
+          actions: [[t("reply"), () => setContext("thread", { mode: "reply", message: m })], mine && [t("edit"), () => setContext("thread", { mode: "edit", message: m })]],
+        }),
+      );
+    }
+    return out;
+  });
+}
+
+// ------------------------------------------------------------------ composers
+
+function renderComposers() {
+  const customer = currentCustomer();
+  $("chat-input").placeholder = customer ? t("chatPlaceholder", { name: customer.first_name }) : "";
+  $("thread-input").placeholder = t("threadPlaceholder", { name: asName() });
+  for (const pane of ["chat", "thread"]) {
+    const ctx = S[`${pane}Ctx`];
+    const box = $(`${pane}-context`);
+    box.hidden = !ctx;
+    if (ctx) {
+      const title = ctx.mode === "edit" ? t("editing") : t("replyingTo", { name: pane === "chat" && ctx.message.from?.is_bot ? S.info.bot.first_name : senderName(ctx.message) });
+      box.querySelector(".context-text").replaceChildren(h("b", {}, title), h("span", {}, preview(ctx.message)));
+    }
+    $(`${pane}-samples`).hidden = !S.samplesOpen[pane];
+  }
+}
+
+function setContext(pane, ctx) {
+  S[`${pane}Ctx`] = ctx;
+  const input = $(`${pane}-input`);
+  if (ctx?.mode === "edit") {
+    input.value = toMarkers(ctx.message.text ?? ctx.message.caption ?? "", ctx.message.entities ?? ctx.message.caption_entities);
+  } else if (S[`${pane}WasEditing`]) input.value = "";
+  S[`${pane}WasEditing`] = ctx?.mode === "edit";
+  renderComposers();
+  input.focus();
+  autosize(input);
+}
+
+function autosize(input) {
+  input.style.height = "auto";
+  input.style.height = `${Math.min(input.scrollHeight + 2, 120)}px`;
+}
+
+/** Content for the sandbox: text with entities, or a photo with a caption. */
+function contentOf(value, photo) {
+  const { text, entities } = parseMarkers(value);
+  if (photo !== undefined) return { photo, ...(text ? { caption: text } : {}), ...(entities.length ? { caption_entities: entities } : {}) };
+  return { text, ...(entities.length ? { entities } : {}) };
+}
+
+/** For an edit: the same photo (by file id) with the new caption, or the new text. */
+function editedContent(original, value) {
+  if (original.photo) return contentOf(value, original.photo[original.photo.length - 1].file_id);
+  return contentOf(value);
+}
+
+async function sendFromChat(photo) {
+  const input = $("chat-input");
+  const value = input.value;
+  const customer = currentCustomer();
+  if (!customer || (photo === undefined && !value.trim())) return;
+  const ctx = S.chatCtx;
+  const ok = await attempt(() =>
+    ctx?.mode === "edit"
+      ? post("/sandbox/editPrivate", { userId: customer.id, messageId: ctx.message.message_id, content: editedContent(ctx.message, value) })
+      : post("/sandbox/sendPrivate", { userId: customer.id, content: contentOf(value, photo), ...(ctx?.mode === "reply" ? { replyTo: ctx.message.message_id } : {}) }),
+  );
+  if (!ok) return;
+  input.value = "";
+  autosize(input);
+  S.samplesOpen.chat = false;
+  S.chatWasEditing = false;
+  S.chatCtx = null;
+  renderComposers();
+  refresh();
+}
+
+async function sendFromThread(photo) {
+  const input = $("thread-input");
+  const value = input.value;
+  if (photo === undefined && !value.trim()) return;
+  if (inlineQueryOf(value) !== null && photo === undefined) {
+    const first = S.inline.answer?.results?.[0];
+    if (first) return pickInline(first.id);
+    return;
+  }
+  const thread = S.view.thread;
+  if (!thread) return toast(t("pickCard"));
+  const ctx = S.threadCtx;
+  const ok = await attempt(() =>
+    ctx?.mode === "edit"
+      ? post("/sandbox/editInChat", { chatId: S.info.group.id, as: S.as, messageId: ctx.message.message_id, content: editedContent(ctx.message, value) })
+      : post("/sandbox/comment", { as: S.as, replyTo: ctx?.mode === "reply" ? ctx.message.message_id : thread.rootId, content: contentOf(value, photo) }),
+  );
+  if (!ok) return;
+  input.value = "";
+  autosize(input);
+  S.samplesOpen.thread = false;
+  S.threadWasEditing = false;
+  S.threadCtx = null;
+  renderComposers();
+  refresh();
+}
+
+/** Staff commands, one click each (they go into the thread like any comment). */
+function renderChips() {
+  const commands = S.info.locale === "pt-BR" ? ["/fim", "/fs", "/p 3", "/ban", "/unban", "/ajuda"] : ["/close", "/close silent", "/p 3", "/ban", "/unban", "/help"];
+  $("chips").replaceChildren(
+    ...commands.map((c) => h("button", { type: "button", class: "chip", dataset: { command: c }, onclick: () => sendCommand(c) }, c)),
+  );
+  $("inline-slot").replaceChildren(
+    h("button", { type: "button", class: "chip inline-chip", id: "inline-chip", title: t("inlineHead", { bot: S.info.bot.username }), onclick: startInline }, t("cannedButton")),
+  );
+}
+
+async function sendCommand(command) {
+  const thread = S.view?.thread;
+  if (!thread) return toast(t("pickCard"));
+  const ok = await attempt(() => post("/sandbox/comment", { as: S.as, replyTo: thread.rootId, content: { text: command } }));
+  if (ok) refresh();
+}
+
+function renderSamples(pane) {
+  $(`${pane}-samples`).replaceChildren(
+    h("span", { class: "hint" }, t("samplesHint")),
+    ...S.info.samples.map((name) =>
+      h(
+        "button",
+        { type: "button", class: "sample", title: name, dataset: { sample: name }, onclick: () => (pane === "chat" ? sendFromChat(name) : sendFromThread(name)) },
+        h("img", { src: `/samples/${encodeURIComponent(name)}`, alt: name }),
+      ),
+    ),
+  );
+}
+
+// ------------------------------------------------------------------ inline mode (canned replies)
+
+function inlineQueryOf(value) {
+  const prefix = `@${S.info.bot.username}`;
+  if (!value.toLowerCase().startsWith(prefix.toLowerCase())) return null;
+  const rest = value.slice(prefix.length);
+  if (rest !== "" && !/^\s/.test(rest)) return null;
+  return rest.trim();
+}
+
+function startInline() {
+  const input = $("thread-input");
+  input.value = `@${S.info.bot.username} `;
+  input.focus();
+  onThreadInput();
+}
+
+let inlineTimer;
+function onThreadInput() {
+  const input = $("thread-input");
+  autosize(input);
+  const query = inlineQueryOf(input.value);
+  if (query === null) {
+    S.inline.query = null;
+    $("inline").hidden = true;
+    return;
+  }
+  clearTimeout(inlineTimer);
+  inlineTimer = setTimeout(() => runInline(query), 180);
+}
+
+async function runInline(query) {
+  const seq = ++S.inline.seq;
+  // The channel cannot type in the inline box; a person does, so the first staff member asks.
+  const userId = S.as === "channel" ? S.info.staff[0].id : S.as;
+  S.inline = { ...S.inline, query, userId, pending: true };
+  renderInline();
+  const answer = await attempt(() => post("/sandbox/inlineQuery", { userId, query, chatType: "supergroup" }));
+  if (seq !== S.inline.seq) return; // a newer query is on its way
+  S.inline = { ...S.inline, answer: answer ?? null, pending: false };
+  renderInline();
+}
+
+function renderInline() {
+  const box = $("inline");
+  const { query, answer, pending, userId } = S.inline;
+  box.hidden = query === null;
+  if (query === null) return;
+  const items = [h("div", { class: "inline-head" }, t("inlineHead", { bot: S.info.bot.username }), pending ? ` · ${t("inlineWaiting")}` : "")];
+  if (answer && !pending) {
+    if (answer.results.length) {
+      for (const r of answer.results) {
+        items.push(
+          h(
+            "button",
+            { type: "button", class: "inline-item", dataset: { result: r.id }, onclick: () => pickInline(r.id) },
+            h("div", { class: "it-title" }, r.title ?? r.id),
+            h("div", { class: "it-desc" }, r.description ?? ""),
+          ),
+        );
+      }
+    } else if (answer.button) {
+      items.push(h("div", { class: "inline-empty" }, t("inlineNotStaff", { name: fullName(userById(userId)) })), h("button", { type: "button", class: "inline-button", disabled: true }, answer.button.text));
+    } else items.push(h("div", { class: "inline-empty" }, t("inlineNone", { query })));
+  }
+  box.replaceChildren(...items);
+}
+
+async function pickInline(resultId) {
+  const thread = S.view?.thread;
+  if (!thread) return toast(t("pickCard"));
+  const { answer, userId } = S.inline;
+  const ctx = S.threadCtx;
+  const replyTo = ctx?.mode === "reply" ? ctx.message.message_id : thread.rootId;
+  const ok = await attempt(() => post("/sandbox/sendInlineResult", { userId, chatId: S.info.group.id, answer, resultId, replyTo }));
+  if (!ok) return;
+  $("thread-input").value = "";
+  S.inline = { ...S.inline, query: null, answer: null };
+  S.threadCtx = null;
+  renderInline();
+  renderComposers();
+  refresh();
+}
+
+// ------------------------------------------------------------------ wiring
+
+function renderAs() {
+  const select = $("as");
+  const options = [
+    ...S.info.staff.map((s) => h("option", { value: String(s.id) }, `${fullName(s)} (${t("staff")})`)),
+    h("option", { value: "channel" }, t("channelAs", { channel: S.info.channel.title })),
+    ...S.info.notStaff.map((u) => h("option", { value: String(u.id) }, `${fullName(u)} (${t("notStaff")})`)),
+  ];
+  select.replaceChildren(...options);
+  select.value = String(S.as);
+  select.onchange = () => {
+    S.as = select.value === "channel" ? "channel" : Number(select.value);
+    S.threadCtx = null;
+    renderComposers();
+    renderThread();
+    const query = inlineQueryOf($("thread-input").value);
+    if (query !== null) runInline(query);
+  };
+}
+
+function wireComposer(pane, send) {
+  const input = $(`${pane}-input`);
+  input.title = pane === "chat" ? t("formatHint") : `${t("threadHint")}\n${t("formatHint")}`;
+  $(`${pane}-form`).addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    send();
+  });
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      send();
+    } else if (ev.key === "Escape") {
+      setContext(pane, null);
+      S.samplesOpen[pane] = false;
+      renderComposers();
+    }
+  });
+  if (pane === "thread") input.addEventListener("input", onThreadInput);
+  else input.addEventListener("input", () => autosize(input));
+  const attach = $(`${pane}-attach`);
+  attach.append(icon("clip"));
+  attach.title = t("samplesHint");
+  attach.addEventListener("click", () => {
+    S.samplesOpen[pane] = !S.samplesOpen[pane];
+    renderComposers();
+  });
+  $(`${pane}-form`).querySelector(".send").append(icon("send"));
+  $(`${pane}-context`).querySelector(".close-context").addEventListener("click", () => setContext(pane, null));
+  renderSamples(pane);
+}
+
+function connectEvents() {
+  const live = $("live");
+  const events = new EventSource("/sandbox/events");
+  const relevant = ["message", "edit", "delete", "pin", "unpin", "user", "block", "unblock", "ban", "unban"];
+  for (const type of relevant) events.addEventListener(type, () => scheduleRefresh());
+  events.onopen = () => {
+    live.dataset.state = "on";
+    live.textContent = t("live");
+    scheduleRefresh(0); // catch up on anything missed while disconnected
+  };
+  events.onerror = () => {
+    live.dataset.state = "off";
+    live.textContent = t("offline");
+  };
+}
+
+async function boot() {
+  S.info = await get("/demo/info");
+  T = TEXTS[S.info.locale] ?? TEXTS.en;
+  document.documentElement.lang = S.info.locale;
+  S.as = S.info.staff[0].id;
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+  const intro = $("intro");
+  intro.innerHTML = t("intro", { bot: escapeHtml(S.info.bot.username) }); // markup from TEXTS, the value escaped
+  $("live").textContent = t("offline");
+  $("bot-name").textContent = S.info.bot.first_name;
+  $("bot-avatar").textContent = initials(S.info.bot.first_name);
+  $("channel-name").textContent = S.info.channel.title;
+  $("channel-avatar").textContent = initials(S.info.channel.title.replace(/[^\p{L}\s]/gu, ""));
+  $("group-avatar").append(icon("comment"));
+  renderAs();
+  renderChips();
+  wireComposer("chat", () => sendFromChat());
+  wireComposer("thread", () => sendFromThread());
+  await refresh();
+  connectEvents();
+  $("chat-input").focus();
+}
+
+boot().catch((err) => toast(`The demo page could not start: ${err.message}`));
