@@ -17,6 +17,7 @@ export interface MainDeps {
 
 const EXAMPLES = `
 Examples:
+  $ clientes demo                       try the whole product offline, in the browser
   $ clientes init                       set up the bot, channel and group (asks questions)
   $ clientes check                      verify the setup, as a checklist
   $ clientes start                      run the relay
