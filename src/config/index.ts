@@ -5,3 +5,4 @@ export { DEFAULTS, parseConfig } from "./parse.ts";
 export { redactToken } from "./redact.ts";
 export { updateConfigFile } from "./update.ts";
 export type { Config, StaffMember } from "./types.ts";
+export { buildConfig, type ConfigEssentials } from "./build.ts";

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TelegramUser } from "@gramio/types";
 import { stringify } from "yaml";
+import { buildConfig } from "../config/build.ts";
 import type { Config } from "../config/types.ts";
 import { runDaemon } from "../daemon/daemon.ts";
 import { silentLogger, type Logger } from "../log.ts";
@@ -68,22 +69,10 @@ export class DemoError extends Error {
 }
 
 function demoConfig(dir: string, sb: Sandbox, staff: TelegramUser[], locale: Locale): Config {
-  return {
-    path: join(dir, "config.yaml"),
-    bot: { token: sb.token, apiRoot: sb.apiRoot },
-    channel: sb.channelId,
-    group: sb.groupId,
-    store: join(dir, "data", "clientes.json"),
-    replies: join(dir, "replies.yaml"),
-    staff: staff.map((s) => ({ id: s.id, name: s.first_name })),
-    locale,
-    texts: {},
-    notePrefix: "#",
-    retentionDays: 30,
-    signatures: false,
-    logLevel: "info",
-    pollTimeout: 25,
-  };
+  return buildConfig(
+    { dir, token: sb.token, apiRoot: sb.apiRoot, channel: sb.channelId, group: sb.groupId },
+    { staff: staff.map((s) => ({ id: s.id, name: s.first_name })), locale },
+  );
 }
 
 /** The config as a file, so a kept folder shows what the demo ran with. */

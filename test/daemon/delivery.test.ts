@@ -4,7 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chatTexts, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
+import { chatTexts, openConversation, startDesk, threadTexts, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -14,14 +14,7 @@ after(async () => {
   await desk.close();
 });
 
-async function conversation(name: string) {
-  const { sb } = desk;
-  const u = sb.addUser({ first_name: name });
-  sb.sendPrivate(u.id, { text: `hi from ${name}` });
-  const root = await threadOf(desk, u.id);
-  await sb.waitFor(() => threadTexts(desk, root).length >= 1);
-  return { id: u.id, root };
-}
+const conversation = (name: string) => openConversation(desk, name);
 
 test("a 429 on the group is retried, never before retry_after", async () => {
   const { sb } = desk;

@@ -4,7 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { startDesk, threadOf, type Desk } from "./harness.ts";
+import { openConversation, startDesk, threadOf, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -14,14 +14,7 @@ after(async () => {
   await desk.close();
 });
 
-async function conversation(name: string, first: Record<string, unknown> = { text: `hi from ${name}` }) {
-  const { sb } = desk;
-  const u = sb.addUser({ first_name: name });
-  const msg = sb.sendPrivate(u.id, first as never);
-  const root = await threadOf(desk, u.id);
-  const copy = await sb.waitFor(() => sb.thread(root)[1]);
-  return { id: u.id, root, msg, copy };
-}
+const conversation = (name: string, first?: Record<string, unknown>) => openConversation(desk, name, first);
 
 test("rule 10: a customer's text edit changes the copy in the thread", async () => {
   const { sb } = desk;

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { buildConfig } from "../../src/config/build.ts";
 import type { Config } from "../../src/config/types.ts";
 import { runDaemon } from "../../src/daemon/daemon.ts";
 import { createLogger } from "../../src/log.ts";
@@ -44,23 +45,10 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
   const sb = await startSandbox({ autoForwardDelayMs: 5, ...opts.sandbox });
   const dir = await mkdtemp(join(tmpdir(), "clientes-e2e-"));
   const ana = sb.addUser({ first_name: "Ana", username: "ana_support" });
-  const config: Config = {
-    path: join(dir, "config.yaml"),
-    bot: { token: sb.token, apiRoot: sb.apiRoot },
-    channel: sb.channelId,
-    group: sb.groupId,
-    store: join(dir, "data", "clientes.json"),
-    replies: join(dir, "replies.yaml"),
-    staff: [{ id: ana.id, name: "Ana" }],
-    locale: "en",
-    texts: {},
-    notePrefix: "#",
-    retentionDays: 30,
-    signatures: false,
-    logLevel: "debug",
-    pollTimeout: 1,
-    ...opts.config,
-  };
+  const config = buildConfig(
+    { dir, token: sb.token, apiRoot: sb.apiRoot, channel: sb.channelId, group: sb.groupId },
+    { staff: [{ id: ana.id, name: "Ana" }], locale: "en", logLevel: "debug", pollTimeout: 1, ...opts.config },
+  );
   const logs: string[] = [];
   const out = new PassThrough();
   out.on("data", (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean)));
@@ -105,6 +93,17 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new customer who has written once, with their thread ready. */
+export async function openConversation(desk: Desk, name: string, first: Record<string, unknown> = { text: `hi from ${name}` }) {
+  const { sb } = desk;
+  const u = sb.addUser({ first_name: name });
+  const msg = sb.sendPrivate(u.id, first as never);
+  const root = await threadOf(desk, u.id);
+  const copy = await sb.waitFor(() => sb.thread(root)[1], 5000, `the first copy in ${name}'s thread`);
+  const card = () => sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)))!;
+  return { id: u.id, root, msg, copy, card };
 }
 
 /** The thread root of a customer's conversation, once the daemon has created it. */

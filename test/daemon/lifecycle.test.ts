@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chatTexts, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
+import { chatTexts, openConversation, startDesk, threadTexts, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -14,15 +14,7 @@ after(async () => {
   await desk.close();
 });
 
-async function conversation(name: string, d = desk) {
-  const { sb } = d;
-  const u = sb.addUser({ first_name: name });
-  sb.sendPrivate(u.id, { text: `hi from ${name}` });
-  const root = await threadOf(d, u.id);
-  await sb.waitFor(() => threadTexts(d, root).length >= 1);
-  const card = () => sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)))!;
-  return { id: u.id, root, card };
-}
+const conversation = (name: string, d = desk) => openConversation(d, name);
 
 /** Waits for the bot's answer to a command comment in the thread. */
 function answerTo(d: Desk, root: number, commentId: number) {

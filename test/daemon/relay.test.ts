@@ -3,7 +3,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chatTexts, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
+import { chatTexts, openConversation, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -139,14 +139,7 @@ describe("customer → team", () => {
 });
 
 describe("team → customer", () => {
-  async function conversation(name: string): Promise<{ id: number; root: number }> {
-    const { sb } = desk;
-    const u = sb.addUser({ first_name: name });
-    sb.sendPrivate(u.id, { text: `hi from ${name}` });
-    const root = await threadOf(desk, u.id);
-    await sb.waitFor(() => threadTexts(desk, root).length >= 1);
-    return { id: u.id, root };
-  }
+  const conversation = (name: string) => openConversation(desk, name);
 
   test("rule 6: a staff comment reaches the customer, and a reply to their message stays a reply", async () => {
     const { sb, ana } = desk;
