@@ -35,6 +35,8 @@ export interface DaemonOptions {
   rateLimits?: boolean;
   /** Default 1000 ms. */
   albumSettleMs?: number;
+  /** Warn when a card has no comment thread after this long (default 30 s). */
+  rootWarnMs?: number;
   /** Reads the config file again (for live staff/texts changes); default: no reload. */
   reloadConfig?: () => Promise<Config>;
   /** Called once polling has started (tests, the demo). */
@@ -81,12 +83,31 @@ async function resolveChat(port: TelegramPort, chat: number | string, what: stri
 }
 
 /**
+ * Cards become threads only in the channel's linked discussion group: without the link,
+ * customers' messages would wait forever, so say it at start-up (the relay still runs:
+ * the operator may be fixing it right now).
+ */
+async function warnIfNotLinked(port: TelegramPort, channel: number, group: number, log: Logger): Promise<void> {
+  try {
+    const chat = (await port.call("getChat", { chat_id: channel })) as { linked_chat_id?: number };
+    if (chat.linked_chat_id !== group) {
+      log.error(
+        `the group ${group} is not the channel's linked discussion group (linked: ${chat.linked_chat_id ?? "none"}): ` +
+          "customers' messages will wait (hint: in the channel's settings, set Discussion to this group; `clientes check` verifies it)",
+      );
+    }
+  } catch (err) {
+    log.warn(`could not check the channel's discussion group: ${describeForOperator(err)}`);
+  }
+}
+
+/**
  * Runs the relay until `signal` is aborted: polls updates with its own getUpdates loop,
  * stores each update's effects before confirming it, and delivers the queued jobs.
  * Resolves when stopped cleanly; rejects with a DaemonError (or StoreError) otherwise.
  */
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
-  const { config, log, signal } = opts;
+  const { config, log } = opts;
   const now = opts.now ?? Date.now;
   const store = await openStateStore(config.store, { pid: opts.pid, isPidAlive: opts.isPidAlive });
   try {
@@ -95,7 +116,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     await store.close();
     log.info("store saved; stopped");
   }
-  void signal;
 }
 
 async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number): Promise<void> {
@@ -111,6 +131,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   }
   const channel = await resolveChat(raw, config.channel, "channel");
   const group = await resolveChat(raw, config.group, "group");
+  await warnIfNotLinked(raw, channel, group, log);
 
   const world = worldOf(store.data, store.dirty);
   const pruned = pruneLinks(world, config.retentionDays, now());
@@ -131,7 +152,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 
   const limiter = new RateLimiter({ enabled: opts.rateLimits ?? true });
   const port = limitedPort(raw, { limiter });
-  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill });
+  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q);
     raw.call("answerInlineQuery", a.params as never).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));

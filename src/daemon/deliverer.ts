@@ -22,6 +22,8 @@ export interface DelivererDeps {
   fill: Rewrite;
   /** How long to wait before retrying a delivery only the operator can unblock (rights). */
   laterMs?: number;
+  /** After this long without a thread root for a posted card, warn the operator. Default 30 s. */
+  rootWarnMs?: number;
 }
 
 type Key = `${number}:${Lane}`;
@@ -39,6 +41,9 @@ export class Deliverer {
   /** A lane that must not send before this time (429 retry_after, backoff): kicks do not shorten it. */
   private readonly notBefore = new Map<Key, number>();
   private readonly stopper = new AbortController();
+  private stopping = false;
+  /** Conversations already warned about a missing thread root (one warning each). */
+  private readonly warnedRoot = new Set<number>();
   private readonly now: () => number;
   private idleWaiters: Array<() => void> = [];
 
@@ -93,7 +98,6 @@ export class Deliverer {
     this.stopper.abort(new Error("stopped"));
   }
 
-  private stopping = false;
 
   /** Number of jobs still queued, all conversations. */
   pending(): number {
@@ -145,6 +149,7 @@ export class Deliverer {
       }
       if (plan.type === "wait") {
         if (plan.until !== undefined) this.later(customerId, lane, plan.until);
+        else this.watchRoot(customerId, conv.card, lane, job);
         return; // an event (the thread root arriving) kicks the lane again
       }
       const outcome = await this.attempt(plan, job);
@@ -182,6 +187,26 @@ export class Deliverer {
       }
       await this.deps.persist();
     }
+  }
+
+  /**
+   * Messages wait for the card's automatic forward into the group. If it never comes
+   * (the group is not linked to the channel, or the bot cannot see it), say so instead
+   * of waiting in silence; the messages keep waiting and go out once it is fixed.
+   */
+  private watchRoot(customerId: number, card: number | undefined, lane: Lane, job: Job): void {
+    if (card === undefined || this.warnedRoot.has(customerId)) return;
+    const after = this.deps.rootWarnMs ?? 30_000;
+    const waited = this.now() - job.at;
+    if (waited < after) {
+      this.later(customerId, lane, job.at + after);
+      return;
+    }
+    this.warnedRoot.add(customerId);
+    this.deps.log.error(
+      `card ${card} of customer ${customerId} has had no comment thread for ${Math.round(waited / 1000)} s: ` +
+        "its messages are waiting (hint: the group must be the channel's linked discussion group and the bot an admin there; run `clientes check`)",
+    );
   }
 
   private finish(queue: Job[], job: Job): void {

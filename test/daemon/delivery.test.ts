@@ -4,7 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chatTexts, openConversation, startDesk, threadTexts, type Desk } from "./harness.ts";
+import { chatTexts, eventually, openConversation, startDesk, threadTexts, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -92,6 +92,19 @@ test("rule 15: a thread staff deleted is recreated on the next message, which go
     return card ? sb.rootFor(card.message_id) : undefined;
   }, 6000, "a new card and thread");
   await sb.waitFor(() => threadTexts(desk, newRoot).includes("anyone?"), 6000);
+});
+
+test("a group that is not the channel's discussion group: said at start-up, and waiting messages are reported, not silent", async () => {
+  const unlinked = await startDesk({ sandbox: { group: { linked: false } }, rootWarnMs: 300 });
+  try {
+    const { sb, logs } = unlinked;
+    await eventually(() => logs.some((l) => /error.*is not the channel's linked discussion group/.test(l)), "the start-up error");
+    const u = sb.addUser({ first_name: "Lost" });
+    sb.sendPrivate(u.id, { text: "hello?" });
+    await eventually(() => logs.some((l) => /error.*has had no comment thread.*clientes check/.test(l)), "the waiting error");
+  } finally {
+    await unlinked.close();
+  }
 });
 
 test("rule 14: conversations do not wait for each other", async () => {

@@ -38,6 +38,7 @@ export interface DeskOptions {
   config?: Partial<Config>;
   rateLimits?: boolean;
   albumSettleMs?: number;
+  rootWarnMs?: number;
 }
 
 /** A sandbox plus a running daemon configured for it, with Ana on the staff. */
@@ -69,6 +70,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       port,
       rateLimits: opts.rateLimits ?? false,
       albumSettleMs: opts.albumSettleMs ?? 50,
+      ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}),
       onReady: () => ready(),
     });
     await Promise.race([isReady, running]);
