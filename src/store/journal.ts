@@ -50,9 +50,9 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
   const journal = `${opts.path}.journal`;
   const old = `${journal}.old`;
   const data = snapshot.data as Record<string, unknown>;
-  let replayed = 0;
+  let leftovers = false;
   try {
-    for (const file of [old, journal]) replayed += await replay(file, data, label);
+    for (const file of [old, journal]) leftovers = (await replay(file, data, label)) || leftovers;
   } catch (err) {
     await snapshot.close();
     throw err;
@@ -63,8 +63,9 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
     // Read-only (e.g. `clientes status` while the daemon runs): the replayed data is enough.
     return { ...snapshot, data: snapshot.data, dirty, journalBytes: () => 0 };
   }
-  if (replayed > 0) {
-    // Fold what the last run journaled into the snapshot, so the journal starts empty.
+  if (leftovers) {
+    // Fold what the last run journaled into the snapshot, so the journal starts empty
+    // (and a line a crash cut short is not continued by the next append).
     await snapshot.write();
     await unlink(old).catch(() => undefined);
     await unlink(journal).catch(() => undefined);
@@ -97,6 +98,7 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
     for (const [key, value] of Object.entries(data)) {
       if (!(opts.collections as readonly string[]).includes(key)) line.s[key] = value;
     }
+    const taken: Array<[keyof T & string, string[]]> = [];
     for (const collection of opts.collections) {
       const keys = dirty[collection];
       if (keys.size === 0) continue;
@@ -104,6 +106,7 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
       const out: Record<string, unknown> = {};
       for (const k of keys) out[k] = source[k] ?? null;
       line.c[collection] = out;
+      taken.push([collection, [...keys]]);
       keys.clear();
     }
     const text = JSON.stringify(line) + "\n";
@@ -112,6 +115,10 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
       await fh.appendFile(text, "utf8");
       await fh.datasync();
     } catch (err) {
+      // Nothing of this line counts: cut a partial append off (or the next line would be
+      // glued to it), and mark its records changed again so the next write carries them.
+      await fh.truncate(bytes).catch(() => undefined);
+      for (const [collection, keys] of taken) for (const k of keys) dirty[collection].add(k);
       throw new StoreError(`cannot write store journal ${label}.journal: ${(err as Error).message}`, "check that the disk is not full and the folder is writable; nothing was lost from memory, the next write retries", { file: label, cause: err });
     }
     bytes += Buffer.byteLength(text);
@@ -140,14 +147,16 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
   };
 }
 
-/** Applies a journal file's lines to `data`; a torn last line (a crash mid-append) is ignored. */
-async function replay(file: string, data: Record<string, unknown>, label: string): Promise<number> {
+/**
+ * Applies a journal file's lines to `data`; a torn last line (a crash mid-append) is
+ * ignored. Returns whether the file had any content.
+ */
+async function replay(file: string, data: Record<string, unknown>, label: string): Promise<boolean> {
   const text = await readFile(file, "utf8").catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return "";
     throw new StoreError(`cannot read store journal ${file}: ${(err as Error).message}`, "check the file's permissions", { file: label, cause: err });
   });
   const lines = text.split("\n");
-  let applied = 0;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     if (raw === "") continue;
@@ -170,7 +179,6 @@ async function replay(file: string, data: Record<string, unknown>, label: string
         else target[k] = v;
       }
     }
-    applied++;
   }
-  return applied;
+  return text.length > 0;
 }

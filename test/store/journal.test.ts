@@ -141,3 +141,19 @@ test("a read-only open sees what the running daemon journaled", async () => {
     await s.close();
   });
 });
+
+test("a journal that holds only a line cut short is cleared, not continued by the next write", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "s.json");
+    await (await open(path)).close();
+    await writeFile(`${path}.journal`, '{"s":{"offset":1},"c":{"it');
+    const s = await open(path);
+    s.data.items.a = { n: 1 };
+    s.dirty.items.add("a");
+    await s.write();
+    await s.close();
+    const again = await open(path);
+    assert.deepEqual(again.data.items, { a: { n: 1 } });
+    await again.close();
+  });
+});
