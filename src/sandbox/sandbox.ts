@@ -227,6 +227,24 @@ export class Sandbox {
     return this.render(rec);
   }
 
+  /** Someone posts an album as one comment in a thread: one update per item, one media_group_id. */
+  commentAlbum(as: number | "channel", replyTo: number, items: Content[]): TelegramMessage[] {
+    if (items.length < 2 || items.length > 10) throw new SandboxUsageError(`an album has 2-10 items, got ${items.length}`);
+    const contents = items.map((item) => {
+      const stored = storedFromContent(item, this.engine.files, this.engine.formatOptions);
+      if (!ALBUM_KINDS.some((k) => stored[k] !== undefined)) throw new SandboxUsageError("album items are photos, videos, documents or audios");
+      return stored;
+    });
+    const mediaGroupId = this.engine.world.newMediaGroupId();
+    return contents.map((c) => this.render(this.engine.personMessage(this.groupId, this.sender(as), c, { replyTo, mediaGroupId })));
+  }
+
+  /** A customer pins a message in their chat with the bot: the bot gets the service message. */
+  pinPrivate(userId: number, messageId: number): void {
+    if (!this.engine.world.liveMessage(userId, messageId)) throw new SandboxUsageError(`message ${messageId} does not exist in chat ${userId}`, 404);
+    this.engine.pin(userId, messageId, false, this.engine.world.user(userId));
+  }
+
   /** A general message in the group (optionally a reply). */
   postInGroup(as: number | "channel" | "anonymous_admin", content: Content, opts: { replyTo?: number } = {}): TelegramMessage {
     const rec = this.engine.personMessage(this.groupId, this.sender(as), storedFromContent(content, this.engine.files, this.engine.formatOptions), opts);
