@@ -15,13 +15,35 @@ const NOT_COPYABLE = [
   "checklist", "todo_list",
 ] as const;
 
-/** The kind of message, as a short name (`"photo"`, `"game"`, …), or `"service"`. */
+/**
+ * Service messages: Telegram's notes about the chat (a pin, an auto-delete timer, a
+ * shared contact request…), not something a person said. They are never relayed and
+ * need no notice. Anything else unknown is content we cannot copy, and is reported.
+ */
+const SERVICE = [
+  "pinned_message", "new_chat_members", "left_chat_member", "new_chat_title", "new_chat_photo",
+  "delete_chat_photo", "group_chat_created", "supergroup_chat_created", "channel_chat_created",
+  "message_auto_delete_timer_changed", "migrate_to_chat_id", "migrate_from_chat_id", "users_shared",
+  "chat_shared", "write_access_allowed", "connected_website", "proximity_alert_triggered",
+  "boost_added", "chat_background_set", "forum_topic_created", "forum_topic_edited", "forum_topic_closed",
+  "forum_topic_reopened", "general_forum_topic_hidden", "general_forum_topic_unhidden",
+  "video_chat_scheduled", "video_chat_started", "video_chat_ended", "video_chat_participants_invited",
+  "web_app_data", "refunded_payment", "gift", "unique_gift",
+] as const;
+
+/** Whether a message is Telegram's note about the chat rather than something a person sent. */
+export function isServiceMessage(m: TelegramMessage): boolean {
+  const record = m as unknown as Record<string, unknown>;
+  return SERVICE.some((k) => record[k] !== undefined);
+}
+
+/** The kind of message, as a short name (`"photo"`, `"game"`, …), or `"unknown"`. */
 export function messageKind(m: TelegramMessage): string {
   const record = m as unknown as Record<string, unknown>;
   // venue messages also carry `location`, so venue is checked first.
   if (record.venue) return "venue";
   for (const kind of [...NOT_COPYABLE, ...COPYABLE]) if (record[kind] !== undefined) return kind;
-  return "service";
+  return "unknown";
 }
 
 /** Whether Telegram lets a bot copy this message. */

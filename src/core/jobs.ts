@@ -38,8 +38,11 @@ interface JobBase {
 export interface CardJob extends JobBase { kind: "card" }
 /** Bring the card up to date with the conversation (coalesced: at most one queued). */
 export interface CardEditJob extends JobBase { kind: "cardEdit" }
-/** Pin (open) or unpin (closed) the card: the channel's pinned list is the queue of open conversations. */
-export interface PinJob extends JobBase { kind: "pin"; pin: boolean }
+/**
+ * Pin (open) or unpin (closed) the card: the channel's pinned list is the queue of open
+ * conversations. With `card`, unpin that former card (replaced after staff deleted its thread).
+ */
+export interface PinJob extends JobBase { kind: "pin"; pin: boolean; card?: number }
 /** Copy the customer's private message `p` into the thread (as a reply to the counterpart of `replyTo`). */
 export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number; noReply?: boolean }
 /** Copy a customer's album into the thread as one album. */
@@ -52,7 +55,7 @@ export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: numb
 /** Copy a staff album to the customer as one album. */
 export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; settleAt: number }
 /** Staff edited comment `g`: change its copy in the customer's chat. */
-export interface OutEditJob extends JobBase { kind: "outEdit"; g: number; snap: Snapshot; viaBot?: boolean }
+export interface OutEditJob extends JobBase { kind: "outEdit"; g: number; snap: Snapshot; viaBot?: boolean; signature?: string }
 /** A text from the bot: into the thread (team lane) or to the customer (customer lane). HTML. */
 export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean }
 

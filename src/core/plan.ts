@@ -59,7 +59,7 @@ function rewriteFor(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite)
     snap = fill(snap, conv.customer);
     changed = true;
   }
-  const signature = "signature" in job ? job.signature : undefined;
+  const signature = job.signature;
   if (signature) {
     const suffix = `\n\n— ${signature}`;
     if (snap.text !== undefined) snap = { ...snap, ...withSuffix(snap.text, snap.entities, suffix) };
@@ -95,6 +95,7 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
       return call(ctx.channel, "editMessageText", { message_id: conv.card, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } }, "card update");
     }
     case "pin":
+      if (job.card !== undefined) return call(ctx.channel, "unpinChatMessage", { message_id: job.card }, "unpin former card");
       if (conv.card === undefined) return { type: "skip", why: "no card" };
       if (job.pin !== shouldBePinned(conv)) return { type: "skip", why: "pin state changed since" };
       return job.pin
@@ -143,6 +144,7 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
     }
     case "outAlbum": {
       if (nowMs < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
+      if (job.parts.some((p) => (p.snap.caption ?? "").startsWith(ctx.notePrefix))) return { type: "skip", why: "an album posted as an internal note" };
       const reply = privateTarget(world, conv, job.replyTo);
       if (job.parts.length === 1) {
         return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.parts[0]!.id, ...reply }, `staff comment ${job.parts[0]!.id} -> customer ${cid}`);
@@ -230,7 +232,11 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     touchCard(world, conv, nowMs);
   };
 
+  if (job.kind === "pin" && job.card !== undefined) return { type: "drop", log: `former card ${job.card} not unpinned: ${description}` };
   if (cause === "rights" || cause === "chat_missing" || cause === "unauthorized" || cause === "conflict") {
+    // Pins and card updates are housekeeping: without the right to do them, the card is
+    // merely out of date, and the conversation's messages must not wait behind them.
+    if (job.kind === "pin" || job.kind === "cardEdit") return { type: "drop", log: `card of customer ${cid} not updated: ${description}` };
     if (plan.chat === ctx.group || plan.chat === ctx.channel) return { type: "later", log: `cannot deliver to the team (${description}): waiting for the operator to fix it` };
   }
 
@@ -309,8 +315,16 @@ function markBlocked(world: World, conv: Conversation, nowMs: number): void {
  */
 function recreateThread(world: World, conv: Conversation, nowMs: number): void {
   const { state } = world;
+  const { card: oldCard, root: oldRoot } = conv;
   setThread(world, conv, undefined, undefined);
   conv.cardText = undefined;
+  if (oldRoot !== undefined) {
+    // The team may keep answering in the thread it knows (if only the card was deleted).
+    conv.formerRoots = [...(conv.formerRoots ?? []), oldRoot].slice(-5);
+    world.index.roots.set(oldRoot, conv.customer.id);
+  }
   if (shouldBePinned(conv)) enqueueFirst(state, conv, "team", { kind: "pin", pin: true }, nowMs);
   enqueueFirst(state, conv, "team", { kind: "card" }, nowMs);
+  // The old card, if still there, leaves the pinned list: the new one stands for the conversation.
+  if (oldCard !== undefined) enqueue(state, conv, "team", { kind: "pin", pin: false, card: oldCard }, nowMs);
 }

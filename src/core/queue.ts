@@ -29,7 +29,7 @@ export function setPin(world: World, conv: Conversation, pin: boolean, nowMs: nu
   const lane = conv.queues.team;
   for (let i = lane.length - 1; i >= 0; i--) {
     const j = lane[i]!;
-    if (j.kind === "pin" && !world.busy.has(j.id)) {
+    if (j.kind === "pin" && j.card === undefined && !world.busy.has(j.id)) {
       if (j.pin === pin) return;
       lane.splice(i, 1);
     }

@@ -1,9 +1,9 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import { renderText } from "../texts.ts";
 import { handleCommand, parseCommand } from "./commands.ts";
-import { isCopyable, messageKind, snapshotOf } from "./content.ts";
+import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
-import type { InAlbumJob, OutAlbumJob } from "./jobs.ts";
+import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
 import { enqueue, setPin, touchCard } from "./queue.ts";
 import { setThread, touch, type Conversation, type Customer, type World } from "./state.ts";
 
@@ -69,6 +69,7 @@ function startPayload(m: TelegramMessage): string | undefined {
 
 function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   if (!m.from || m.from.is_bot) return;
+  if (isServiceMessage(m)) return; // e.g. the customer pinned a message: nothing they said
   const { state } = world;
   const customer = customerOf(m);
   let conv = state.conversations[customer.id];
@@ -160,8 +161,15 @@ function onCustomerEdit(world: World, m: TelegramMessage, nowMs: number, fx: Upd
   const conv = world.state.conversations[m.chat.id];
   if (!conv || conv.banned) return;
   if (m.location && !m.venue) return; // live location updates: the copy is a static pin, nothing to carry
-  enqueue(world.state, conv, "team", { kind: "inEdit", p: m.message_id, snap: snapshotOf(m) }, nowMs);
   fx.touched.add(conv.customer.id);
+  const queued = queuedSnapshot(world, conv.queues.team, m.message_id);
+  if (queued) {
+    queued.set(snapshotOf(m)); // an album part not sent yet: it goes out edited
+    return;
+  }
+  // A plain copy not sent yet copies the edited message anyway; the edit job then finds
+  // nothing to change ("not modified"), which is fine.
+  enqueue(world.state, conv, "team", { kind: "inEdit", p: m.message_id, snap: snapshotOf(m) }, nowMs);
 }
 
 /** Whether a group message comes from the team (PRODUCT.md rule 9). */
@@ -207,7 +215,9 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
     fx.log.push(`command /${command.name} in the thread of customer ${cid}${staff ? "" : " (not staff: refused)"}`);
     return;
   }
-  if (text.startsWith(ctx.notePrefix)) return; // an internal note
+  // An internal note. An album's caption is on one part only, so an album is judged as a
+  // whole when it goes out (planJob), not part by part here.
+  if (text.startsWith(ctx.notePrefix) && !(staff && m.media_group_id)) return;
   if (!staff) {
     enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.not_staff, { name: senderName(m) }), replyTo: m.message_id }, nowMs);
     fx.touched.add(cid);
@@ -228,7 +238,7 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
     addAlbumPart(world, ctx, conv, "customer", "outAlbum", m, replyTo, nowMs);
     return;
   }
-  const signature = ctx.signatures && m.from && !m.sender_chat ? ctx.staffNames.get(m.from.id) : undefined;
+  const signature = signatureOf(ctx, m);
   enqueue(
     state,
     conv,
@@ -245,6 +255,30 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
   );
 }
 
+/** The agent's name to sign with, when signatures are on (posts as the channel are unsigned). */
+function signatureOf(ctx: CoreContext, m: TelegramMessage): string | undefined {
+  return ctx.signatures && m.from && !m.sender_chat ? ctx.staffNames.get(m.from.id) : undefined;
+}
+
+/**
+ * A queued (not yet sent) job that carries message `id` in its snapshot: an edit made
+ * before the message went out just updates what will be sent.
+ */
+function queuedSnapshot(world: World, jobs: Job[], id: number): { set(snap: Snapshot): void } | undefined {
+  for (const j of jobs) {
+    if (world.busy.has(j.id)) continue;
+    if (j.kind === "out" && j.g === id) return { set: (snap) => (j.snap = snap) };
+    if (j.kind === "outAlbum" || j.kind === "inAlbum") {
+      const part = j.parts.find((p) => p.id === id);
+      if (part) return { set: (snap) => (part.snap = snap) };
+    }
+  }
+  return undefined;
+}
+
+/** Unclaimed automatic forwards kept; far more than cards can be in flight at once. */
+const MAX_PENDING_ROOTS = 200;
+
 function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects): void {
   const { state } = world;
   const origin = m.forward_origin;
@@ -253,8 +287,16 @@ function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects)
   const cid = world.index.cards.get(post);
   if (cid === undefined) {
     // Telegram may deliver the forward before our sendMessage call has returned the card's id.
+    // Admins' own channel posts land here too and are never claimed: keep only the newest.
     state.pendingRoots[post] = m.message_id;
     touch(world, "pendingRoots", post);
+    const posts = Object.keys(state.pendingRoots);
+    if (posts.length > MAX_PENDING_ROOTS) {
+      for (const old of posts.map(Number).sort((a, b) => a - b).slice(0, posts.length - MAX_PENDING_ROOTS)) {
+        delete state.pendingRoots[old];
+        touch(world, "pendingRoots", old);
+      }
+    }
     return;
   }
   const conv = state.conversations[cid];
@@ -268,8 +310,23 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
   if (m.is_automatic_forward) return; // the card's own copy, edited by us
   const conv = conversationOfThread(world, m);
   if (!conv || !isStaffMessage(ctx, m)) return;
-  if (!world.state.links[m.message_id]) return; // a note, a command, or a comment that was never relayed
-  enqueue(world.state, conv, "customer", { kind: "outEdit", g: m.message_id, snap: snapshotOf(m), ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}) }, nowMs);
+  const queued = queuedSnapshot(world, conv.queues.customer, m.message_id);
+  if (queued) {
+    queued.set(snapshotOf(m)); // not sent yet: the customer gets the edited version
+    fx.touched.add(conv.customer.id);
+    return;
+  }
+  const inFlight = conv.queues.customer.some((j) => world.busy.has(j.id) && ((j.kind === "out" && j.g === m.message_id) || (j.kind === "outAlbum" && j.parts.some((p) => p.id === m.message_id))));
+  // Nothing to edit: a note, a command, or a comment that was never relayed.
+  if (!inFlight && !world.state.links[m.message_id]) return;
+  const signature = signatureOf(ctx, m);
+  enqueue(
+    world.state,
+    conv,
+    "customer",
+    { kind: "outEdit", g: m.message_id, snap: snapshotOf(m), ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}), ...(signature ? { signature } : {}) },
+    nowMs,
+  );
   fx.touched.add(conv.customer.id);
 }
 

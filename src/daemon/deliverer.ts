@@ -182,8 +182,8 @@ export class Deliverer {
         } else {
           log.warn(line);
         }
-        // Jobs queued by onFailure (notices) may be in the other lane.
-        if (lane === "customer") queueMicrotask(() => this.kick(customerId));
+        // A failure may queue notices in the other lane (and in this one): look at both.
+        queueMicrotask(() => this.kick(customerId));
       }
       await this.deps.persist();
     }

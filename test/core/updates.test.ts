@@ -166,7 +166,7 @@ test("a deleted thread is recreated and the message goes to the new one", () => 
   const conv = w.state.conversations[CUSTOMER]!;
   const res = onFailure(w, ctx, conv, "team", conv.queues.team[0]!, p, "reply_missing", "Bad Request: message to be replied not found", now);
   assert.equal(res.type, "again");
-  assert.deepEqual(kinds(w, "team"), ["card", "pin", "in"]);
+  assert.deepEqual(kinds(w, "team"), ["card", "pin", "in", "pin"], "the old card is unpinned after the message");
   succeed(w, "team", { message_id: 11 });
   handleUpdate(w, ctx, autoForward(300, 11), now);
   conv.queues.team.shift();
@@ -232,4 +232,11 @@ test("a banned customer's messages are not relayed and get no reply", () => {
   handleUpdate(w, ctx, privateMsg(50), now);
   assert.deepEqual(kinds(w, "team"), []);
   assert.deepEqual(kinds(w, "customer"), []);
+});
+
+test("automatic forwards nobody claims (admins' own posts) do not pile up in the store", () => {
+  const w = world();
+  for (let post = 1; post <= 500; post++) handleUpdate(w, ctx, autoForward(10_000 + post, post), now);
+  assert.equal(Object.keys(w.state.pendingRoots).length, 200);
+  assert.equal(w.state.pendingRoots[500], 10_500, "the newest are kept");
 });

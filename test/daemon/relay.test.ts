@@ -183,14 +183,14 @@ describe("team → customer", () => {
   test("a staff album reaches the customer as one album", async () => {
     const { sb, ana } = desk;
     const c = await conversation("Nina");
-    const first = sb.comment(ana.id, c.root, { photo: "a", caption: "how to" , media_group_id: "staff-album-1" } as never);
-    sb.comment(ana.id, c.root, { photo: "b", media_group_id: "staff-album-1" } as never);
-    void first;
+    sb.commentAlbum(ana.id, c.root, [{ photo: "a", caption: "how to" }, { photo: "b" }]);
     const parts = await sb.waitFor(() => {
       const photos = sb.messages(c.id).filter((m) => m.photo);
       return photos.length === 2 ? photos : undefined;
     });
-    assert.equal(new Set(parts.map((m) => m.media_group_id)).size, 1);
+    assert.equal(new Set(parts.map((m) => m.media_group_id)).size, 1, "one album");
+    assert.ok(parts[0]!.media_group_id, "sent as an album");
+    assert.equal(parts[0]!.caption, "how to");
   });
 });
 
