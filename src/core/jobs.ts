@@ -35,9 +35,9 @@ interface JobBase {
 }
 
 /** Post the topic card in the channel. */
-export interface CardJob extends JobBase { kind: "card" }
+export interface CardJob extends JobBase { kind: "card"; plain?: boolean }
 /** Bring the card up to date with the conversation (coalesced: at most one queued). */
-export interface CardEditJob extends JobBase { kind: "cardEdit" }
+export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean }
 /**
  * Pin (open) or unpin (closed) the card: the channel's pinned list is the queue of open
  * conversations. With `card`, unpin that former card (replaced after staff deleted its thread).
@@ -57,7 +57,8 @@ export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: str
 /** Staff edited comment `g`: change its copy in the customer's chat. */
 export interface OutEditJob extends JobBase { kind: "outEdit"; g: number; snap: Snapshot; viaBot?: boolean; signature?: string }
 /** A text from the bot: into the thread (team lane) or to the customer (customer lane). HTML. */
-export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean }
+/** `plain`: Telegram refused the HTML (a bad `texts:` override), so it goes as plain text. */
+export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean; plain?: boolean }
 
 export type Job = CardJob | CardEditJob | PinJob | InJob | InAlbumJob | InEditJob | OutJob | OutAlbumJob | OutEditJob | NoticeJob;
 

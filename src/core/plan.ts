@@ -87,12 +87,12 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
   switch (job.kind) {
     case "card":
       if (conv.card !== undefined) return { type: "skip", why: "card exists" };
-      return call(ctx.channel, "sendMessage", { text: renderCard(conv, ctx.texts), parse_mode: "HTML", link_preview_options: { is_disabled: true } }, "card");
+      return call(ctx.channel, "sendMessage", { ...html(renderCard(conv, ctx.texts), job.plain), link_preview_options: { is_disabled: true } }, "card");
     case "cardEdit": {
       if (conv.card === undefined) return { type: "skip", why: "no card yet: it will be posted up to date" };
-      const text = renderCard(conv, ctx.texts);
-      if (text === conv.cardText) return { type: "skip", why: "card unchanged" };
-      return call(ctx.channel, "editMessageText", { message_id: conv.card, text, parse_mode: "HTML", link_preview_options: { is_disabled: true } }, "card update");
+      const body = html(renderCard(conv, ctx.texts), job.plain);
+      if (body.text === conv.cardText) return { type: "skip", why: "card unchanged" };
+      return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body, link_preview_options: { is_disabled: true } }, "card update");
     }
     case "pin":
       if (job.card !== undefined) return call(ctx.channel, "unpinChatMessage", { message_id: job.card }, "unpin former card");
@@ -158,11 +158,16 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
       return edit ? { type: "call", chat: cid, call: edit, note: `staff edit of ${job.g} -> customer ${cid}` } : { type: "skip", why: "kind cannot be edited" };
     }
     case "notice": {
-      const base = { text: job.html, parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...(job.disableNotification ? { disable_notification: true } : {}) };
+      const base = { ...html(job.html, job.plain), link_preview_options: { is_disabled: true }, ...(job.disableNotification ? { disable_notification: true } : {}) };
       if (lane === "customer") return call(cid, "sendMessage", base, `notice -> customer ${cid}`);
       return needRoot() ?? call(ctx.group, "sendMessage", { ...base, reply_parameters: { message_id: job.replyTo ?? conv.root! } }, `notice -> thread of customer ${cid}`);
     }
   }
+}
+
+/** A text of ours as HTML, or (after Telegram refused its markup) as the plain text it shows. */
+function html(text: string, plain: boolean | undefined): { text: string; parse_mode?: "HTML" } {
+  return plain ? { text: stripTags(text) } : { text, parse_mode: "HTML" };
 }
 
 function stripTags(html: string): string {
@@ -233,6 +238,10 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
   };
 
   if (job.kind === "pin" && job.card !== undefined) return { type: "drop", log: `former card ${job.card} not unpinned: ${description}` };
+  if (cause === "bad_request" && /can't parse entities/.test(description) && (job.kind === "card" || job.kind === "cardEdit" || job.kind === "notice") && !job.plain) {
+    job.plain = true;
+    return { type: "again", log: `Telegram refused the HTML of a text (check the texts: overrides in the config): sending it as plain text` };
+  }
   if (cause === "rights" || cause === "chat_missing" || cause === "unauthorized" || cause === "conflict") {
     // Pins and card updates are housekeeping: without the right to do them, the card is
     // merely out of date, and the conversation's messages must not wait behind them.

@@ -150,3 +150,18 @@ test("pt-BR locale and overridden texts", async () => {
     await pt.close();
   }
 });
+
+test("a texts: override with broken HTML: the card and notices go out as plain text, messages still flow", async () => {
+  const broken = await startDesk({ config: { texts: { card: "<b>{name} · {status} · {id}", closing: "Bye <i>now" } } });
+  try {
+    const { sb, ana, logs } = broken;
+    const c = await conversation("Plain", broken);
+    assert.equal(c.card().text, `Plain · open · ${c.id}`);
+    assert.equal(threadTexts(broken, c.root)[0], "hi from Plain", "the message reached its thread");
+    sb.comment(ana.id, c.root, { text: "/close" });
+    await sb.waitFor(() => chatTexts(broken, c.id).includes("Bye now"), 5000, "the closing text, plain");
+    assert.ok(logs.some((l) => /refused the HTML of a text \(check the texts: overrides/.test(l)), "the operator is told why");
+  } finally {
+    await broken.close();
+  }
+});
