@@ -119,7 +119,9 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
     }
     case "inEdit": {
       const g = world.index.groupFor(cid, job.p);
-      if (job.repost) {
+      // No copy to edit (its link is older than retention_days, or it was never delivered):
+      // the edited version goes out as a new comment, as when Telegram refuses the edit.
+      if (job.repost || g === undefined) {
         const wait = needRoot();
         if (wait) return wait;
         const reply = { reply_parameters: { message_id: (job.noReply ? undefined : g) ?? conv.root! } };
@@ -130,7 +132,6 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
         const cap = withPrefix(job.snap.caption ?? "", job.snap.caption_entities, marker);
         return call(ctx.group, "copyMessage", { from_chat_id: cid, message_id: job.p, caption: cap.text, caption_entities: cap.entities, ...reply }, `customer ${cid} edit of ${job.p} -> new comment`);
       }
-      if (g === undefined) return { type: "skip", why: "no copy to edit (the copy carries the edit)" };
       const edit = editCall(ctx.group, g, job.snap);
       return edit ? { type: "call", chat: ctx.group, call: edit, note: `customer ${cid} edit of ${job.p} -> comment ${g}` } : { type: "skip", why: "kind cannot be edited" };
     }

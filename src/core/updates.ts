@@ -317,8 +317,16 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
     return;
   }
   const inFlight = conv.queues.customer.some((j) => world.busy.has(j.id) && ((j.kind === "out" && j.g === m.message_id) || (j.kind === "outAlbum" && j.parts.some((p) => p.id === m.message_id))));
-  // Nothing to edit: a note, a command, or a comment that was never relayed.
-  if (!inFlight && !world.state.links[m.message_id]) return;
+  if (!inFlight && !world.state.links[m.message_id]) {
+    const text = m.text ?? m.caption ?? "";
+    if (text.startsWith(ctx.notePrefix) || parseCommand(text, ctx.botUsername)) return; // never meant for the customer
+    // Its copy is unknown (older than retention_days, or never delivered): staff must know
+    // the customer keeps what they had.
+    const reason = ctx.texts.reason_no_copy;
+    enqueue(world.state, conv, "team", { kind: "notice", html: renderText(ctx.texts.edit_failed_staff, { reason }, ["reason"]), replyTo: m.message_id }, nowMs);
+    fx.touched.add(conv.customer.id);
+    return;
+  }
   const signature = signatureOf(ctx, m);
   enqueue(
     world.state,

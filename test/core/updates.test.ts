@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { planJob, onSuccess, onFailure, type Plan } from "../../src/core/plan.ts";
 import { handleUpdate } from "../../src/core/updates.ts";
+import { pruneLinks } from "../../src/core/state.ts";
 import type { Lane } from "../../src/core/jobs.ts";
 import type { World } from "../../src/core/state.ts";
 import { ANA, autoForward, CHANNEL, comment, context, CUSTOMER, GROUP, noFill, privateEdit, privateMsg, world } from "./helpers.ts";
@@ -239,4 +240,37 @@ test("automatic forwards nobody claims (admins' own posts) do not pile up in the
   for (let post = 1; post <= 500; post++) handleUpdate(w, ctx, autoForward(10_000 + post, post), now);
   assert.equal(Object.keys(w.state.pendingRoots).length, 200);
   assert.equal(w.state.pendingRoots[500], 10_500, "the newest are kept");
+});
+
+test("links older than retention_days are pruned; a reply to such a message goes to the thread's root", () => {
+  const w = established();
+  const day = 86_400_000;
+  assert.equal(pruneLinks(w, 30, now + 29 * day), 0, "a 29-day-old link stays");
+  assert.equal(pruneLinks(w, 30, now + 31 * day), 1, "a 31-day-old link goes");
+  assert.deepEqual(w.state.links, {});
+  handleUpdate(w, ctx, privateMsg(9, { reply_to_message: { message_id: 1 } as never }), now + 31 * day);
+  const p = head(w, "team");
+  assert.ok(p.type === "call");
+  assert.deepEqual(p.call.params.reply_parameters, { message_id: 100 });
+});
+
+test("an edit whose original has no known copy any more: the customer's is reposted, staff are told theirs", () => {
+  const w = established();
+  pruneLinks(w, 30, now + 31 * 86_400_000);
+  handleUpdate(w, ctx, privateEdit(1, { text: "edited a month later" }), now);
+  const repost = head(w, "team");
+  assert.ok(repost.type === "call");
+  assert.equal(repost.call.method, "sendMessage");
+  assert.match(String(repost.call.params.text), /^✏️ Edited message:\nedited a month later$/);
+  w.state.conversations[CUSTOMER]!.queues.team = [];
+  const staffEdit = comment(200, 100, ANA, { text: "fixed typo" });
+  handleUpdate(w, ctx, { update_id: staffEdit.update_id, edited_message: staffEdit.message! }, now);
+  const notice = head(w, "team");
+  assert.ok(notice.type === "call");
+  assert.match(String(notice.call.params.text), /customer has no copy of the original/);
+  assert.deepEqual(notice.call.params.reply_parameters, { message_id: 200 });
+  w.state.conversations[CUSTOMER]!.queues.team = [];
+  const noteEdit = comment(201, 100, ANA, { text: "# internal, edited" });
+  handleUpdate(w, ctx, { update_id: noteEdit.update_id, edited_message: noteEdit.message! }, now);
+  assert.deepEqual(kinds(w, "team"), [], "editing a note says nothing");
 });
