@@ -15,6 +15,7 @@ import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
 import { Deliverer } from "./deliverer.ts";
 import { contextFromConfig, followConfig, LiveReplies } from "./live.ts";
+import { collectGarbage } from "./memory.ts";
 import { setupCommands } from "./menus.ts";
 
 /** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
@@ -136,6 +137,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const world = worldOf(store.data, store.dirty);
   const pruned = pruneLinks(world, config.retentionDays, now());
   if (pruned) log.info(`pruned ${pruned} message links older than ${config.retentionDays} days`);
+  collectGarbage(); // the store's file text and parse garbage, before the desk settles in
 
   let ctx: CoreContext = {
     channel,
