@@ -35,3 +35,13 @@ export function renderCard(conv: Conversation, texts: Texts): string {
 export function shouldBePinned(conv: Conversation): boolean {
   return conv.status === "open" && !conv.banned;
 }
+
+/** A short fingerprint of a card's text (FNV-1a, 32 bits): enough to tell "changed" from "same". */
+export function cardHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}

@@ -1,6 +1,6 @@
 import type { FatalCause } from "../telegram/errors.ts";
 import { renderText } from "../texts.ts";
-import { renderCard, shouldBePinned } from "./card.ts";
+import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
@@ -91,7 +91,7 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
     case "cardEdit": {
       if (conv.card === undefined) return { type: "skip", why: "no card yet: it will be posted up to date" };
       const body = html(renderCard(conv, ctx.texts), job.plain);
-      if (body.text === conv.cardText) return { type: "skip", why: "card unchanged" };
+      if (cardHash(body.text) === conv.cardHash) return { type: "skip", why: "card unchanged" };
       return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body, link_preview_options: { is_disabled: true } }, "card update");
     }
     case "pin":
@@ -187,7 +187,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
   switch (job.kind) {
     case "card": {
       const id = messageIds(result)[0]!;
-      conv.cardText = String(plan.call.params.text);
+      conv.cardHash = cardHash(String(plan.call.params.text));
       const root = state.pendingRoots[id];
       if (root !== undefined) {
         delete state.pendingRoots[id];
@@ -197,7 +197,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
       return;
     }
     case "cardEdit":
-      conv.cardText = String(plan.call.params.text);
+      conv.cardHash = cardHash(String(plan.call.params.text));
       return;
     case "in":
       link(world, messageIds(result)[0]!, cid, job.p, nowMs);
@@ -327,7 +327,7 @@ function recreateThread(world: World, conv: Conversation, nowMs: number): void {
   const { state } = world;
   const { card: oldCard, root: oldRoot } = conv;
   setThread(world, conv, undefined, undefined);
-  conv.cardText = undefined;
+  conv.cardHash = undefined;
   if (oldRoot !== undefined) {
     // The team may keep answering in the thread it knows (if only the card was deleted).
     conv.formerRoots = [...(conv.formerRoots ?? []), oldRoot].slice(-5);

@@ -40,8 +40,11 @@ export interface Conversation {
   firstResponseAt?: number;
   /** Epoch ms of the first customer message that got the first answer (for response times). */
   firstMessageAt: number;
-  /** The card text last sent, so a card is edited only when what it shows changes. */
-  cardText?: string;
+  /**
+   * A hash of the card text last sent, so a card is edited only when what it shows
+   * changes (the text itself would cost ~400 bytes a conversation in memory).
+   */
+  cardHash?: string;
   /** Deliveries still owed, per lane: each lane is delivered in order. */
   queues: Record<Lane, Job[]>;
 }

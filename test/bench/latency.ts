@@ -1,0 +1,118 @@
+/**
+ * Added latency: from the moment the sandbox hands an update out (its getUpdates answer)
+ * to the moment the daemon's copyMessage for it arrives, at a steady message rate.
+ */
+import type { TelegramUser } from "@gramio/types";
+import type { SandboxEvent } from "../../src/sandbox/index.ts";
+import { Counters } from "./counters.ts";
+import { startBench, until } from "./lib/daemon.ts";
+import { percentile } from "./lib/stats.ts";
+
+export interface LatencyOptions {
+  /** The sandbox's HTTP keep-alive, ms (see BenchOptions.keepAliveMs). */
+  keepAliveMs?: number;
+  /** Messages per second, spread evenly. */
+  rate: number;
+  /** Seconds measured (after `warmupSeconds` that are not). */
+  seconds: number;
+  warmupSeconds: number;
+  /** Customers taking turns (each writes rate/customers messages per second). */
+  customers: number;
+  /** Pin the daemon to these CPUs (taskset list). */
+  cpus?: string;
+}
+
+/** One latency run's figures, ms. */
+export interface LatencyRun {
+  samples: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** From the customer's message to its copy: adds the sandbox's own batching (5 ms) and the wait for the poll. */
+  endToEndP50: number;
+  endToEndP99: number;
+  /** Achieved send rate, messages/s. */
+  rate: number;
+  lost: number;
+}
+
+export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
+  const bench = await startBench({
+    sandbox: { logRequests: false },
+    ...(opts.keepAliveMs !== undefined ? { keepAliveMs: opts.keepAliveMs } : {}),
+    ...(opts.cpus !== undefined ? { cpus: opts.cpus } : {}),
+  });
+  const { sb } = bench;
+  const counters = new Counters(sb);
+  const sentAt: number[] = [];
+  const handedOutAt: number[] = [];
+  const copiedAt: number[] = [];
+  let nextToHandOut = 0;
+  const onEvent = (e: SandboxEvent): void => {
+    if (e.type === "request" && e.method === "getUpdates" && e.status === 200) {
+      // The answer is being sent: it holds every update queued so far and not yet handed out
+      // (the sandbox emits this between reading its queue and writing the response).
+      const now = performance.now();
+      for (; nextToHandOut < sentAt.length; nextToHandOut++) handedOutAt[nextToHandOut] = now;
+    } else if (e.type === "message" && e.byBot === true && e.chatId === sb.groupId && e.service !== true) {
+      const now = performance.now();
+      const text = sb.message(sb.groupId, Number(e.messageId))?.text ?? "";
+      const seq = /^lat (\d+)$/.exec(text)?.[1];
+      if (seq !== undefined) copiedAt[Number(seq)] = now;
+    }
+  };
+  let unsubscribe = (): void => {};
+  try {
+    const customers: TelegramUser[] = [];
+    for (let i = 0; i < opts.customers; i++) customers.push(sb.addUser({ first_name: `Customer${i}` }));
+    for (const c of customers) sb.sendPrivate(c.id, { text: `hello from ${c.id}` });
+    await until(sb, () => counters.groupCopies >= customers.length, 120_000, "every customer's thread");
+    await counters.settle();
+    unsubscribe = sb.subscribe(onEvent);
+
+    const interval = 1000 / opts.rate;
+    const total = Math.round((opts.seconds + opts.warmupSeconds) * opts.rate);
+    const warmup = Math.round(opts.warmupSeconds * opts.rate);
+    const start = performance.now();
+    for (let i = 0; i < total; i++) {
+      // Absolute schedule, so timer lateness does not lower the rate.
+      const due = start + i * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const c = customers[i % customers.length]!;
+      sentAt[i] = performance.now();
+      sb.sendPrivate(c.id, { text: `lat ${i}` });
+    }
+    const rate = (total - 1) / ((sentAt[total - 1]! - sentAt[0]!) / 1000);
+    await until(sb, () => copiedAt.filter((t) => t !== undefined).length >= total, 30_000, "every copy").catch(() => undefined);
+
+    const added: number[] = [];
+    const e2e: number[] = [];
+    let lost = 0;
+    for (let i = warmup; i < total; i++) {
+      const c = copiedAt[i];
+      if (c === undefined || handedOutAt[i] === undefined) {
+        lost += 1;
+        continue;
+      }
+      added.push(c - handedOutAt[i]!);
+      e2e.push(c - sentAt[i]!);
+    }
+    return {
+      samples: added.length,
+      p50: percentile(added, 50),
+      p90: percentile(added, 90),
+      p99: percentile(added, 99),
+      max: Math.max(...added),
+      endToEndP50: percentile(e2e, 50),
+      endToEndP99: percentile(e2e, 99),
+      rate,
+      lost,
+    };
+  } finally {
+    unsubscribe();
+    counters.close();
+    await bench.close();
+  }
+}
