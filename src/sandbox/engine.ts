@@ -65,7 +65,7 @@ export class Engine {
     readonly options: EngineOptions,
   ) {
     this.formatOptions = { resolveUser: (id) => (id === world.bot.id ? { ...world.bot } : world.users.get(id)) };
-    this.updates = new UpdateQueue(options.pollGuards, (type, detail) => feed.emit(type, detail));
+    this.updates = new UpdateQueue(options.pollGuards, (type, detail) => feed.emit(type, detail), () => this.clock.unix());
     this.forwarder = new AutoForwarder(options.autoForwardDelayMs, (postId) => this.materializeForward(postId));
   }
 
@@ -149,7 +149,8 @@ export class Engine {
   /** Whether the bot may edit this message (own messages for 48 h; channel posts by rights). */
   botCanEdit(rec: MessageRecord): boolean {
     const w = this.world;
-    if (rec.pinnedId !== undefined || rec.viaBot) return false;
+    // tdlib: a message with forward info can never be edited, not even by the bot that forwarded it.
+    if (rec.pinnedId !== undefined || rec.viaBot || rec.forward !== undefined) return false;
     if (rec.chatId === w.channelId) {
       if (w.botCan(rec.chatId, "can_edit_messages")) return true;
       return rec.byBot && w.botCan(rec.chatId, "can_post_messages");

@@ -38,6 +38,18 @@ export interface PollRequest {
  * persists and filters updates when they are created, a second waiting poll ends the first
  * with 409, and the anti busy-loop rules for a repeated offset.
  */
+/** Telegram keeps an update at most this long for the bot to fetch. */
+const UPDATE_TTL_SECONDS = 24 * 3600;
+
+/** Update types the Bot API knows (allowed_updates ignores any other name). */
+const UPDATE_TYPES = new Set([
+  "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+  "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
+  "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query", "shipping_query",
+  "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_member",
+  "chat_join_request", "chat_boost", "removed_chat_boost",
+]);
+
 export class UpdateQueue {
   private queue: Update[] = [];
   private nextId = 100_000_001;
@@ -47,10 +59,15 @@ export class UpdateQueue {
   private previousStart = 0;
   private closed = false;
 
+  /** When each queued update expires (unix seconds): Telegram keeps updates at most 24 hours. */
+  private readonly expires = new Map<number, number>();
+
   constructor(
     private guards: PollGuards | false,
     /** Told about queue changes: "update" (queued), "confirm" (dropped by offset), "poll" (a long poll started waiting). */
     private readonly notify: (type: "update" | "confirm" | "poll", detail: Record<string, unknown>) => void = () => {},
+    /** The sandbox clock, unix seconds. */
+    private readonly unixNow: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
   /** Whether a getUpdates long poll is waiting right now. */
@@ -63,6 +80,7 @@ export class UpdateQueue {
     if (this.closed || !this.isAllowed(type)) return false;
     const update = { update_id: this.nextId++, [type]: payload } as Update;
     this.queue.push(update);
+    this.expires.set(update.update_id, this.unixNow() + UPDATE_TTL_SECONDS);
     this.notify("update", { updateType: type, updateId: update.update_id });
     this.wake();
     return true;
@@ -85,7 +103,9 @@ export class UpdateQueue {
   /** Answers a getUpdates call; resolves with the updates, or rejects with Telegram's 409. */
   async poll(req: PollRequest): Promise<Update[]> {
     if (req.allowedUpdates !== undefined) {
-      this.allowed = req.allowedUpdates.length === 0 ? null : new Set(req.allowedUpdates);
+      // Like the Bot API server: unknown names are ignored, and nothing known left means the default set.
+      const known = req.allowedUpdates.filter((t) => UPDATE_TYPES.has(t));
+      this.allowed = known.length === 0 ? null : new Set(known);
     }
     let { offset, limit, timeout } = req;
     limit = clamp(limit, 1, 100);
@@ -131,6 +151,7 @@ export class UpdateQueue {
 
   /** Applies `offset`: drops confirmed updates and returns the id to read from. */
   private confirm(offset: number): number {
+    this.expire();
     const head = this.queue[0]?.update_id ?? this.nextId;
     if (offset < 0) {
       this.queue = this.queue.slice(Math.max(0, this.queue.length + offset));
@@ -142,7 +163,23 @@ export class UpdateQueue {
     const before = this.queue.length;
     this.queue = this.queue.filter((u) => u.update_id >= offset);
     if (this.queue.length !== before) this.notify("confirm", { offset });
+    this.expire();
     return offset;
+  }
+
+  /** Drops updates older than 24 hours, as the Bot API server's queue does. */
+  private expire(): void {
+    const now = this.unixNow();
+    const head = this.queue[0];
+    if (head && (this.expires.get(head.update_id) ?? Infinity) <= now) {
+      this.queue = this.queue.filter((u) => (this.expires.get(u.update_id) ?? Infinity) > now);
+    }
+    // Forget the expiry of every update no longer queued (confirmed, dropped or expired).
+    const first = this.queue[0]?.update_id ?? this.nextId;
+    for (const id of this.expires.keys()) {
+      if (id >= first) break; // ids are inserted in increasing order
+      this.expires.delete(id);
+    }
   }
 
   private read(from: number, limit: number): Update[] {
