@@ -5,7 +5,7 @@ import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
 import { enqueue, enqueueFirst, touchCard } from "./queue.ts";
-import { link, setThread, touch, type Conversation, type World } from "./state.ts";
+import { groupFor, link, linkOf, setThread, touch, type Conversation, type World } from "./state.ts";
 
 /** What to do with the job at the head of a lane. */
 export type Plan =
@@ -35,7 +35,7 @@ const call = (chat: number, method: string, params: Record<string, unknown>, not
 /** Reply target in the thread: the counterpart of `replyTo` if known, else the root. */
 function threadTarget(world: World, conv: Conversation, replyTo: number | undefined, noReply: boolean | undefined): number {
   if (replyTo !== undefined && !noReply) {
-    const g = world.index.groupFor(conv.customer.id, replyTo);
+    const g = groupFor(world, conv.customer.id, replyTo);
     if (g !== undefined) return g;
   }
   return conv.root!;
@@ -44,9 +44,9 @@ function threadTarget(world: World, conv: Conversation, replyTo: number | undefi
 /** Reply target in the customer's chat for a reply to group message `g`, if it has a counterpart. */
 function privateTarget(world: World, conv: Conversation, g: number | undefined): Record<string, unknown> {
   if (g === undefined) return {};
-  const l = world.state.links[g];
-  if (!l || l[0] !== conv.customer.id) return {};
-  return { reply_parameters: { message_id: l[1], allow_sending_without_reply: true } };
+  const l = linkOf(world, g);
+  if (!l || l.customer !== conv.customer.id) return {};
+  return { reply_parameters: { message_id: l.p, allow_sending_without_reply: true } };
 }
 
 /** What a staff message looks like once it reaches the customer: signature and placeholders applied. */
@@ -118,7 +118,7 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
       return call(ctx.group, "sendMediaGroup", { media: albumMedia(job.parts), ...reply }, `customer ${cid} album of ${job.parts.length} -> thread`);
     }
     case "inEdit": {
-      const g = world.index.groupFor(cid, job.p);
+      const g = groupFor(world, cid, job.p);
       // No copy to edit (its link is older than retention_days, or it was never delivered):
       // the edited version goes out as a new comment, as when Telegram refuses the edit.
       if (job.repost || g === undefined) {
@@ -153,9 +153,9 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
       return call(cid, "sendMediaGroup", { media: albumMedia(job.parts), ...reply }, `staff album of ${job.parts.length} -> customer ${cid}`);
     }
     case "outEdit": {
-      const l = world.state.links[job.g];
+      const l = linkOf(world, job.g);
       if (!l) return { type: "skip", why: "no copy to edit" };
-      const edit = editCall(cid, l[1], rewriteFor(job, conv, fill) ?? job.snap);
+      const edit = editCall(cid, l.p, rewriteFor(job, conv, fill) ?? job.snap);
       return edit ? { type: "call", chat: cid, call: edit, note: `staff edit of ${job.g} -> customer ${cid}` } : { type: "skip", why: "kind cannot be edited" };
     }
     case "notice": {

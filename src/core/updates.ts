@@ -5,7 +5,7 @@ import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
 import { enqueue, setPin, touchCard } from "./queue.ts";
-import { setThread, touch, type Conversation, type Customer, type World } from "./state.ts";
+import { linkOf, setThread, touch, type Conversation, type Customer, type World } from "./state.ts";
 
 /** What handling one update asks of the daemon besides the queued jobs. */
 export interface UpdateEffects {
@@ -317,7 +317,7 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
     return;
   }
   const inFlight = conv.queues.customer.some((j) => world.busy.has(j.id) && ((j.kind === "out" && j.g === m.message_id) || (j.kind === "outAlbum" && j.parts.some((p) => p.id === m.message_id))));
-  if (!inFlight && !world.state.links[m.message_id]) {
+  if (!inFlight && !linkOf(world, m.message_id)) {
     const text = m.text ?? m.caption ?? "";
     if (text.startsWith(ctx.notePrefix) || parseCommand(text, ctx.botUsername)) return; // never meant for the customer
     // Its copy is unknown (older than retention_days, or never delivered): staff must know

@@ -2,7 +2,7 @@ import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
 import type { Snapshot } from "../core/jobs.ts";
-import { COLLECTIONS, emptyState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
 import type { Logger } from "../log.ts";
 import { fillPlaceholders } from "../replies/placeholders.ts";
@@ -57,7 +57,7 @@ export class DaemonError extends Error {
  * Without `lock` it opens read-only (for `clientes status` while the daemon runs).
  */
 export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }, label?: string): Promise<JournaledStore<State>> {
-  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}) });
+  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}) });
 }
 
 /** Fills `{first_name}`-style placeholders of a canned reply with the customer's name. */

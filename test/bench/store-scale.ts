@@ -57,7 +57,8 @@ export async function prepareStore(dir: string, opts: StoreScaleOptions): Promis
   const state = syntheticState({ conversations: opts.conversations, linksPerConversation: opts.linksPerConversation, days: 30, openShare: 0.2, nowMs: opts.nowMs });
   const path = join(dir, `store-${opts.conversations}.json`);
   const bytes = await writeSnapshot(path, state);
-  return { path, shape: { conversations: opts.conversations, links: Object.keys(state.links).length, sizeMB: bytes / 1e6 } };
+  const links = Object.values(state.links).reduce((n, l) => n + l.length / 3, 0);
+  return { path, shape: { conversations: opts.conversations, links, sizeMB: bytes / 1e6 } };
 }
 
 /** Times typical writes on a copy of the store, in this process (the same code the daemon runs). */
@@ -70,16 +71,16 @@ async function timeWrites(source: string, opts: StoreScaleOptions): Promise<Pick
     try {
       const state = store.data;
       const ids = Object.keys(state.conversations);
-      let g = Math.max(...Object.keys(state.links).map(Number).slice(-1), 1) + 1;
+      let g = 1_000_000_000; // above every synthetic group message id
       const times: number[] = [];
       for (let i = 0; i < opts.writes; i++) {
         // What a delivered copy changes: the conversation (its queue shrinks) and one new link.
         const id = ids[(i * 7919) % ids.length]!;
         const conv = state.conversations[id]!;
         conv.waitingSince = opts.nowMs + i;
-        state.links[g] = [conv.customer.id, 1_000_000 + i, Math.floor((opts.nowMs + i) / 1000)];
+        (state.links[id] ??= []).push(g, 1_000_000 + i, Math.floor((opts.nowMs + i) / 1000));
         store.dirty.conversations.add(id);
-        store.dirty.links.add(String(g));
+        store.dirty.links.add(id);
         g += 1;
         state.offset += 1;
         const t = performance.now();

@@ -5,7 +5,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { cardHash, renderCard } from "../../src/core/card.ts";
-import { emptyState, STATE_VERSION, type Conversation, type Link, type State } from "../../src/core/state.ts";
+import { emptyState, STATE_VERSION, type Conversation, type State } from "../../src/core/state.ts";
 import { resolveTexts } from "../../src/texts.ts";
 
 export interface SyntheticOptions {
@@ -87,7 +87,7 @@ export function syntheticState(opts: SyntheticOptions): State {
     const p = (privateNext.get(customer) ?? 1) + 1 + Math.floor(rnd() * 2);
     privateNext.set(customer, p);
     const at = Math.floor((opts.nowMs - span + (k / Math.max(1, total)) * span) / 1000);
-    state.links[groupId] = [customer, p, at] satisfies Link;
+    (state.links[customer] ??= []).push(groupId, p, at);
     groupId += 1;
   }
   // offset stays 0: update ids are the sandbox's, and it starts afresh each run.
