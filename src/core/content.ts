@@ -108,17 +108,12 @@ export function editCall(chatId: number, messageId: number, snap: Snapshot): { m
   return undefined;
 }
 
-/** UTF-16 length, the unit of Telegram's entity offsets. */
-export function utf16(s: string): number {
-  return s.length;
-}
-
 /**
  * Prepends `prefix` (plain text) to a text and its entities, shifting offsets so the
  * formatting survives. Used for the "edited" marker and the staff signature.
  */
 export function withPrefix(text: string, entities: TelegramMessageEntity[] | undefined, prefix: string): { text: string; entities: TelegramMessageEntity[] } {
-  const shift = utf16(prefix);
+  const shift = prefix.length; // JS string length is UTF-16 units, Telegram's offset unit
   return {
     text: prefix + text,
     entities: (entities ?? []).map((e) => ({ ...e, offset: e.offset + shift })),

@@ -45,7 +45,6 @@ export class Deliverer {
   /** Conversations already warned about a missing thread root (one warning each). */
   private readonly warnedRoot = new Set<number>();
   private readonly now: () => number;
-  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: DelivererDeps) {
     this.now = deps.now ?? Date.now;
@@ -81,7 +80,6 @@ export class Deliverer {
       const run = this.runLane(customerId, lane).finally(() => {
         this.running.delete(key);
         if (this.rekick.delete(key)) this.kick(customerId);
-        this.notifyIdle();
       });
       this.running.set(key, run);
     }
@@ -104,19 +102,6 @@ export class Deliverer {
     let n = 0;
     for (const conv of Object.values(this.deps.world.state.conversations)) n += conv.queues.team.length + conv.queues.customer.length;
     return n;
-  }
-
-  /** Resolves when no lane is running (tests and shutdown). */
-  whenIdle(): Promise<void> {
-    if (this.running.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private notifyIdle(): void {
-    if (this.running.size > 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   private later(customerId: number, lane: Lane, atMs: number): void {
