@@ -48,11 +48,7 @@ const PT = {
   inline_button: "Falar com o atendimento",
   help:
     "<b>Comandos da equipe</b> (responda dentro da conversa)\n" +
-    "/fim ou /close: encerra e avisa o cliente\n" +
-    "/fs ou /close silent: encerra sem avisar\n" +
-    "/p N ou /priority N: prioridade de 1 a 5\n" +
-    "/ban, /unban: bloqueia ou libera o cliente\n" +
-    "/ajuda ou /help: esta lista\n" +
+    "{commands}\n" +
     "Comentários que começam com <code>{note_prefix}</code> ficam só para a equipe.",
 } as const;
 
@@ -96,11 +92,7 @@ const EN: Record<TextKey, string> = {
   inline_button: "Talk to support",
   help:
     "<b>Team commands</b> (reply inside the conversation)\n" +
-    "/close or /fim: close and tell the customer\n" +
-    "/close silent or /fs: close without telling them\n" +
-    "/priority N or /p N: priority from 1 to 5\n" +
-    "/ban, /unban: block or allow the customer\n" +
-    "/help or /ajuda: this list\n" +
+    "{commands}\n" +
     "Comments that start with <code>{note_prefix}</code> stay internal.",
 };
 

@@ -1,18 +1,18 @@
 import type { TelegramMessage } from "@gramio/types";
-import { renderText } from "../texts.ts";
+import { escapeHtml, renderText, type Locale } from "../texts.ts";
 import type { CoreContext } from "./context.ts";
 import { enqueue, setPin, touchCard } from "./queue.ts";
 import type { Conversation, World } from "./state.ts";
 
-/** A staff command typed in a thread: `/p 4` -> { name: "p", args: "4" }. */
+/** A command as typed: `/p 4` -> { name: "p", args: "4" }. */
 export interface Command {
   name: string;
   args: string;
 }
 
 /**
- * Reads a command from a comment. `/cmd@otherbot` is addressed to another bot, so it is
- * not a command for us (and is handled like any comment).
+ * Reads a command from a message. `/cmd@otherbot` is addressed to another bot, so it is
+ * not a command for us (and is handled like any message).
  */
 export function parseCommand(text: string, botUsername: string): Command | undefined {
   const match = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text.trim());
@@ -22,64 +22,239 @@ export function parseCommand(text: string, botUsername: string): Command | undef
 }
 
 /**
- * Applies a staff command (PRODUCT.md, "Conversation lifecycle"). Commands are never
- * relayed to the customer; a refused or malformed one is answered in the thread.
+ * Where a command is typed, which says who may use it:
+ * - `thread`: in a conversation's thread, by staff (anyone else is refused, and told so);
+ * - `private`: by a customer, in their private chat with the bot;
+ * - `staff-private`: by a staff member, in their private chat with the bot.
  */
-export function handleCommand(world: World, ctx: CoreContext, conv: Conversation, m: TelegramMessage, cmd: Command, staff: boolean, nowMs: number): void {
-  const { state } = world;
+export type CommandScope = "thread" | "private" | "staff-private";
+
+/** What a command's handler gets, as grammY passes `ctx`: everything about the call in one place. */
+interface CallBase {
+  world: World;
+  ctx: CoreContext;
+  nowMs: number;
+  /** The message that carries the command. */
+  m: TelegramMessage;
+  /** The name as typed (lowercase), e.g. `fim` for the close command. */
+  name: string;
+  /** Everything after the name, trimmed. */
+  args: string;
+  /** Answers where the command was typed (in the thread: as a silent reply to it). */
+  reply(html: string): void;
+}
+
+/** A command typed by staff in a conversation's thread. */
+export interface ThreadCall extends CallBase {
+  conv: Conversation;
+}
+
+/** A command typed in a private chat; `conv` is the sender's conversation, if they have one. */
+export interface PrivateCall extends CallBase {
+  conv: Conversation | undefined;
+  /** Whether the sender is on the staff list. */
+  staff: boolean;
+}
+
+interface CallOf {
+  thread: ThreadCall;
+  private: PrivateCall;
+  "staff-private": PrivateCall;
+}
+
+/** One command: how it is called in each locale, where it may be used, and what it does. */
+export interface CommandSpec<S extends CommandScope = CommandScope> {
+  /** Stable id, for code and tests (never shown). */
+  id: string;
+  scope: S;
+  /**
+   * Names per locale; the first is the one the locale's menu shows. Every name of every
+   * locale works whatever the configured locale (a team may mix `/fim` and `/close`).
+   */
+  names: Record<Locale, readonly string[]>;
+  /** How to type it, for `/help`, e.g. "/priority N or /p N". */
+  usage: Record<Locale, string>;
+  /** One line for the Telegram menu and `/help`. */
+  description: Record<Locale, string>;
+  /** What it does. Without one, the message is handled like any other (e.g. a customer's /start). */
+  run?: (call: CallOf[S]) => void;
+}
+
+/** A command of any scope. */
+export type AnyCommand = { [S in CommandScope]: CommandSpec<S> }[CommandScope];
+
+/** Keeps each entry's handler typed by its scope. */
+function command<S extends CommandScope>(spec: CommandSpec<S>): CommandSpec<S> {
+  return spec;
+}
+
+function close(c: ThreadCall, silent: boolean): void {
+  const { world, ctx, conv, nowMs } = c;
   const t = ctx.texts;
-  const say = (html: string): void => {
-    enqueue(state, conv, "team", { kind: "notice", html, replyTo: m.message_id, disableNotification: true }, nowMs);
-  };
-  if (!staff) {
-    const f = m.from;
-    say(renderText(t.staff_only_command, { name: f ? [f.first_name, f.last_name].filter(Boolean).join(" ") : "?" }));
-    return;
-  }
-  switch (cmd.name) {
-    case "close":
-    case "fim":
-    case "fs": {
-      const silent = cmd.name === "fs" || /^(silent|silencioso|s)$/i.test(cmd.args);
-      conv.status = "closed";
-      conv.waitingSince = undefined;
-      if (!silent) enqueue(state, conv, "customer", { kind: "notice", html: renderText(t.closing, conv.customer) }, nowMs);
-      touchCard(world, conv, nowMs);
-      setPin(world, conv, false, nowMs);
-      say(renderText(t.closed_ack, { silent: silent ? t.closed_ack_silent : "" }, ["silent"]));
-      return;
-    }
-    case "priority":
-    case "p": {
-      const n = /^[1-5]$/.test(cmd.args) ? Number(cmd.args) : undefined;
+  conv.status = "closed";
+  conv.waitingSince = undefined;
+  if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(t.closing, conv.customer) }, nowMs);
+  touchCard(world, conv, nowMs);
+  setPin(world, conv, false, nowMs);
+  c.reply(renderText(t.closed_ack, { silent: silent ? t.closed_ack_silent : "" }, ["silent"]));
+}
+
+/**
+ * Every command the bot knows (PRODUCT.md, "Conversation lifecycle"). The menus, `/help`
+ * and the parser all read this list: a new command is one entry here. Menus list the
+ * entries in this order.
+ */
+export const COMMANDS: readonly AnyCommand[] = [
+  command({
+    id: "start",
+    scope: "private",
+    names: { "pt-BR": ["start"], en: ["start"] },
+    usage: { "pt-BR": "/start", en: "/start" },
+    description: { "pt-BR": "Falar com o atendimento", en: "Talk to support" },
+    // No handler: /start is the customer's first message, relayed like any other; its
+    // payload (`/start <origin>`) is the conversation's origin.
+  }),
+  command({
+    id: "close",
+    scope: "thread",
+    names: { "pt-BR": ["fim", "close"], en: ["close", "fim"] },
+    usage: { "pt-BR": "/fim ou /close", en: "/close or /fim" },
+    description: { "pt-BR": "Encerra a conversa e avisa o cliente", en: "Close the conversation and tell the customer" },
+    run: (c) => close(c, /^(silent|silencioso|s)$/i.test(c.args)),
+  }),
+  command({
+    id: "close-silent",
+    scope: "thread",
+    names: { "pt-BR": ["fs"], en: ["fs"] },
+    usage: { "pt-BR": "/fs ou /close silent", en: "/close silent or /fs" },
+    description: { "pt-BR": "Encerra sem avisar o cliente", en: "Close without telling the customer" },
+    run: (c) => close(c, true),
+  }),
+  command({
+    id: "priority",
+    scope: "thread",
+    names: { "pt-BR": ["p", "priority"], en: ["priority", "p"] },
+    usage: { "pt-BR": "/p N ou /priority N", en: "/priority N or /p N" },
+    description: { "pt-BR": "Prioridade de 1 (baixa) a 5 (urgente)", en: "Priority from 1 (low) to 5 (urgent)" },
+    run: (c) => {
+      const { world, ctx, conv, nowMs } = c;
+      const n = /^[1-5]$/.test(c.args) ? Number(c.args) : undefined;
       if (n === undefined) {
-        say(t.usage_priority);
+        c.reply(ctx.texts.usage_priority);
         return;
       }
       conv.priority = n;
       touchCard(world, conv, nowMs);
-      say(renderText(t.priority_ack, { priority: n }));
-      return;
-    }
-    case "ban":
+      c.reply(renderText(ctx.texts.priority_ack, { priority: n }));
+    },
+  }),
+  command({
+    id: "ban",
+    scope: "thread",
+    names: { "pt-BR": ["ban"], en: ["ban"] },
+    usage: { "pt-BR": "/ban", en: "/ban" },
+    description: { "pt-BR": "Não repassa mais as mensagens do cliente", en: "Stop relaying the customer's messages" },
+    run: (c) => {
+      const { world, conv, nowMs } = c;
       conv.banned = true;
       conv.waitingSince = undefined;
       touchCard(world, conv, nowMs);
       setPin(world, conv, false, nowMs);
-      say(t.banned_ack);
-      return;
-    case "unban":
+      c.reply(c.ctx.texts.banned_ack);
+    },
+  }),
+  command({
+    id: "unban",
+    scope: "thread",
+    names: { "pt-BR": ["unban"], en: ["unban"] },
+    usage: { "pt-BR": "/unban", en: "/unban" },
+    description: { "pt-BR": "Volta a repassar as mensagens do cliente", en: "Relay the customer's messages again" },
+    run: (c) => {
+      const { world, conv, nowMs } = c;
       conv.banned = false;
       touchCard(world, conv, nowMs);
       setPin(world, conv, conv.status === "open", nowMs);
-      say(t.unbanned_ack);
-      return;
-    case "help":
-    case "ajuda":
-    case "start":
-      say(renderText(t.help, { note_prefix: ctx.notePrefix }));
-      return;
-    default:
-      say(renderText(t.unknown_command, { command: `/${cmd.name}` }));
+      c.reply(c.ctx.texts.unbanned_ack);
+    },
+  }),
+  command({
+    id: "help",
+    scope: "thread",
+    // `/start` too: staff who open the bot's menu in the group may tap it out of habit.
+    names: { "pt-BR": ["ajuda", "help", "start"], en: ["help", "ajuda", "start"] },
+    usage: { "pt-BR": "/ajuda ou /help", en: "/help or /ajuda" },
+    description: { "pt-BR": "Lista os comandos", en: "List the commands" },
+    run: (c) => c.reply(renderText(c.ctx.texts.help, { note_prefix: c.ctx.notePrefix, commands: commandList(c.ctx.locale, "thread") }, ["commands"])),
+  }),
+];
+
+/** The command called `name` (any locale's name) in `scope`, if there is one. */
+export function findCommand<S extends CommandScope>(scope: S, name: string, table: readonly AnyCommand[] = COMMANDS): CommandSpec<S> | undefined {
+  const found = table.find((c) => c.scope === scope && (c.names["pt-BR"].includes(name) || c.names.en.includes(name)));
+  return found as CommandSpec<S> | undefined;
+}
+
+/** The commands of a scope as `/help` lists them, one HTML line each. */
+export function commandList(locale: Locale, scope: CommandScope, table: readonly AnyCommand[] = COMMANDS): string {
+  return table
+    .filter((c) => c.scope === scope)
+    .map((c) => `${escapeHtml(c.usage[locale])}: ${escapeHtml(c.description[locale])}`)
+    .join("\n");
+}
+
+/** A command menu entry, as `setMyCommands` takes it. */
+export interface MenuEntry {
+  command: string;
+  description: string;
+}
+
+/** The Telegram command menu of a scope in a locale: each command under its locale's first name. */
+export function commandMenu(locale: Locale, scope: CommandScope, table: readonly AnyCommand[] = COMMANDS): MenuEntry[] {
+  return table.filter((c) => c.scope === scope).map((c) => ({ command: c.names[locale][0]!, description: c.description[locale] }));
+}
+
+/** Everything {@link handleCommand} needs: the world, the context, the message and the command read from it. */
+export interface CommandInput {
+  world: World;
+  ctx: CoreContext;
+  nowMs: number;
+  m: TelegramMessage;
+  cmd: Command;
+}
+
+/**
+ * Applies a command typed in a conversation's thread. Commands are never relayed to the
+ * customer; a refused, unknown or malformed one is answered in the thread.
+ */
+export function handleCommand(input: CommandInput & { conv: Conversation; staff: boolean }): void {
+  const { world, ctx, conv, m, cmd, nowMs } = input;
+  const t = ctx.texts;
+  const reply = (html: string): void => {
+    enqueue(world.state, conv, "team", { kind: "notice", html, replyTo: m.message_id, disableNotification: true }, nowMs);
+  };
+  if (!input.staff) {
+    const f = m.from;
+    reply(renderText(t.staff_only_command, { name: f ? [f.first_name, f.last_name].filter(Boolean).join(" ") : "?" }));
+    return;
   }
+  const spec = findCommand("thread", cmd.name);
+  if (!spec?.run) {
+    reply(renderText(t.unknown_command, { command: `/${cmd.name}` }));
+    return;
+  }
+  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply });
+}
+
+/**
+ * Applies a command typed in a private chat, if it is one the bot handles there (staff
+ * commands first for staff). Returns false when the message is to be handled like any
+ * other: not a command, or one without a handler (a customer's /start).
+ */
+export function handlePrivateCommand(input: CommandInput & { staff: boolean; conv: Conversation | undefined; send(html: string): void }): boolean {
+  const { cmd, staff } = input;
+  const spec = (staff ? findCommand("staff-private", cmd.name) : undefined) ?? findCommand("private", cmd.name);
+  if (!spec?.run) return false;
+  const { world, ctx, nowMs, m, conv, send } = input;
+  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, staff, reply: send });
+  return true;
 }

@@ -1,4 +1,4 @@
-import type { Texts } from "../texts.ts";
+import type { Locale, Texts } from "../texts.ts";
 
 /** What the core needs to know about the deployment, resolved once at start-up. */
 export interface CoreContext {
@@ -12,6 +12,8 @@ export interface CoreContext {
   staff: ReadonlySet<number>;
   staffNames: ReadonlyMap<number, string>;
   notePrefix: string;
+  /** The configured locale: which command names the menus show, and the language of `/help`'s list. */
+  locale: Locale;
   texts: Texts;
   /** Sign relayed staff messages with the agent's name. */
   signatures: boolean;

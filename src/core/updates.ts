@@ -1,6 +1,6 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import { renderText } from "../texts.ts";
-import { handleCommand, parseCommand } from "./commands.ts";
+import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
@@ -73,6 +73,8 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
   const { state } = world;
   const customer = customerOf(m);
   let conv = state.conversations[customer.id];
+  const command = parseCommand(m.text ?? "", ctx.botUsername);
+  if (command && onPrivateCommand(world, ctx, m, command, conv, nowMs, fx)) return;
   if (!conv) {
     conv = newConversation(customer, nowMs);
     const origin = startPayload(m);
@@ -119,6 +121,20 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     return;
   }
   enqueue(state, conv, "team", replyTo ? { kind: "in", p: m.message_id, replyTo } : { kind: "in", p: m.message_id }, nowMs);
+}
+
+/** A command the bot handles in private chats (see COMMANDS): answered, never relayed. */
+function onPrivateCommand(world: World, ctx: CoreContext, m: TelegramMessage, cmd: Command, conv: Conversation | undefined, nowMs: number, fx: UpdateEffects): boolean {
+  const send = (html: string): void => {
+    if (conv) enqueue(world.state, conv, "customer", { kind: "notice", html }, nowMs);
+    else fx.immediate.push({ method: "sendMessage", params: { chat_id: m.chat.id, text: html, parse_mode: "HTML" } });
+  };
+  const handled = handlePrivateCommand({ world, ctx, nowMs, m, cmd, conv, staff: ctx.staff.has(m.from!.id), send });
+  if (handled) {
+    if (conv) fx.touched.add(conv.customer.id);
+    fx.log.push(`command /${cmd.name} in the private chat of ${m.from!.id}`);
+  }
+  return handled;
 }
 
 function profileChanged(a: Customer, b: Customer): boolean {
@@ -210,7 +226,7 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
 
   const command = parseCommand(text, ctx.botUsername);
   if (command) {
-    handleCommand(world, ctx, conv, m, command, staff, nowMs);
+    handleCommand({ world, ctx, nowMs, m, cmd: command, conv, staff });
     fx.touched.add(cid);
     fx.log.push(`command /${command.name} in the thread of customer ${cid}${staff ? "" : " (not staff: refused)"}`);
     return;

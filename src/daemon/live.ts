@@ -7,11 +7,12 @@ import { resolveTexts } from "../texts.ts";
 import { watchFile } from "./watch.ts";
 
 /** The parts of the context that come from the config file and may change while running. */
-export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "texts" | "signatures"> {
+export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "locale" | "texts" | "signatures"> {
   return {
     staff: new Set(config.staff.map((s) => s.id)),
     staffNames: new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!])),
     notePrefix: config.notePrefix,
+    locale: config.locale,
     texts: resolveTexts(config.locale, config.texts),
     signatures: config.signatures,
   };

@@ -19,6 +19,7 @@ export function context(over: Partial<CoreContext> = {}): CoreContext {
     staff: new Set([ANA]),
     staffNames: new Map([[ANA, "Ana"]]),
     notePrefix: "#",
+    locale: "en",
     texts: resolveTexts("en"),
     signatures: false,
     albumSettleMs: 1000,
