@@ -1,7 +1,7 @@
 import type { TelegramMessage } from "@gramio/types";
 import { escapeHtml, renderText, type Locale } from "../texts.ts";
 import type { CoreContext } from "./context.ts";
-import { enqueue, setPin, touchCard } from "./queue.ts";
+import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import type { Conversation, World } from "./state.ts";
 
 /** A command as typed: `/p 4` -> { name: "p", args: "4" }. */
@@ -94,7 +94,7 @@ function close(c: ThreadCall, silent: boolean): void {
   conv.status = "closed";
   conv.waitingSince = undefined;
   if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(t.closing, conv.customer) }, nowMs);
-  touchCard(world, conv, nowMs);
+  queueCardEdit(world, conv, nowMs);
   setPin(world, conv, false, nowMs);
   c.reply(renderText(t.closed_ack, { silent: silent ? t.closed_ack_silent : "" }, ["silent"]));
 }
@@ -144,7 +144,7 @@ export const COMMANDS: readonly AnyCommand[] = [
         return;
       }
       conv.priority = n;
-      touchCard(world, conv, nowMs);
+      queueCardEdit(world, conv, nowMs);
       c.reply(renderText(ctx.texts.priority_ack, { priority: n }));
     },
   }),
@@ -158,7 +158,7 @@ export const COMMANDS: readonly AnyCommand[] = [
       const { world, conv, nowMs } = c;
       conv.banned = true;
       conv.waitingSince = undefined;
-      touchCard(world, conv, nowMs);
+      queueCardEdit(world, conv, nowMs);
       setPin(world, conv, false, nowMs);
       c.reply(c.ctx.texts.banned_ack);
     },
@@ -172,7 +172,7 @@ export const COMMANDS: readonly AnyCommand[] = [
     run: (c) => {
       const { world, conv, nowMs } = c;
       conv.banned = false;
-      touchCard(world, conv, nowMs);
+      queueCardEdit(world, conv, nowMs);
       setPin(world, conv, conv.status === "open", nowMs);
       c.reply(c.ctx.texts.unbanned_ack);
     },

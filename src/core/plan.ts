@@ -4,8 +4,8 @@ import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
-import { enqueue, enqueueFirst, touchCard } from "./queue.ts";
-import { groupFor, link, linkOf, setThread, touch, type Conversation, type World } from "./state.ts";
+import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
+import { groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
 
 /** What to do with the job at the head of a lane. */
 export type Plan =
@@ -191,7 +191,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
       const root = state.pendingRoots[id];
       if (root !== undefined) {
         delete state.pendingRoots[id];
-        touch(world, "pendingRoots", id);
+        markDirty(world, "pendingRoots", id);
       }
       setThread(world, conv, id, root);
       return;
@@ -235,7 +235,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     cause === "blocked" ? t.reason_blocked : cause === "too_long" ? t.reason_too_long : renderText(t.reason_other, { description });
   const failed = (): void => {
     conv.failures += 1;
-    touchCard(world, conv, nowMs);
+    queueCardEdit(world, conv, nowMs);
   };
 
   if (job.kind === "pin" && job.card !== undefined) return { type: "drop", log: `former card ${job.card} not unpinned: ${description}` };
@@ -316,7 +316,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
 function markBlocked(world: World, conv: Conversation, nowMs: number): void {
   if (conv.blocked) return;
   conv.blocked = true;
-  touchCard(world, conv, nowMs);
+  queueCardEdit(world, conv, nowMs);
 }
 
 /**

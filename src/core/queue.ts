@@ -19,7 +19,7 @@ export function enqueueFirst(state: State, conv: Conversation, lane: Lane, job: 
  * Asks for the card to be brought up to date. Coalesced: one pending card edit covers
  * every change made before it runs, so a burst of changes costs one edit.
  */
-export function touchCard(world: World, conv: Conversation, nowMs: number): void {
+export function queueCardEdit(world: World, conv: Conversation, nowMs: number): void {
   if (conv.queues.team.some((j) => j.kind === "cardEdit" && !world.busy.has(j.id))) return;
   enqueue(world.state, conv, "team", { kind: "cardEdit" }, nowMs);
 }

@@ -121,7 +121,7 @@ export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): 
 }
 
 /** Marks a record as changed, so the store saves it. */
-export function touch(world: World, collection: Collection, key: number | string): void {
+export function markDirty(world: World, collection: Collection, key: number | string): void {
   world.dirty[collection].add(String(key));
 }
 
@@ -131,7 +131,7 @@ export function link(world: World, g: number, c: number, p: number, nowMs: numbe
   if (!conv) return;
   (world.state.links[c] ??= []).push(g, p, Math.floor(nowMs / 1000));
   world.index.linked.set(g, conv);
-  touch(world, "links", c);
+  markDirty(world, "links", c);
 }
 
 /** The group counterpart of customer `c`'s private message `p`, if linked (newest first). */
@@ -161,7 +161,7 @@ export function setThread(world: World, conv: Conversation, card: number | undef
   conv.root = root;
   if (card !== undefined) index.cards.set(card, conv.customer.id);
   if (root !== undefined) index.roots.set(root, conv.customer.id);
-  touch(world, "conversations", conv.customer.id);
+  markDirty(world, "conversations", conv.customer.id);
 }
 
 /** Drops links older than `retentionDays`, so the store stays bounded. Returns how many went. */
@@ -181,7 +181,7 @@ export function pruneLinks(world: World, retentionDays: number, nowMs: number): 
     removed += keep / 3;
     if (keep === links.length) delete all[c];
     else links.splice(0, keep);
-    touch(world, "links", c);
+    markDirty(world, "links", c);
   }
   return removed;
 }

@@ -4,13 +4,13 @@ import { handleCommand, handlePrivateCommand, parseCommand, type Command } from 
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
-import { enqueue, setPin, touchCard } from "./queue.ts";
-import { linkOf, setThread, touch, type Conversation, type Customer, type World } from "./state.ts";
+import { enqueue, setPin, queueCardEdit } from "./queue.ts";
+import { linkOf, setThread, markDirty, type Conversation, type Customer, type World } from "./state.ts";
 
 /** What handling one update asks of the daemon besides the queued jobs. */
 export interface UpdateEffects {
-  /** Conversations whose queues changed: the daemon should look at them. */
-  touched: Set<number>;
+  /** Conversations that changed: the daemon wakes their deliveries (the core marks them for the store). */
+  wake: Set<number>;
   /** Calls to make right away, outside any conversation's order (e.g. removing a pin notice). */
   immediate: ApiCall[];
   /** Human-readable lines for the log. */
@@ -22,7 +22,7 @@ export interface UpdateEffects {
  * says what else to do. Pure: no I/O, time comes in as `nowMs`.
  */
 export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpdate, nowMs: number): UpdateEffects {
-  const fx: UpdateEffects = { touched: new Set(), immediate: [], log: [] };
+  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [] };
   if (update.message) {
     const m = update.message;
     if (m.chat.type === "private") onCustomerMessage(world, ctx, m, nowMs, fx);
@@ -36,7 +36,7 @@ export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpd
   } else if (update.my_chat_member && update.my_chat_member.chat.type === "private") {
     onBlockChange(world, update.my_chat_member.chat.id, update.my_chat_member.new_chat_member.status, nowMs, fx);
   }
-  for (const id of fx.touched) touch(world, "conversations", id);
+  for (const id of fx.wake) markDirty(world, "conversations", id); // what wakes was changed, so it is saved too
   return fx;
 }
 
@@ -86,23 +86,23 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     fx.log.push(`new conversation with customer ${customer.id}`);
   } else if (profileChanged(conv.customer, customer)) {
     conv.customer = customer;
-    touchCard(world, conv, nowMs);
+    queueCardEdit(world, conv, nowMs);
   }
-  fx.touched.add(customer.id);
+  fx.wake.add(customer.id);
   if (conv.banned) {
     fx.log.push(`customer ${customer.id} is banned: message ${m.message_id} not relayed`);
     return;
   }
   if (conv.blocked) {
     conv.blocked = false; // they wrote to us, so they unblocked the bot
-    touchCard(world, conv, nowMs);
+    queueCardEdit(world, conv, nowMs);
   }
   if (conv.status === "closed") {
     conv.status = "open";
     conv.firstMessageAt = nowMs;
     conv.firstResponseAt = undefined;
     enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.reopen, customer) }, nowMs);
-    touchCard(world, conv, nowMs);
+    queueCardEdit(world, conv, nowMs);
     setPin(world, conv, true, nowMs);
     fx.log.push(`conversation with customer ${customer.id} reopened`);
   }
@@ -131,7 +131,7 @@ function onPrivateCommand(world: World, ctx: CoreContext, m: TelegramMessage, cm
   };
   const handled = handlePrivateCommand({ world, ctx, nowMs, m, cmd, conv, staff: ctx.staff.has(m.from!.id), send });
   if (handled) {
-    if (conv) fx.touched.add(conv.customer.id);
+    if (conv) fx.wake.add(conv.customer.id);
     fx.log.push(`command /${cmd.name} in the private chat of ${m.from!.id}`);
   }
   return handled;
@@ -177,7 +177,7 @@ function onCustomerEdit(world: World, m: TelegramMessage, nowMs: number, fx: Upd
   const conv = world.state.conversations[m.chat.id];
   if (!conv || conv.banned) return;
   if (m.location && !m.venue) return; // live location updates: the copy is a static pin, nothing to carry
-  fx.touched.add(conv.customer.id);
+  fx.wake.add(conv.customer.id);
   const queued = queuedSnapshot(world, conv.queues.team, m.message_id);
   if (queued) {
     queued.set(snapshotOf(m)); // an album part not sent yet: it goes out edited
@@ -227,7 +227,7 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
   const command = parseCommand(text, ctx.botUsername);
   if (command) {
     handleCommand({ world, ctx, nowMs, m, cmd: command, conv, staff });
-    fx.touched.add(cid);
+    fx.wake.add(cid);
     fx.log.push(`command /${command.name} in the thread of customer ${cid}${staff ? "" : " (not staff: refused)"}`);
     return;
   }
@@ -236,13 +236,13 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
   if (text.startsWith(ctx.notePrefix) && !(staff && m.media_group_id)) return;
   if (!staff) {
     enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.not_staff, { name: senderName(m) }), replyTo: m.message_id }, nowMs);
-    fx.touched.add(cid);
+    fx.wake.add(cid);
     fx.log.push(`comment ${m.message_id} by non-staff ${m.from?.id} in the thread of customer ${cid}: not relayed`);
     return;
   }
   conv.firstResponseAt ??= nowMs;
   conv.waitingSince = undefined;
-  fx.touched.add(cid);
+  fx.wake.add(cid);
   if (!isCopyable(m)) {
     const kind = messageKind(m);
     enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.delivery_failed, { reason: kind }), replyTo: m.message_id }, nowMs);
@@ -305,12 +305,12 @@ function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects)
     // Telegram may deliver the forward before our sendMessage call has returned the card's id.
     // Admins' own channel posts land here too and are never claimed: keep only the newest.
     state.pendingRoots[post] = m.message_id;
-    touch(world, "pendingRoots", post);
+    markDirty(world, "pendingRoots", post);
     const posts = Object.keys(state.pendingRoots);
     if (posts.length > MAX_PENDING_ROOTS) {
       for (const old of posts.map(Number).sort((a, b) => a - b).slice(0, posts.length - MAX_PENDING_ROOTS)) {
         delete state.pendingRoots[old];
-        touch(world, "pendingRoots", old);
+        markDirty(world, "pendingRoots", old);
       }
     }
     return;
@@ -318,7 +318,7 @@ function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects)
   const conv = state.conversations[cid];
   if (!conv) return;
   setThread(world, conv, conv.card, m.message_id);
-  fx.touched.add(cid);
+  fx.wake.add(cid);
   fx.log.push(`thread ${m.message_id} is the conversation with customer ${cid}`);
 }
 
@@ -329,7 +329,7 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
   const queued = queuedSnapshot(world, conv.queues.customer, m.message_id);
   if (queued) {
     queued.set(snapshotOf(m)); // not sent yet: the customer gets the edited version
-    fx.touched.add(conv.customer.id);
+    fx.wake.add(conv.customer.id);
     return;
   }
   const inFlight = conv.queues.customer.some((j) => world.busy.has(j.id) && ((j.kind === "out" && j.g === m.message_id) || (j.kind === "outAlbum" && j.parts.some((p) => p.id === m.message_id))));
@@ -340,7 +340,7 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
     // the customer keeps what they had.
     const reason = ctx.texts.reason_no_copy;
     enqueue(world.state, conv, "team", { kind: "notice", html: renderText(ctx.texts.edit_failed_staff, { reason }, ["reason"]), replyTo: m.message_id }, nowMs);
-    fx.touched.add(conv.customer.id);
+    fx.wake.add(conv.customer.id);
     return;
   }
   const signature = signatureOf(ctx, m);
@@ -351,7 +351,7 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
     { kind: "outEdit", g: m.message_id, snap: snapshotOf(m), ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}), ...(signature ? { signature } : {}) },
     nowMs,
   );
-  fx.touched.add(conv.customer.id);
+  fx.wake.add(conv.customer.id);
 }
 
 /** A customer blocked (status "kicked") or unblocked the bot: the card says so right away. */
@@ -361,8 +361,8 @@ function onBlockChange(world: World, customerId: number, status: string, nowMs: 
   const blocked = status === "kicked";
   if (conv.blocked === blocked) return;
   conv.blocked = blocked;
-  touchCard(world, conv, nowMs);
-  fx.touched.add(customerId);
+  queueCardEdit(world, conv, nowMs);
+  fx.wake.add(customerId);
   fx.log.push(`customer ${customerId} ${blocked ? "blocked" : "unblocked"} the bot`);
 }
 

@@ -40,8 +40,11 @@ export interface DaemonOptions {
   rootWarnMs?: number;
   /** Reads the config file again (for live staff/texts changes); default: no reload. */
   reloadConfig?: () => Promise<Config>;
-  /** Called once polling has started (tests, the demo). */
-  onReady?: (info: { botUsername: string }) => void;
+  /**
+   * Called once polling has started (tests, the demo). `state` is the live in-memory state,
+   * for tests that check it against the store on disk; never change it from outside.
+   */
+  onReady?: (info: { botUsername: string; state: State }) => void;
   now?: () => number;
 }
 
@@ -165,7 +168,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 
   log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}); ${deliverer.pending()} deliveries pending from last run`);
   deliverer.kickAll();
-  opts.onReady?.({ botUsername: ctx.botUsername });
+  opts.onReady?.({ botUsername: ctx.botUsername, state: world.state });
 
   const pruneTimer = setInterval(() => {
     const n = pruneLinks(world, config.retentionDays, now());
@@ -239,7 +242,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
       }
       try {
         const fx = handleUpdate(world, d.ctx(), update, d.now());
-        for (const id of fx.touched) touched.add(id);
+        for (const id of fx.wake) touched.add(id);
         immediate.push(...fx.immediate);
         for (const line of fx.log) log.info(line);
       } catch (err) {

@@ -2,7 +2,7 @@ import type { APIMethods } from "@gramio/types";
 import type { CoreContext } from "../core/context.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
 import { onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
-import { touch, type World } from "../core/state.ts";
+import { markDirty, type World } from "../core/state.ts";
 import type { Logger } from "../log.ts";
 import { classify, isAbortError } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
@@ -129,7 +129,7 @@ export class Deliverer {
       if (plan.type === "skip") {
         log.debug(`skip ${job.kind} for customer ${customerId}: ${plan.why}`);
         this.finish(conv.queues[lane], job);
-        touch(world, "conversations", customerId);
+        markDirty(world, "conversations", customerId);
         continue;
       }
       if (plan.type === "wait") {
@@ -146,7 +146,7 @@ export class Deliverer {
         return;
       }
       const queue = conv.queues[lane];
-      touch(world, "conversations", customerId);
+      markDirty(world, "conversations", customerId);
       if (outcome.type === "ok") {
         onSuccess(world, ctx, conv, job, plan, outcome.result, this.now());
         this.finish(queue, job);

@@ -49,7 +49,7 @@ function established(): World {
 test("a first message creates the card, pins it, welcomes the customer and waits for the thread root", () => {
   const w = world();
   const fx = handleUpdate(w, ctx, privateMsg(1, { text: "/start ad-campaign" }), now);
-  assert.deepEqual([...fx.touched], [CUSTOMER]);
+  assert.deepEqual([...fx.wake], [CUSTOMER]);
   assert.deepEqual(kinds(w, "team"), ["card", "pin", "in"]);
   assert.deepEqual(kinds(w, "customer"), ["notice"]);
   const card = succeed(w, "team", { message_id: 10 });

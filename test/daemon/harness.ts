@@ -2,6 +2,7 @@
  * Runs the real daemon against the sandbox over HTTP: in-process (fast, watchable port)
  * or as a real `bin/clientes start` process (signals, crashes).
  */
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +10,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { buildConfig } from "../../src/config/build.ts";
 import type { Config } from "../../src/config/types.ts";
-import { runDaemon } from "../../src/daemon/daemon.ts";
+import type { State } from "../../src/core/state.ts";
+import { openStateStore, runDaemon } from "../../src/daemon/daemon.ts";
 import { createLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.ts";
 import { createTelegram } from "../../src/telegram/client.ts";
@@ -39,6 +41,11 @@ export interface DeskOptions {
   rateLimits?: boolean;
   albumSettleMs?: number;
   rootWarnMs?: number;
+  /**
+   * After each stop, check that the store reopened from disk equals the daemon's memory
+   * (default true). Only a test that makes writes fail on purpose turns it off.
+   */
+  checkStore?: boolean;
 }
 
 /** A sandbox plus a running daemon configured for it, with Ana on the staff. */
@@ -57,6 +64,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
 
   let controller: AbortController | undefined;
   let running: Promise<void> | undefined;
+  let memory: State | undefined;
   const start = async (): Promise<void> => {
     controller = new AbortController();
     let ready!: () => void;
@@ -71,13 +79,25 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       rateLimits: opts.rateLimits ?? false,
       albumSettleMs: opts.albumSettleMs ?? 50,
       ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}),
-      onReady: () => ready(),
+      onReady: (info) => {
+        memory = info.state;
+        ready();
+      },
     });
     await Promise.race([isReady, running]);
   };
-  const stop = async (): Promise<void> => {
+  const halt = async (): Promise<void> => {
     controller?.abort();
     await running;
+  };
+  const check = async (): Promise<void> => {
+    const state = memory;
+    memory = undefined;
+    if (state && opts.checkStore !== false) await assertStoreMatches(config.store, state);
+  };
+  const stop = async (): Promise<void> => {
+    await halt();
+    await check();
   };
   await start();
   return {
@@ -90,11 +110,29 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
     stop,
     restart: start,
     async close() {
-      await stop().catch(() => undefined);
-      await sb.close();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await halt().catch(() => undefined); // a daemon that failed on purpose has stopped already
+        await check();
+      } finally {
+        await sb.close();
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
+}
+
+/**
+ * The invariant behind every end-to-end test: what the stopped daemon had in memory is
+ * what a restart reads from disk. A change made without marking its record for the store
+ * (markDirty) would be lost on restart, and only this notices.
+ */
+async function assertStoreMatches(path: string, memory: State): Promise<void> {
+  const store = await openStateStore(path); // read-only: no lock, nothing written
+  try {
+    assert.deepEqual(store.data, JSON.parse(JSON.stringify(memory)), "the store reopened from disk equals the daemon's memory");
+  } finally {
+    await store.close();
+  }
 }
 
 /** A new customer who has written once, with their thread ready. */
