@@ -146,6 +146,24 @@ describe("clientes check", () => {
     assert.match(line(r.stdout, /replies file/), /^✗ replies file valid: .*replies\.yaml: entry 1/);
   });
 
+  test("--quiet prints nothing when every check passes or only warns, and only the ✗ lines otherwise", async () => {
+    desk = await openDesk({});
+    await writeConfig(desk, { staff: [] });
+    const ok = await run(["--config", desk.config, "check", "--quiet"], { cwd: desk.dir });
+    assert.equal(ok.code, 0);
+    assert.equal(ok.stdout + ok.stderr, "", "a warning is not worth a health check's output");
+    await desk.close();
+
+    desk = await openDesk({ botRights: { channel: null } });
+    await writeConfig(desk);
+    const bad = await run(["--config", desk.config, "check", "--quiet"], { cwd: desk.dir });
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, "");
+    const lines = bad.stdout.trim().split("\n");
+    assert.ok(lines.length >= 2 && lines.every((l) => l.startsWith("✗ ") || l.startsWith("  hint: ")), bad.stdout);
+    assert.match(bad.stdout, /✗ .*channel/);
+  });
+
   test("a missing config is bad config: exit 2 with how to create one", async () => {
     desk = await openDesk({});
     const r = await run(["--config", desk.config, "check"], { cwd: desk.dir });

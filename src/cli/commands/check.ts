@@ -54,6 +54,8 @@ async function check(ctx: CliContext, cmd: Command): Promise<number> {
   const failed = hasFailures(checks);
   if (cmd.opts()["json"]) {
     writeJson(rt.stdout, checks);
+  } else if (cmd.opts()["quiet"]) {
+    writeChecklist(rt.stdout, checks.filter((c) => c.state === "fail"));
   } else {
     writeChecklist(rt.stdout, checks);
     rt.stderr.write(
@@ -71,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("check")
     .description("verify the setup (token, inline mode, channel, group, rights, members, staff, files), as a checklist")
     .option("--json", "print the checklist as JSON on stdout")
+    .option("--quiet", "print only the checks that fail, and nothing when all pass (health checks, cron)")
     .addHelpText(
       "after",
       `
@@ -81,6 +84,7 @@ Examples:
   $ clientes check
   $ clientes --config /etc/clientes/config.yaml check
   $ clientes check --json | jq '.[] | select(.state == "fail")'
+  $ clientes check --quiet             silent unless a check fails (the container's HEALTHCHECK)
 
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 bad usage or bad config.`,
     )
