@@ -11,7 +11,10 @@ export interface Runtime {
   cwd: string;
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable;
-  stderr: Writable;
+  /** `isTTY` as process.stderr has it: log entries are laid out for a terminal only on one. */
+  stderr: Writable & { isTTY?: boolean };
+  /** stderr's "device:inode", to tell whether it is the systemd journal (JOURNAL_STREAM); unset when unknown. */
+  stderrId?: string;
   /** This process's id, for the store lock. */
   pid: number;
   /** Whether a process with this id is alive (a lock left by a dead one is stale). */

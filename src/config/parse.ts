@@ -1,5 +1,6 @@
 import { dirname, extname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { LOG_FORMATS } from "../log.ts";
 import { LOCALES, TEXT_KEYS, type TextKey } from "../texts.ts";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
 import { suggest } from "./suggest.ts";
@@ -15,6 +16,7 @@ export const DEFAULTS = {
   retention_days: 30,
   signatures: false,
   log_level: "info",
+  log_format: "text",
   poll_timeout: 25,
 } as const;
 
@@ -31,6 +33,7 @@ const TOP_KEYS = [
   "retention_days",
   "signatures",
   "log_level",
+  "log_format",
   "poll_timeout",
 ] as const;
 const BOT_KEYS = ["token", "api_root"] as const;
@@ -93,6 +96,7 @@ export function parseConfig(
     retentionDays: integer(p, "retention_days", root.retention_days, DEFAULTS.retention_days, 1, undefined, "a whole number of days, 1 or more"),
     signatures: boolean(p, "signatures", root.signatures, DEFAULTS.signatures),
     logLevel: oneOf(p, "log_level", root.log_level, LOG_LEVELS, DEFAULTS.log_level),
+    logFormat: oneOf(p, "log_format", root.log_format, LOG_FORMATS, DEFAULTS.log_format),
     pollTimeout: integer(p, "poll_timeout", root.poll_timeout, DEFAULTS.poll_timeout, 0, 50, "a whole number of seconds from 0 to 50"),
   };
   if (config.channel !== 0 && config.channel === config.group) {

@@ -1,3 +1,4 @@
+import type { LogFormat } from "../log.ts";
 import type { Locale, TextKey } from "../texts.ts";
 
 /** A member of the support team, by Telegram user id. */
@@ -40,6 +41,8 @@ export interface Config {
   signatures: boolean;
   /** Log level (key `log_level`): "debug" | "info" | "warn" | "error"; default "info". */
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Log format (key `log_format`): "text" for people, "json" lines for journald/Loki; default "text". */
+  logFormat: LogFormat;
   /** getUpdates long-poll timeout in seconds (key `poll_timeout`, default 25). */
   pollTimeout: number;
 }

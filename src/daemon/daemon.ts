@@ -226,7 +226,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
       if (f.kind === "fatal") {
         throw new DaemonError(`polling stopped: ${describeForOperator(err)}`, f.hint);
       }
-      log.warn(`getUpdates failed, retrying in ${Math.round(f.kind === "retry" ? f.afterMs : 1000)} ms: ${describeForOperator(err)}`);
+      log.warn(`getUpdates failed, retrying in ${Math.round(f.kind === "retry" ? f.afterMs : 1000)} ms: ${describeForOperator(err)}`, { method: "getUpdates" });
       await realSleep(f.kind === "retry" ? f.afterMs : 1000, signal).catch(() => undefined);
       continue;
     }
@@ -247,7 +247,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
         for (const line of fx.log) log.info(line);
       } catch (err) {
         // One malformed update must not stop the desk; it is logged with its id for a bug report.
-        log.error(`update ${update.update_id} could not be handled: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        log.error(`update ${update.update_id} could not be handled`, { update: update.update_id, error: err });
       }
       state.offset = update.update_id + 1;
     }

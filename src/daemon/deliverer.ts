@@ -150,22 +150,23 @@ export class Deliverer {
       if (outcome.type === "ok") {
         onSuccess(world, ctx, conv, job, plan, outcome.result, this.now());
         this.finish(queue, job);
-        log.info(`relayed: ${plan.note} (${plan.call.method})`);
+        log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
       } else {
         const res = onFailure(world, ctx, conv, lane, job, plan, outcome.cause, outcome.description, this.now());
         const line = `${plan.note}: ${res.log} [${outcome.description}; hint: ${outcome.hint}]`;
+        const fields = { customer: customerId, conversation: conv.card, method: plan.call.method, cause: outcome.cause };
         if (res.type === "drop") {
           this.finish(queue, job);
-          log.warn(`not delivered: ${line}`);
+          log.warn(`not delivered: ${line}`, fields);
         } else if (res.type === "later") {
-          log.error(line);
+          log.error(line, fields);
           await this.deps.persist();
           const at = this.now() + (this.deps.laterMs ?? 60_000);
           this.notBefore.set(`${customerId}:${lane}`, at);
           this.later(customerId, lane, at);
           return;
         } else {
-          log.warn(line);
+          log.warn(line, fields);
         }
         // A failure may queue notices in the other lane (and in this one): look at both.
         queueMicrotask(() => this.kick(customerId));
@@ -191,6 +192,7 @@ export class Deliverer {
     this.deps.log.error(
       `card ${card} of customer ${customerId} has had no comment thread for ${Math.round(waited / 1000)} s: ` +
         "its messages are waiting (hint: the group must be the channel's linked discussion group and the bot an admin there; run `clientes check`)",
+      { customer: customerId, conversation: card },
     );
   }
 
@@ -219,7 +221,7 @@ export class Deliverer {
       if (f.kind === "done") return { type: "ok", result: undefined };
       if (f.kind === "retry") {
         job.attempts = attempts;
-        this.deps.log.warn(`retrying ${plan.note} in ${Math.round(f.afterMs)} ms: ${f.reason}`);
+        this.deps.log.warn(`retrying ${plan.note} in ${Math.round(f.afterMs)} ms: ${f.reason}`, { method: plan.call.method });
         return { type: "retry", afterMs: f.afterMs };
       }
       return { type: "fatal", cause: f.cause, description: f.description, hint: f.hint };

@@ -47,6 +47,7 @@ test("a minimal config gets every default, with paths next to the config file", 
     retentionDays: 30,
     signatures: false,
     logLevel: "info",
+    logFormat: "text",
     pollTimeout: 25,
   });
 });
@@ -72,6 +73,7 @@ note_prefix: "!!"
 retention_days: 7
 signatures: true
 log_level: debug
+log_format: json
 poll_timeout: 0
 `,
     "/etc/clientes/config.yaml",
@@ -89,6 +91,7 @@ poll_timeout: 0
   assert.equal(config.retentionDays, 7);
   assert.equal(config.signatures, true);
   assert.equal(config.logLevel, "debug");
+  assert.equal(config.logFormat, "json");
   assert.equal(config.pollTimeout, 0);
 });
 
@@ -125,6 +128,7 @@ test("wrong types and out-of-range values", () => {
     ["poll_timeout: -1", "poll_timeout: expected a whole number of seconds from 0 to 50, got -1"],
     ["signatures: yes", 'signatures: expected true or false, got "yes" (write true or false)'],
     ["log_level: verbose", 'log_level: expected "debug", "info", "warn" or "error", got "verbose"'],
+    ["log_format: jsn", 'log_format: expected "text" or "json", got "jsn"; did you mean "json"?'],
     ["locale: pt-br", 'locale: expected "pt-BR" or "en", got "pt-br"; did you mean "pt-BR"?'],
     ["locale: [en]", 'locale: expected "pt-BR" or "en", got a list'],
     ["staff: 111", 'staff: expected a list of members like "- id: 111111111", got 111'],
@@ -174,7 +178,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, texts, note_prefix, retention_days, signatures, log_level, poll_timeout",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout",
     ),
     err.message,
   );

@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from "commander";
 import { runDaemon } from "../../daemon/daemon.ts";
-import { createLogger } from "../../log.ts";
+import { createLogger, isJournalStream, LOG_FORMATS, type LogFormat } from "../../log.ts";
 import { EXIT } from "../../runtime.ts";
 import { secretsOf } from "../../telegram/redact.ts";
 import { configOption, loadCliConfig } from "../config.ts";
@@ -15,6 +15,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("start")
     .description("run the relay daemon (long polling) until Ctrl+C or SIGTERM")
     .addOption(new Option("--log-level <level>", "debug | info | warn | error (default: the config's log_level)").choices(["debug", "info", "warn", "error"]))
+    .addOption(new Option("--log-format <format>", "text (for people) | json (one object per line, for journald/Loki) (default: the config's log_format)").choices([...LOG_FORMATS]))
     .addOption(new Option("--no-pacing", "do not pace sends by Telegram's rate limits (only for a local test server)").hideHelp())
     .addHelpText(
       "after",
@@ -22,16 +23,25 @@ export function register(program: Command, ctx: CliContext): void {
 Examples:
   $ clientes start
   $ clientes --config /etc/clientes/config.yaml start --log-level debug
+  $ clientes start --log-format json | jq 'select(.level == "error")'
 
-Logs go to stderr, one line per relayed message and per failure. Stop with Ctrl+C or
-SIGTERM: work in flight is finished or kept in the store for the next start.`,
+Logs go to stderr, one entry per relayed message and per failure: text lines with a
+timestamp (none under systemd, whose journal stamps them), or with --log-format json one
+JSON object per line with time, level, msg and the customer, conversation, method and
+cause when known. Stop with Ctrl+C or SIGTERM: work in flight is finished or kept in the
+store for the next start.`,
     )
     .action(
-      ctx.action(async (opts: { logLevel?: "debug" | "info" | "warn" | "error"; pacing: boolean }, cmd: Command) => {
+      ctx.action(async (opts: { logLevel?: "debug" | "info" | "warn" | "error"; logFormat?: LogFormat; pacing: boolean }, cmd: Command) => {
         const { rt } = ctx;
         const configPath = configOption(cmd.optsWithGlobals());
         const config = await loadCliConfig(rt, configPath);
-        const log = createLogger(rt.stderr, { level: opts.logLevel ?? config.logLevel, secrets: secretsOf(config.bot.token) });
+        const log = createLogger(rt.stderr, {
+          level: opts.logLevel ?? config.logLevel,
+          format: opts.logFormat ?? config.logFormat,
+          journal: isJournalStream(rt.env, rt.stderrId),
+          secrets: secretsOf(config.bot.token),
+        });
         await runDaemon({
           config,
           log,
