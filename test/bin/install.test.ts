@@ -40,8 +40,8 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test("the tarball holds the program, its docs and the example config, and no tests", () => {
-  for (const f of ["package.json", "bin/clientes", "src/cli/main.ts", "src/demo/page/index.html", "config.example.yaml", "README.md", "LICENSE", "CHANGELOG.md"]) {
+test("the tarball holds the program, its docs, the example config and the service units, and no tests", () => {
+  for (const f of ["package.json", "bin/clientes", "src/cli/main.ts", "src/demo/page/index.html", "config.example.yaml", "contrib/clientes.service", "README.md", "LICENSE", "CHANGELOG.md"]) {
     assert.ok(files.includes(f), `${f} is in the package`);
   }
   assert.deepEqual(files.filter((f) => f.startsWith("test/") || f.includes("node_modules/")), []);
