@@ -1,6 +1,7 @@
 import type { TelegramMessage } from "@gramio/types";
 import { escapeHtml, renderText, type Locale } from "../texts.ts";
 import type { CoreContext } from "./context.ts";
+import { recordEvent } from "./events.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import type { Conversation, World } from "./state.ts";
 
@@ -91,6 +92,7 @@ function command<S extends CommandScope>(spec: CommandSpec<S>): CommandSpec<S> {
 function close(c: ThreadCall, silent: boolean): void {
   const { world, ctx, conv, nowMs } = c;
   const t = ctx.texts;
+  if (conv.status === "open") recordEvent(world, conv, "closed", nowMs);
   conv.status = "closed";
   conv.waitingSince = undefined;
   if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(t.closing, conv.customer) }, nowMs);

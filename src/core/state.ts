@@ -1,7 +1,8 @@
+import type { ReportEvent } from "./events.ts";
 import type { Job, Lane } from "./jobs.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** What Telegram lets a bot know about a customer (PRODUCT.md rule 5): nothing more is kept. */
 export interface Customer {
@@ -45,6 +46,8 @@ export interface Conversation {
    * changes (the text itself would cost ~400 bytes a conversation in memory).
    */
   cardHash?: string;
+  /** End of the closed period (business hours) whose away text this customer got: once per period. */
+  awayUntil?: number;
   /** Deliveries still owed, per lane: each lane is delivered in order. */
   queues: Record<Lane, Job[]>;
 }
@@ -71,15 +74,17 @@ export interface State {
   pendingRoots: Record<string, number>;
   /** By customer id: see {@link Links}. */
   links: Record<string, Links>;
+  /** By customer id: what `clientes report` counts, oldest first (see src/core/events.ts). */
+  events: Record<string, ReportEvent[]>;
 }
 
 /** The collections of {@link State} that change record by record. */
-export const COLLECTIONS = ["conversations", "pendingRoots", "links"] as const;
+export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events"] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 /** A fresh, empty state. */
 export function emptyState(): State {
-  return { offset: 0, nextJobId: 1, conversations: {}, pendingRoots: {}, links: {} };
+  return { offset: 0, nextJobId: 1, conversations: {}, pendingRoots: {}, links: {}, events: {} };
 }
 
 /**
@@ -117,7 +122,7 @@ export interface World {
 
 /** Wraps a loaded state with fresh indexes; `dirty` is the store's set of changed records. */
 export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): World {
-  return { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? { conversations: new Set(), pendingRoots: new Set(), links: new Set() } };
+  return { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? { conversations: new Set(), pendingRoots: new Set(), links: new Set(), events: new Set() } };
 }
 
 /** Marks a record as changed, so the store saves it. */
@@ -202,5 +207,7 @@ export function migrateState(data: unknown, fromVersion: number): State {
     state.links = links;
     for (const conv of Object.values(state.conversations)) delete (conv as { cardText?: string }).cardText;
   }
+  // v3: report events (src/core/events.ts). Idempotent, so it holds whatever other step shares this version.
+  if (fromVersion < 3) state.events ??= {};
   return state;
 }

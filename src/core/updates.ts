@@ -1,6 +1,7 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import { renderText } from "../texts.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
+import { recordAnswer, recordEvent } from "./events.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import type { ApiCall, CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
@@ -83,6 +84,7 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     enqueue(state, conv, "team", { kind: "card" }, nowMs);
     setPin(world, conv, true, nowMs);
     enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.welcome, customer) }, nowMs);
+    recordEvent(world, conv, "opened", nowMs);
     fx.log.push(`new conversation with customer ${customer.id}`);
   } else if (profileChanged(conv.customer, customer)) {
     conv.customer = customer;
@@ -98,6 +100,7 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     queueCardEdit(world, conv, nowMs);
   }
   if (conv.status === "closed") {
+    recordEvent(world, conv, "reopened", nowMs);
     conv.status = "open";
     conv.firstMessageAt = nowMs;
     conv.firstResponseAt = undefined;
@@ -240,6 +243,7 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
     fx.log.push(`comment ${m.message_id} by non-staff ${m.from?.id} in the thread of customer ${cid}: not relayed`);
     return;
   }
+  recordAnswer(world, conv, nowMs);
   conv.firstResponseAt ??= nowMs;
   conv.waitingSince = undefined;
   fx.wake.add(cid);

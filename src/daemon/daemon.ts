@@ -1,6 +1,7 @@
 import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
+import { pruneEvents } from "../core/events.ts";
 import type { Snapshot } from "../core/jobs.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
@@ -140,6 +141,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const world = worldOf(store.data, store.dirty);
   const pruned = pruneLinks(world, config.retentionDays, now());
   if (pruned) log.info(`pruned ${pruned} message links older than ${config.retentionDays} days`);
+  pruneEvents(world, config.retentionDays, now());
   collectGarbage(); // the store's file text and parse garbage, before the desk settles in
 
   let ctx: CoreContext = {
@@ -173,6 +175,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const pruneTimer = setInterval(() => {
     const n = pruneLinks(world, config.retentionDays, now());
     if (n) log.info(`pruned ${n} message links older than ${config.retentionDays} days`);
+    pruneEvents(world, config.retentionDays, now());
   }, 3_600_000);
   pruneTimer.unref();
 
