@@ -46,6 +46,12 @@ const PT = {
   banned_ack: "⛔ Cliente banido: as mensagens dele não serão repassadas.",
   unbanned_ack: "Cliente desbanido.",
   inline_button: "Falar com o atendimento",
+  away: "Estamos fora do horário de atendimento agora: voltamos {next_open}. Sua mensagem já chegou à equipe e será respondida assim que voltarmos.",
+  away_staff: "🌙 Chegou fora do horário de atendimento; o cliente foi avisado de que voltamos {next_open}.",
+  next_open_today: "hoje às {time}",
+  next_open_tomorrow: "amanhã às {time}",
+  next_open_weekday: "{weekday} às {time}",
+  next_open_date: "em {date} às {time}",
   help:
     "<b>Comandos da equipe</b> (responda dentro da conversa)\n" +
     "{commands}\n" +
@@ -90,6 +96,12 @@ const EN: Record<TextKey, string> = {
   banned_ack: "⛔ Customer banned: their messages will not be relayed.",
   unbanned_ack: "Customer unbanned.",
   inline_button: "Talk to support",
+  away: "We are outside business hours right now: we are back {next_open}. Your message has reached the team, and we will answer as soon as we are back.",
+  away_staff: "🌙 Arrived outside business hours; the customer was told we are back {next_open}.",
+  next_open_today: "today at {time}",
+  next_open_tomorrow: "tomorrow at {time}",
+  next_open_weekday: "on {weekday} at {time}",
+  next_open_date: "on {date} at {time}",
   help:
     "<b>Team commands</b> (reply inside the conversation)\n" +
     "{commands}\n" +

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { LOG_FORMATS } from "../log.ts";
 import { LOCALES, TEXT_KEYS, type TextKey } from "../texts.ts";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
+import { readHours, readSla } from "./service.ts";
 import { suggest } from "./suggest.ts";
 import type { Config, StaffMember } from "./types.ts";
 
@@ -35,6 +36,8 @@ const TOP_KEYS = [
   "log_level",
   "log_format",
   "poll_timeout",
+  "hours",
+  "sla",
 ] as const;
 const BOT_KEYS = ["token", "api_root"] as const;
 const STAFF_KEYS = ["id", "name"] as const;
@@ -99,6 +102,10 @@ export function parseConfig(
     logFormat: oneOf(p, "log_format", root.log_format, LOG_FORMATS, DEFAULTS.log_format),
     pollTimeout: integer(p, "poll_timeout", root.poll_timeout, DEFAULTS.poll_timeout, 0, 50, "a whole number of seconds from 0 to 50"),
   };
+  const hours = readHours(p, root.hours);
+  if (hours) config.hours = hours;
+  const sla = readSla(p, root.sla);
+  if (sla) config.sla = sla;
   if (config.channel !== 0 && config.channel === config.group) {
     p.add("group", "must be the channel's linked discussion group, not the channel itself");
   }

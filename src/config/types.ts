@@ -1,4 +1,6 @@
 import type { LogFormat } from "../log.ts";
+import type { Hours } from "../core/hours.ts";
+import type { Sla } from "../core/sla.ts";
 import type { Locale, TextKey } from "../texts.ts";
 
 /** A member of the support team, by Telegram user id. */
@@ -45,4 +47,8 @@ export interface Config {
   logFormat: LogFormat;
   /** getUpdates long-poll timeout in seconds (key `poll_timeout`, default 25). */
   pollTimeout: number;
+  /** Business hours (key `hours`); absent: always open, response times in wall-clock time. */
+  hours?: Hours;
+  /** Response targets (key `sla`); absent: none. */
+  sla?: Sla;
 }

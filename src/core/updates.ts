@@ -1,5 +1,6 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import { renderText } from "../texts.ts";
+import { awayIfClosed } from "./away.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
@@ -110,6 +111,8 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     fx.log.push(`conversation with customer ${customer.id} reopened`);
   }
   conv.waitingSince ??= nowMs;
+  const away = awayIfClosed(world, ctx, conv, nowMs);
+  if (away) fx.log.push(away);
 
   if (!isCopyable(m)) {
     const kind = messageKind(m);

@@ -3,6 +3,7 @@ import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
 import type { Snapshot } from "../core/jobs.ts";
+import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
 import type { Logger } from "../log.ts";
@@ -47,6 +48,8 @@ export interface DaemonOptions {
    */
   onReady?: (info: { botUsername: string; state: State }) => void;
   now?: () => number;
+  /** How often to look for waits past their response target (`sla:`); default 30 s. */
+  slaCheckMs?: number;
 }
 
 /** The daemon failed to start or had to stop; `hint` says what the operator should do. */
@@ -178,11 +181,30 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     pruneEvents(world, config.retentionDays, now());
   }, 3_600_000);
   pruneTimer.unref();
+  // Deadlines are derived from the stored conversations, so a restart loses none: a
+  // breach that passed while the daemon was down is recorded at start-up, dated when it happened.
+  const checkSla = (): void => {
+    if (!ctx.sla) return;
+    const fresh = recordBreaches(world, ctx.sla, ctx.hours, now());
+    if (fresh.length === 0) return;
+    for (const d of fresh) {
+      const card = world.state.conversations[d.customer]?.card;
+      log.warn(`customer ${d.customer} waits past the ${d.target === "first_response" ? "first-response" : "response"} target since ${new Date(d.dueAt).toISOString()}`, {
+        customer: d.customer,
+        ...(card !== undefined ? { conversation: card } : {}),
+      });
+    }
+    store.write().catch((err: unknown) => log.error(`store: ${(err as Error).message}`));
+  };
+  checkSla();
+  const slaTimer = setInterval(checkSla, opts.slaCheckMs ?? 30_000);
+  slaTimer.unref();
 
   try {
     await pollLoop({ raw, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer });
   } finally {
     clearInterval(pruneTimer);
+    clearInterval(slaTimer);
     replies.close();
     following?.close();
     await deliverer.stop();

@@ -7,7 +7,7 @@ import { resolveTexts } from "../texts.ts";
 import { watchFile } from "./watch.ts";
 
 /** The parts of the context that come from the config file and may change while running. */
-export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "locale" | "texts" | "signatures"> {
+export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "texts" | "signatures" | "locale" | "hours" | "sla"> {
   return {
     staff: new Set(config.staff.map((s) => s.id)),
     staffNames: new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!])),
@@ -15,6 +15,8 @@ export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "
     locale: config.locale,
     texts: resolveTexts(config.locale, config.texts),
     signatures: config.signatures,
+    hours: config.hours,
+    sla: config.sla,
   };
 }
 

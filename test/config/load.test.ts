@@ -78,7 +78,9 @@ test("config.example.yaml parses (token from env) and documents every key", asyn
     assert.match(source.split("\n")[at - 1] ?? "", /^\s*#/, `${key} has a comment above it`);
   }
   // The commented texts: example holds real text names and is valid once uncommented.
-  const texts = source.split("\n").filter((l) => /^# {0,3}(texts:|  \w+:)/.test(l)).map((l) => l.slice(2));
+  const lines = source.split("\n");
+  const texts: string[] = [];
+  for (let i = lines.indexOf("# texts:"); i >= 0 && i < lines.length && /^# {0,3}(texts:|  \w+:)/.test(lines[i]!); i++) texts.push(lines[i]!.slice(2));
   assert.ok(texts.length >= 3, "a texts: example with a couple of keys");
   const uncommented = parseConfig(`${source}\n${texts.join("\n")}\n`, "config.example.yaml", { CLIENTES_BOT_TOKEN: TOKEN }, "/srv");
   assert.ok(Object.keys(uncommented.texts).length >= 2);

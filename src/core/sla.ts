@@ -1,0 +1,64 @@
+/**
+ * Response targets (config `sla:`): which waiting conversations are overdue at an instant,
+ * and since when. Counted in business time when business hours are set (a message on
+ * Saturday night is not late on Monday at 09:05). Pure: everything is derived from the
+ * stored conversations, so deadlines survive a restart.
+ */
+import { hasBreach, recordBreach, type SlaTarget } from "./events.ts";
+import { addBusinessMs, type Hours } from "./hours.ts";
+import type { Conversation, State, World } from "./state.ts";
+
+/** Validated `sla:`; a missing target is not checked. */
+export interface Sla {
+  /** Minutes to the team's first answer after a conversation opens or reopens. */
+  firstResponseMinutes?: number;
+  /** Minutes to each later answer once the customer writes again. */
+  responseMinutes?: number;
+}
+
+/** The wait a conversation is in and when it becomes overdue. */
+export interface Deadline {
+  customer: number;
+  target: SlaTarget;
+  /** When the wait began (epoch ms). */
+  since: number;
+  /** When it passes its target: overdue from this instant on. */
+  dueAt: number;
+}
+
+/** The deadline of the wait `conv` is in, if it waits and that wait has a target. */
+export function deadlineOf(conv: Conversation, sla: Sla, hours: Hours | undefined): Deadline | undefined {
+  if (conv.status !== "open" || conv.banned || conv.waitingSince === undefined) return undefined;
+  const first = conv.firstResponseAt === undefined;
+  const minutes = first ? sla.firstResponseMinutes : sla.responseMinutes;
+  if (minutes === undefined) return undefined;
+  const since = first ? conv.firstMessageAt : conv.waitingSince;
+  const ms = minutes * 60_000;
+  const dueAt = hours ? addBusinessMs(hours, since, ms) : since + ms;
+  if (dueAt === undefined) return undefined;
+  return { customer: conv.customer.id, target: first ? "first_response" : "response", since, dueAt };
+}
+
+/** Waiting conversations that are overdue at `t`, the longest overdue first. */
+export function overdueAt(state: State, sla: Sla, hours: Hours | undefined, t: number): Deadline[] {
+  const out: Deadline[] = [];
+  for (const conv of Object.values(state.conversations)) {
+    const d = deadlineOf(conv, sla, hours);
+    if (d && d.dueAt <= t) out.push(d);
+  }
+  return out.sort((a, b) => a.dueAt - b.dueAt);
+}
+
+/**
+ * Records an `sla_breach` event, once per wait, for each conversation overdue at `t`
+ * (a breach found late, after a restart, is dated when it happened). Returns the new ones.
+ */
+export function recordBreaches(world: World, sla: Sla, hours: Hours | undefined, t: number): Deadline[] {
+  const fresh: Deadline[] = [];
+  for (const d of overdueAt(world.state, sla, hours, t)) {
+    if (hasBreach(world, d.customer, d.since)) continue;
+    recordBreach(world, world.state.conversations[d.customer]!, d.target, d.since, d.dueAt);
+    fresh.push(d);
+  }
+  return fresh;
+}
