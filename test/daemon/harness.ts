@@ -46,6 +46,9 @@ export interface DeskOptions {
    * (default true). Only a test that makes writes fail on purpose turns it off.
    */
   checkStore?: boolean;
+  /** The daemon's clock (default real time). */
+  now?: () => number;
+  slaCheckMs?: number;
 }
 
 /** A sandbox plus a running daemon configured for it, with Ana on the staff. */
@@ -79,6 +82,8 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       rateLimits: opts.rateLimits ?? false,
       albumSettleMs: opts.albumSettleMs ?? 50,
       ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.slaCheckMs ? { slaCheckMs: opts.slaCheckMs } : {}),
       onReady: (info) => {
         memory = info.state;
         ready();
