@@ -22,7 +22,7 @@ export interface Deadline {
   target: SlaTarget;
   /** When the wait began (epoch ms). */
   since: number;
-  /** When it passes its target: overdue from this instant on. */
+  /** When it reaches its target: an answer at this instant is in time, later is overdue. */
   dueAt: number;
 }
 
@@ -39,12 +39,12 @@ export function deadlineOf(conv: Conversation, sla: Sla, hours: Hours | undefine
   return { customer: conv.customer.id, target: first ? "first_response" : "response", since, dueAt };
 }
 
-/** Waiting conversations that are overdue at `t`, the longest overdue first. */
+/** Waiting conversations that are overdue at `t` (past their deadline), the longest overdue first. */
 export function overdueAt(state: State, sla: Sla, hours: Hours | undefined, t: number): Deadline[] {
   const out: Deadline[] = [];
   for (const conv of Object.values(state.conversations)) {
     const d = deadlineOf(conv, sla, hours);
-    if (d && d.dueAt <= t) out.push(d);
+    if (d && d.dueAt < t) out.push(d);
   }
   return out.sort((a, b) => a.dueAt - b.dueAt);
 }

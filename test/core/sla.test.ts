@@ -35,7 +35,8 @@ test("in business time, a Saturday-night message is due Monday at 09:30", () => 
   const state = emptyState();
   state.conversations["1"] = c;
   assert.deepEqual(overdueAt(state, SLA, SP, at("2026-03-09T09:29:00-03:00")), [], "Monday 09:29: 29 business minutes");
-  assert.equal(overdueAt(state, SLA, SP, at("2026-03-09T09:30:00-03:00")).length, 1);
+  assert.deepEqual(overdueAt(state, SLA, SP, at("2026-03-09T09:30:00-03:00")), [], "09:30 sharp: still in time");
+  assert.equal(overdueAt(state, SLA, SP, at("2026-03-09T09:30:01-03:00")).length, 1);
 });
 
 test("a breach is recorded once per wait, dated when it happened, and a new wait gets its own", () => {

@@ -7,6 +7,7 @@ import * as check from "./check.ts";
 import * as demo from "./demo.ts";
 import * as init from "./init.ts";
 import * as replies from "./replies.ts";
+import * as report from "./report.ts";
 import * as staff from "./staff.ts";
 import * as start from "./start.ts";
 import * as status from "./status.ts";
@@ -19,4 +20,5 @@ export const COMMANDS: readonly CommandModule[] = [
   replies,
   staff,
   status,
+  report,
 ];
