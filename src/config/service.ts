@@ -2,7 +2,7 @@
  * The service-level keys of the config: `hours:` (business hours) and `sla:` (response
  * targets). Each problem names its key and how to fix it; all are reported at once.
  */
-import { canonicalZone, WEEKDAYS, type DayRange, type Hours, type Weekday } from "../core/hours.ts";
+import { canonicalZone, hhmm, WEEKDAYS, type DayRange, type Hours, type Weekday } from "../core/hours.ts";
 import type { Sla } from "../core/sla.ts";
 import { describe } from "./parse.ts";
 import { distance, suggest } from "./suggest.ts";
@@ -84,8 +84,6 @@ function minutesOf(time: string): number | undefined {
   if (min > 59 || h > 24 || (h === 24 && min !== 0)) return undefined;
   return h * 60 + min;
 }
-
-const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 /** "mon-fri" / "sat" / "mon-wed, fri" -> the weekdays, or a problem. */
 function daysOf(p: ProblemSink, key: string): Weekday[] | undefined {

@@ -5,7 +5,7 @@
  */
 import { renderText, type Locale, type Texts } from "../texts.ts";
 import type { CoreContext } from "./context.ts";
-import { isOpen, localTime, nextOpening } from "./hours.ts";
+import { hhmm, isOpen, localTime, nextOpening } from "./hours.ts";
 import { enqueue } from "./queue.ts";
 import type { Conversation, World } from "./state.ts";
 
@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
 export function nextOpenPhrase(texts: Texts, locale: Locale, timezone: string, next: number, nowMs: number): string {
   const at = localTime(timezone, next);
   const days = Math.round((Date.parse(at.date) - Date.parse(localTime(timezone, nowMs).date)) / DAY_MS);
-  const time = `${String(Math.floor(at.minutes / 60)).padStart(2, "0")}:${String(at.minutes % 60).padStart(2, "0")}`;
+  const time = hhmm(at.minutes);
   if (days <= 0) return renderText(texts.next_open_today, { time });
   if (days === 1) return renderText(texts.next_open_tomorrow, { time });
   if (days < 7) return renderText(texts.next_open_weekday, { time, weekday: new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: timezone }).format(next) });

@@ -202,6 +202,11 @@ export function addBusinessMs(h: Hours, from: number, ms: number): number | unde
   return undefined;
 }
 
+/** Minutes after midnight as "HH:MM" (540 -> "09:00", 1440 -> "24:00"). */
+export function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
 /** The zone's calendar date ("YYYY-MM-DD") and the minutes after its midnight at `t`. */
 export function localTime(timezone: string, t: number): { date: string; minutes: number; weekday: Weekday } {
   const w = wall(zoneOnly(timezone), t);

@@ -6,7 +6,7 @@
 import { access } from "node:fs/promises";
 import type { Writable } from "node:stream";
 import type { Command } from "commander";
-import { localTime } from "../../core/hours.ts";
+import { hhmm, localTime } from "../../core/hours.ts";
 import { emptyState } from "../../core/state.ts";
 import { openStateStore } from "../../daemon/daemon.ts";
 import { EXIT } from "../../runtime.ts";
@@ -18,7 +18,7 @@ import { writeJson, writeTable, type Column } from "../output.ts";
 
 function when(zone: string, t: number): string {
   const { date, minutes } = localTime(zone, t);
-  return `${date} ${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  return `${date} ${hhmm(minutes)}`;
 }
 
 const dur = (ms: number | null): string => (ms === null ? "-" : humanDuration(ms));
