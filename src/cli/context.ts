@@ -2,6 +2,7 @@
  * What every command receives, and the errors a command throws to choose its exit code.
  */
 import type { Command } from "commander";
+import { OperatorError } from "../errors.ts";
 import { EXIT, type Runtime } from "../runtime.ts";
 import type { Prompter } from "./prompts.ts";
 
@@ -25,18 +26,11 @@ export interface CommandModule {
 }
 
 /**
- * An expected failure: printed as `error: <message>` (+ `hint: <hint>`), no stack trace.
- * Exit code 1 unless told otherwise.
+ * A command's own expected failure (an {@link OperatorError}): printed as `error: <message>`
+ * (+ `hint: <hint>`), no stack trace. Exit code 1 unless told otherwise.
  */
-export class CliError extends Error {
+export class CliError extends OperatorError {
   override name = "CliError";
-  readonly exitCode: number;
-  readonly hint?: string;
-  constructor(message: string, options: { hint?: string; exitCode?: number; cause?: unknown } = {}) {
-    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
-    this.exitCode = options.exitCode ?? EXIT.FAILURE;
-    if (options.hint !== undefined) this.hint = options.hint;
-  }
 }
 
 /** Bad usage (a missing or invalid flag): exit 2. */

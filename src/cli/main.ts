@@ -1,11 +1,10 @@
 import { Command, CommanderError } from "commander";
 import pkg from "../../package.json" with { type: "json" };
-import { ConfigError } from "../config/index.ts";
-import { RepliesError } from "../replies/errors.ts";
+import { formatForOperator } from "../errors.ts";
 import { EXIT, type Runtime } from "../runtime.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { CliError, type CliContext, type CommandModule } from "./context.ts";
-import { inquirerPrompter, noTTYPrompter, NoTTYError, PromptCancelled, type Prompter } from "./prompts.ts";
+import type { CliContext, CommandModule } from "./context.ts";
+import { inquirerPrompter, noTTYPrompter, type Prompter } from "./prompts.ts";
 
 /** What tests (or an embedding program) may replace. */
 export interface MainDeps {
@@ -54,10 +53,9 @@ export function createProgram(ctx: CliContext, commands: readonly CommandModule[
  * Runs the `clientes` CLI with the given runtime and resolves to the exit code
  * (0 ok, 1 failure, 2 bad usage or config, 130 Ctrl+C at a prompt). Never calls process.exit.
  *
- * Errors thrown by a command are reported as `error: <message>` and `hint: <hint>` lines,
- * without a stack trace, when they are expected: a {@link CliError}, NoTTYError, ConfigError,
- * RepliesError, or any Error with a string `hint` (its numeric `exitCode`, if any, is used).
- * Anything else is a bug: exit 1, stack trace only with `--debug`.
+ * An error thrown by a command is reported by {@link formatForOperator}: an OperatorError
+ * as `error: <message>` and `hint: <hint>` lines with its exit code, no stack trace;
+ * anything else is a bug: exit 1, stack trace only with `--debug`.
  */
 export async function main(rt: Runtime, deps: MainDeps = {}): Promise<number> {
   const interactive = rt.stdin.isTTY === true;
@@ -87,39 +85,8 @@ export async function main(rt: Runtime, deps: MainDeps = {}): Promise<number> {
   }
 }
 
-/** Exit code for an expected error, or undefined for a bug. */
-function expectedExitCode(err: Error): number | undefined {
-  if (err instanceof CliError) return err.exitCode;
-  if (err instanceof NoTTYError) return EXIT.USAGE;
-  if (err instanceof ConfigError || err.name === "ConfigError") return EXIT.USAGE;
-  if (err instanceof RepliesError) return EXIT.FAILURE;
-  const { hint, exitCode } = err as { hint?: unknown; exitCode?: unknown };
-  if (typeof hint === "string") return typeof exitCode === "number" ? exitCode : EXIT.FAILURE;
-  return undefined;
-}
-
-function prefixed(prefix: string, text: string): string {
-  return text
-    .split("\n")
-    .map((line) => `${prefix}${line}\n`)
-    .join("");
-}
-
 function reportError(err: unknown, rt: Runtime, debug: boolean): number {
-  if (err instanceof PromptCancelled) {
-    rt.stderr.write("\ncancelled: nothing was changed\n");
-    return EXIT.INTERRUPTED;
-  }
-  const error = err instanceof Error ? err : new Error(String(err));
-  const code = expectedExitCode(error);
-  rt.stderr.write(prefixed("error: ", error.message || error.name));
-  const hint = (error as { hint?: unknown }).hint;
-  if (typeof hint === "string" && hint !== "") rt.stderr.write(prefixed("hint: ", hint));
-  if (code !== undefined) {
-    if (debug && error.stack) rt.stderr.write(error.stack + "\n");
-    return code;
-  }
-  if (debug) rt.stderr.write((error.stack ?? String(error)) + "\n");
-  else rt.stderr.write("hint: this is unexpected; run again with --debug to see where it happened\n");
-  return EXIT.FAILURE;
+  const { text, exitCode } = formatForOperator(err, debug);
+  rt.stderr.write(text);
+  return exitCode;
 }

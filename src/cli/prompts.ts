@@ -4,7 +4,8 @@
  * {@link scriptedPrompter} with the answers they want to give.
  */
 import * as inquirer from "@inquirer/prompts";
-import type { Runtime } from "../runtime.ts";
+import { OperatorError, PromptCancelled } from "../errors.ts";
+import { EXIT, type Runtime } from "../runtime.ts";
 
 /** Returns `true` when the value is acceptable, or the message to show otherwise. */
 export type Validate = (value: string) => true | string;
@@ -37,23 +38,17 @@ export interface Prompter {
 }
 
 /** A prompt was needed but stdin is not a terminal: the message names the flag to pass instead. */
-export class NoTTYError extends Error {
+export class NoTTYError extends OperatorError {
   override name = "NoTTYError";
   /** The flag that would have answered the question, e.g. `--title`. */
   readonly flag: string;
-  readonly hint: string;
+  declare readonly hint: string;
   constructor(flag: string, what?: string) {
-    super(`missing ${flag}${what ? ` (${what})` : ""}: stdin is not a terminal, so it cannot be asked`);
+    super(`missing ${flag}${what ? ` (${what})` : ""}: stdin is not a terminal, so it cannot be asked`, {
+      hint: `pass ${flag}, or run the command in a terminal to be asked`,
+      exitCode: EXIT.USAGE,
+    });
     this.flag = flag;
-    this.hint = `pass ${flag}, or run the command in a terminal to be asked`;
-  }
-}
-
-/** The user pressed Ctrl+C (or the process was asked to stop) while a question was open. */
-export class PromptCancelled extends Error {
-  override name = "PromptCancelled";
-  constructor(options?: { cause?: unknown }) {
-    super("cancelled", options);
   }
 }
 

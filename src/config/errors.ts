@@ -1,3 +1,5 @@
+import { OperatorError } from "../errors.ts";
+import { EXIT } from "../runtime.ts";
 import { scrubTokens } from "./redact.ts";
 
 /** One thing wrong in a config file. */
@@ -16,14 +18,12 @@ export interface ConfigProblem {
  * `config.yaml: channel: expected a chat id like -1001234567890 or "@name", got "abc"`.
  * Bot tokens never appear in it, not even when one was put under the wrong key.
  */
-export class ConfigError extends Error {
+export class ConfigError extends OperatorError {
   override name = "ConfigError";
   /** The config file as the user named it (relative as given). */
   readonly file: string;
   /** The key of the first problem, if it is about a key. */
   readonly key?: string;
-  /** How to fix it. */
-  readonly hint?: string;
   /** Every problem found, in file order. */
   readonly problems: readonly ConfigProblem[];
 
@@ -32,11 +32,10 @@ export class ConfigError extends Error {
       const detail = scrubTokens(p.detail, secrets);
       return p.key === undefined ? { ...p, detail } : { ...p, key: scrubTokens(p.key, secrets), detail };
     });
-    super(clean.map((p) => formatProblem(file, p)).join("\n"));
+    super(clean.map((p) => formatProblem(file, p)).join("\n"), { hint, exitCode: EXIT.USAGE });
     this.file = file;
     this.problems = clean;
     if (clean[0]?.key !== undefined) this.key = clean[0].key;
-    if (hint !== undefined) this.hint = hint;
   }
 }
 

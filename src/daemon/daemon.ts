@@ -6,6 +6,7 @@ import type { Snapshot } from "../core/jobs.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
+import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { fillPlaceholders } from "../replies/placeholders.ts";
 import { openJournaledStore, type JournaledStore } from "../store/index.ts";
@@ -53,9 +54,11 @@ export interface DaemonOptions {
 }
 
 /** The daemon failed to start or had to stop; `hint` says what the operator should do. */
-export class DaemonError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
+export class DaemonError extends OperatorError {
+  override name = "DaemonError";
+  declare readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message, { hint });
   }
 }
 

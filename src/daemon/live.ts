@@ -1,5 +1,6 @@
 import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
+import { operatorLine } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { loadReplies } from "../replies/file.ts";
 import type { Reply } from "../replies/types.ts";
@@ -47,8 +48,7 @@ export class LiveReplies {
       this.list = await loadReplies(this.path);
       this.log.info(`canned replies: ${this.list.length} loaded from ${this.path}`);
     } catch (err) {
-      const hint = (err as { hint?: string }).hint;
-      this.log.error(`canned replies not reloaded, keeping the last good list (${this.list.length}): ${(err as Error).message}${hint ? ` (hint: ${hint})` : ""}`);
+      this.log.error(`canned replies not reloaded, keeping the last good list (${this.list.length}): ${operatorLine(err)}`);
     }
   }
 
@@ -69,8 +69,7 @@ export function followConfig(path: string, reload: () => Promise<Config>, apply:
         log.info(`config reloaded: ${config.staff.length} staff`);
       },
       (err: unknown) => {
-        const hint = (err as { hint?: string }).hint;
-        log.error(`config not reloaded, keeping the running one: ${(err as Error).message}${hint ? ` (hint: ${hint})` : ""}`);
+        log.error(`config not reloaded, keeping the running one: ${operatorLine(err)}`);
       },
     );
   });

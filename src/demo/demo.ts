@@ -11,6 +11,7 @@ import { stringify } from "yaml";
 import { buildConfig } from "../config/build.ts";
 import type { Config } from "../config/types.ts";
 import { runDaemon } from "../daemon/daemon.ts";
+import { OperatorError } from "../errors.ts";
 import { silentLogger, type Logger } from "../log.ts";
 import { saveReplies } from "../replies/index.ts";
 import { startSandbox, type Sandbox } from "../sandbox/index.ts";
@@ -57,14 +58,11 @@ export interface Demo {
 }
 
 /** The demo could not start; `hint` says what to do. */
-export class DemoError extends Error {
+export class DemoError extends OperatorError {
   override name = "DemoError";
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  declare readonly hint: string;
+  constructor(message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, { ...options, hint });
   }
 }
 

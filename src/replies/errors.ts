@@ -1,3 +1,5 @@
+import { OperatorError } from "../errors.ts";
+
 /** One problem found in a replies file; `entry` is 1-based. */
 export interface RepliesProblem {
   entry?: number;
@@ -11,17 +13,15 @@ export interface RepliesProblem {
  * the file and the entry by position and id:
  * `replies.yaml: entry 3 (id "horario"): title is required`.
  */
-export class RepliesError extends Error {
+export class RepliesError extends OperatorError {
   override name = "RepliesError";
   /** The file, as it was named to loadReplies/parseReplies. */
   readonly file: string;
   readonly problems: RepliesProblem[];
-  readonly hint?: string;
   constructor(file: string, problems: RepliesProblem[], options: { hint?: string; cause?: unknown } = {}) {
-    super(problems.map((p) => formatProblem(file, p)).join("\n"), options.cause !== undefined ? { cause: options.cause } : undefined);
+    super(problems.map((p) => formatProblem(file, p)).join("\n"), options);
     this.file = file;
     this.problems = problems;
-    if (options.hint !== undefined) this.hint = options.hint;
   }
 }
 

@@ -7,7 +7,7 @@
 import { access } from "node:fs/promises";
 import type { TelegramChatFullInfo, TelegramChatMember, TelegramUser } from "@gramio/types";
 import type { StaffMember } from "../config/index.ts";
-import { PromptCancelled } from "../cli/prompts.ts";
+import { PromptCancelled } from "../errors.ts";
 import { loadReplies, RepliesError } from "../replies/index.ts";
 import { NetworkError, TelegramApiError } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";

@@ -3,7 +3,7 @@
  * that never answers must not hang `clientes check`), and Ctrl+C ends it at once.
  */
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
-import { PromptCancelled } from "../cli/prompts.ts";
+import { PromptCancelled } from "../errors.ts";
 import { createTelegram } from "../telegram/client.ts";
 import { NetworkError } from "../telegram/errors.ts";
 import type { CallOptions, TelegramPort } from "../telegram/port.ts";

@@ -6,6 +6,7 @@
  * a decision: retry later, treat as done, or give up and report.
  */
 import { TelegramError } from "gramio";
+import { OperatorError } from "../errors.ts";
 
 /** Why a request will never succeed as sent. */
 export type FatalCause =
@@ -101,7 +102,7 @@ function verdictFor(code: number, description: string, migrateToChatId?: number)
 }
 
 /** Telegram answered `ok: false`. */
-export class TelegramApiError extends Error {
+export class TelegramApiError extends OperatorError {
   override name = "TelegramApiError";
   /** Bot API method, e.g. "sendMessage". */
   readonly method: string;
@@ -114,16 +115,15 @@ export class TelegramApiError extends Error {
   /** `parameters.migrate_to_chat_id`: the group became this supergroup. */
   readonly migrateToChatId?: number;
   /** How an operator fixes it (or why nothing needs fixing). */
-  readonly hint: string;
+  declare readonly hint: string;
 
   constructor(init: { method: string; code: number; description: string; retryAfter?: number; migrateToChatId?: number }) {
-    super(`Telegram refused ${init.method}: ${init.description}`);
+    super(`Telegram refused ${init.method}: ${init.description}`, { hint: verdictFor(init.code, init.description, init.migrateToChatId).hint });
     this.method = init.method;
     this.code = init.code;
     this.description = init.description;
     if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
     if (init.migrateToChatId !== undefined) this.migrateToChatId = init.migrateToChatId;
-    this.hint = verdictFor(init.code, init.description, init.migrateToChatId).hint;
   }
 }
 
@@ -135,7 +135,7 @@ export type NetworkProblem =
   | "bad_response";
 
 /** Could not reach api_root, or its answer was not Telegram's JSON. Always worth retrying. */
-export class NetworkError extends Error {
+export class NetworkError extends OperatorError {
   override name = "NetworkError";
   readonly method: string;
   readonly problem: NetworkProblem;
@@ -143,22 +143,24 @@ export class NetworkError extends Error {
   readonly origin: string;
   /** The underlying error, with the token scrubbed out. */
   override readonly cause: unknown;
-  readonly hint: string;
+  declare readonly hint: string;
 
   constructor(init: { method: string; problem: NetworkProblem; origin: string; detail: string; cause?: unknown }) {
     super(
       init.problem === "unreachable"
         ? `Could not reach Telegram at ${init.origin} for ${init.method}: ${init.detail}`
         : `Telegram at ${init.origin} gave an unreadable answer to ${init.method}: ${init.detail}`,
+      {
+        hint:
+          init.problem === "unreachable"
+            ? "check this machine's network, DNS or proxy, and bot.api_root (or CLIENTES_API_ROOT); retrying with backoff"
+            : "api_root answered with something that is not the Bot API (a proxy or captive-portal page?): check bot.api_root; retrying with backoff",
+      },
     );
     this.method = init.method;
     this.problem = init.problem;
     this.origin = init.origin;
     this.cause = init.cause;
-    this.hint =
-      init.problem === "unreachable"
-        ? "check this machine's network, DNS or proxy, and bot.api_root (or CLIENTES_API_ROOT); retrying with backoff"
-        : "api_root answered with something that is not the Bot API (a proxy or captive-portal page?): check bot.api_root; retrying with backoff";
   }
 }
 

@@ -7,7 +7,12 @@ import { after, before, describe, test } from "node:test";
 import type { Command } from "commander";
 import { ConfigError } from "../../src/config/index.ts";
 import { CliError, UsageError, type CliContext, type CommandModule } from "../../src/cli/context.ts";
-import { PromptCancelled } from "../../src/cli/prompts.ts";
+import { DaemonError } from "../../src/daemon/daemon.ts";
+import { PromptCancelled } from "../../src/errors.ts";
+import { NoTTYError } from "../../src/cli/prompts.ts";
+import { RepliesError } from "../../src/replies/errors.ts";
+import { StoreError } from "../../src/store/errors.ts";
+import { TelegramApiError } from "../../src/telegram/errors.ts";
 import { run, tempDir } from "./helpers.ts";
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "../../bin/clientes");
@@ -109,11 +114,20 @@ describe("clientes (the program)", () => {
     assert.match(r.stderr, /^error: config\.yaml: channel: expected a chat id\nhint: fix the channel\n$/);
   });
 
-  test("an error with a hint and an exitCode from another module is expected too", async () => {
-    const err = Object.assign(new Error("store is locked by pid 12"), { hint: "stop the other daemon", exitCode: 1 });
-    const r = await run(["x"], { cwd: dir, commands: [fakeCommand("x", () => { throw err; })] });
-    assert.equal(r.code, 1);
-    assert.equal(r.stderr, "error: store is locked by pid 12\nhint: stop the other daemon\n");
+  test("the operator errors of every module are expected: their hint and exit code, no stack", async () => {
+    const cases: Array<[Error, number, string]> = [
+      [new StoreError("store is locked by pid 12", "stop the other daemon", { file: "s.json" }), 1, "error: store is locked by pid 12\nhint: stop the other daemon\n"],
+      [new DaemonError("cannot reach the bot", "check bot.token"), 1, "error: cannot reach the bot\nhint: check bot.token\n"],
+      [new NoTTYError("--title"), 2, "error: missing --title: stdin is not a terminal, so it cannot be asked\nhint: pass --title, or run the command in a terminal to be asked\n"],
+      [new RepliesError("r.yaml", [{ entry: 2, message: "title is required" }]), 1, "error: r.yaml: entry 2: title is required\n"],
+      [new TelegramApiError({ method: "getMe", code: 401, description: "Unauthorized" }), 1, "error: Telegram refused getMe: Unauthorized\nhint: "],
+    ];
+    for (const [err, code, stderr] of cases) {
+      const r = await run(["x"], { cwd: dir, commands: [fakeCommand("x", () => { throw err; })] });
+      assert.equal(r.code, code, err.name);
+      assert.ok(r.stderr.startsWith(stderr), `${err.name}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /\n\s+at |--debug/, err.name);
+    }
   });
 
   test("an unexpected error: exit 1, no stack trace unless --debug", async () => {

@@ -6,10 +6,10 @@ import {
   inquirerPrompter,
   noTTYPrompter,
   NoTTYError,
-  PromptCancelled,
   requirePrompter,
   scriptedPrompter,
 } from "../../src/cli/prompts.ts";
+import { PromptCancelled } from "../../src/errors.ts";
 import { fakeRuntime } from "./helpers.ts";
 
 describe("scriptedPrompter", () => {

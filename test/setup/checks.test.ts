@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { PromptCancelled } from "../../src/cli/prompts.ts";
+import { PromptCancelled } from "../../src/errors.ts";
 import { evaluate, gatherTelegramFacts, hasFailures, runChecks, type Check, type CheckId } from "../../src/setup/checks.ts";
 import { NetworkError } from "../../src/telegram/errors.ts";
 import { apiError, BOT, CHANNEL, CHANNEL_ADMIN, goodSetup, GROUP, GROUP_ADMIN } from "./fake-port.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { PromptCancelled } from "../../src/cli/prompts.ts";
+import { PromptCancelled } from "../../src/errors.ts";
 import { setupPort } from "../../src/setup/port.ts";
 import { NetworkError } from "../../src/telegram/errors.ts";
 import type { TelegramPort } from "../../src/telegram/port.ts";

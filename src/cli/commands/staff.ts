@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import type { Document } from "yaml";
 import { parseConfig, updateConfigFile, type Config, type StaffMember } from "../../config/index.ts";
+import { hintOf } from "../../errors.ts";
 import { EXIT } from "../../runtime.ts";
 import { errorText } from "../../setup/checks.ts";
 import { setupPort } from "../../setup/port.ts";
@@ -101,9 +102,9 @@ async function sync(ctx: CliContext, cmd: Command): Promise<number> {
   try {
     admins = humanAdmins(await port.call("getChatAdministrators", { chat_id: config.channel }));
   } catch (err) {
-    const hint = (err as { hint?: unknown }).hint;
+    const hint = hintOf(err);
     throw new CliError(`cannot read the channel's administrators: ${errorText(err)}`, {
-      hint: typeof hint === "string" && !/retrying/.test(hint) ? hint : "run `clientes check`: it says what is wrong with the token, the channel or the bot's rights",
+      hint: hint && !/retrying/.test(hint) ? hint : "run `clientes check`: it says what is wrong with the token, the channel or the bot's rights",
       cause: err,
     });
   }
