@@ -4,7 +4,7 @@
  * Texts are HTML (the bot sends them with `parse_mode: "HTML"`); placeholders are
  * `{name}`-style and are filled by {@link renderText}, which escapes the values, so a
  * customer called `<b>Ana & Co</b>` shows up literally and never breaks the markup.
- * The config's `texts:` map overrides any key (PRODUCT.md, "Texts").
+ * The config's `texts:` map overrides any key (R24 texts in docs/rules.md).
  */
 
 /** The locales the bot ships defaults for. */

@@ -10,7 +10,7 @@ export function cardStatus(conv: Conversation): "banned" | "blocked" | "closed" 
 
 const ICONS = { open: "🟢", closed: "⚪", banned: "⛔", blocked: "🚫" } as const;
 
-/** The topic card's HTML: name, @username, id, status, priority, origin, undelivered count. */
+/** The topic card's HTML (R21 card): name, @username, id, status, priority, origin, undelivered count. */
 export function renderCard(conv: Conversation, texts: Texts): string {
   const c = conv.customer;
   const status = cardStatus(conv);
@@ -31,7 +31,7 @@ export function renderCard(conv: Conversation, texts: Texts): string {
   );
 }
 
-/** Whether an open card belongs in the channel's pinned list (the queue of open work). */
+/** Whether an open card belongs in the channel's pinned list (R22 pinned-queue). */
 export function shouldBePinned(conv: Conversation): boolean {
   return conv.status === "open" && !conv.banned;
 }

@@ -89,6 +89,7 @@ function command<S extends CommandScope>(spec: CommandSpec<S>): CommandSpec<S> {
   return spec;
 }
 
+/** R17 close. */
 function close(c: ThreadCall, silent: boolean): void {
   const { world, ctx, conv, nowMs } = c;
   const t = ctx.texts;
@@ -102,7 +103,7 @@ function close(c: ThreadCall, silent: boolean): void {
 }
 
 /**
- * Every command the bot knows (PRODUCT.md, "Conversation lifecycle"). The menus, `/help`
+ * Every command the bot knows (R16 commands). The menus, `/help`
  * and the parser all read this list: a new command is one entry here. Menus list the
  * entries in this order.
  */
@@ -133,7 +134,7 @@ export const COMMANDS: readonly AnyCommand[] = [
     run: (c) => close(c, true),
   }),
   command({
-    id: "priority",
+    id: "priority", // R21 card
     scope: "thread",
     names: { "pt-BR": ["p", "priority"], en: ["priority", "p"] },
     usage: { "pt-BR": "/p N ou /priority N", en: "/priority N or /p N" },
@@ -151,7 +152,7 @@ export const COMMANDS: readonly AnyCommand[] = [
     },
   }),
   command({
-    id: "ban",
+    id: "ban", // R19 ban
     scope: "thread",
     names: { "pt-BR": ["ban"], en: ["ban"] },
     usage: { "pt-BR": "/ban", en: "/ban" },

@@ -2,7 +2,7 @@ import type { TelegramMessage, TelegramMessageEntity } from "@gramio/types";
 import type { Snapshot } from "./jobs.ts";
 
 /**
- * Kinds a bot can copy (PRODUCT.md rule 3). Anything else (games, invoices, paid media,
+ * Kinds a bot can copy (R3 copyable-kinds). Anything else (games, invoices, paid media,
  * giveaways, stories, service messages) is reported to both sides instead of being lost.
  */
 const COPYABLE = [

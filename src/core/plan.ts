@@ -221,7 +221,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
 }
 
 /**
- * Decides what a permanent failure means for the conversation (PRODUCT.md rules 11, 13, 15):
+ * Decides what a permanent failure means for the conversation (R11 edit-fallback, R13 nothing-lost, R15 recreate-thread):
  * nothing is dropped without being reported in the thread, on the card, or both.
  */
 export function onFailure(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, plan: Extract<Plan, { type: "call" }>, cause: FatalCause, description: string, nowMs: number): Resolution {
@@ -320,7 +320,7 @@ function markBlocked(world: World, conv: Conversation, nowMs: number): void {
 }
 
 /**
- * Staff deleted the card or its thread (rule 15): forget both and post a new card (pinned
+ * Staff deleted the card or its thread (R15 recreate-thread): forget both and post a new card (pinned
  * if open) ahead of the delivery that found out, which then goes to the new thread.
  */
 function recreateThread(world: World, conv: Conversation, nowMs: number): void {

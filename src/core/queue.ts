@@ -1,7 +1,7 @@
 import type { Job, Lane, NewJob } from "./jobs.ts";
 import type { Conversation, State, World } from "./state.ts";
 
-/** Appends a job to a conversation's lane and returns it. */
+/** Appends a job to a conversation's lane and returns it; each lane is delivered in order (R14 order-and-pace). */
 export function enqueue(state: State, conv: Conversation, lane: Lane, job: NewJob, nowMs: number): Job {
   const full = { ...job, id: state.nextJobId++, at: nowMs } as Job;
   conv.queues[lane].push(full);

@@ -4,7 +4,7 @@ import type { Job, Lane } from "./jobs.ts";
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
 export const STATE_VERSION = 3;
 
-/** What Telegram lets a bot know about a customer (PRODUCT.md rule 5): nothing more is kept. */
+/** What Telegram lets a bot know about a customer (R5 minimal-profile): nothing more is kept. */
 export interface Customer {
   id: number;
   first_name: string;

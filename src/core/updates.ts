@@ -69,6 +69,10 @@ function startPayload(m: TelegramMessage): string | undefined {
   return match?.[1]?.trim().slice(0, 64);
 }
 
+/**
+ * A customer wrote: R1 first-contact, R2 customer-relay, R3 copyable-kinds, R4 origin,
+ * R18 reopen, R19 ban, R20 blocked (cleared by writing).
+ */
 function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   if (!m.from || m.from.is_bot) return;
   if (isServiceMessage(m)) return; // e.g. the customer pinned a message: nothing they said
@@ -179,6 +183,7 @@ function addAlbumPart(
   enqueue(world.state, conv, lane, job, nowMs);
 }
 
+/** R10 edits-both-ways, customer side; before the copy went out, the edit changes what goes out. */
 function onCustomerEdit(world: World, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   const conv = world.state.conversations[m.chat.id];
   if (!conv || conv.banned) return;
@@ -194,7 +199,7 @@ function onCustomerEdit(world: World, m: TelegramMessage, nowMs: number, fx: Upd
   enqueue(world.state, conv, "team", { kind: "inEdit", p: m.message_id, snap: snapshotOf(m) }, nowMs);
 }
 
-/** Whether a group message comes from the team (PRODUCT.md rule 9). */
+/** Whether a group message comes from the team (R9 staff-list). */
 export function isStaffMessage(ctx: CoreContext, m: TelegramMessage): boolean {
   if (m.sender_chat) {
     // Posted as the channel, or as the group by an anonymous admin (the group holds only its creator).
@@ -218,6 +223,7 @@ function senderName(m: TelegramMessage): string {
   return [f.first_name, f.last_name].filter(Boolean).join(" ") + (f.username ? ` (@${f.username})` : "");
 }
 
+/** A comment in the group: R6 staff-reply, R7 internal-note, R8 non-staff-comment, R16 commands. */
 function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   const { state } = world;
   if (m.is_automatic_forward && m.sender_chat?.id === ctx.channel) {
@@ -302,6 +308,7 @@ function queuedSnapshot(world: World, jobs: Job[], id: number): { set(snap: Snap
 /** Unclaimed automatic forwards kept; far more than cards can be in flight at once. */
 const MAX_PENDING_ROOTS = 200;
 
+/** A card's automatic forward: the thread root of R1 first-contact, even when it comes first. */
 function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects): void {
   const { state } = world;
   const origin = m.forward_origin;
@@ -329,6 +336,7 @@ function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects)
   fx.log.push(`thread ${m.message_id} is the conversation with customer ${cid}`);
 }
 
+/** R10 edits-both-ways, staff side, and the R11 edit-fallback notice when the copy is unknown. */
 function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   if (m.is_automatic_forward) return; // the card's own copy, edited by us
   const conv = conversationOfThread(world, m);
@@ -361,7 +369,7 @@ function onGroupEdit(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: 
   fx.wake.add(conv.customer.id);
 }
 
-/** A customer blocked (status "kicked") or unblocked the bot: the card says so right away. */
+/** A customer blocked (status "kicked") or unblocked the bot: the card says so right away (R20 blocked). */
 function onBlockChange(world: World, customerId: number, status: string, nowMs: number, fx: UpdateEffects): void {
   const conv = world.state.conversations[customerId];
   if (!conv) return;
@@ -373,6 +381,7 @@ function onBlockChange(world: World, customerId: number, status: string, nowMs: 
   fx.log.push(`customer ${customerId} ${blocked ? "blocked" : "unblocked"} the bot`);
 }
 
+/** R22 pinned-queue: the "pinned a message" notice of our own pin is removed. */
 function onChannelPost(world: World, ctx: CoreContext, m: TelegramMessage, fx: UpdateEffects): void {
   // Pinning a card makes Telegram post "pinned a message" in the channel: noise for the team.
   const pinned = m.pinned_message;

@@ -1,4 +1,4 @@
-/** Telegram-like flood limits; numbers from the Bot API FAQ (see TELEGRAM-FACTS "Limits"). */
+/** Telegram-like flood limits; numbers from the Bot API FAQ (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this). */
 export interface LimitRules {
   /** Per chat: sustained messages per second… */
   perChatPerSecond: number;

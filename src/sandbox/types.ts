@@ -109,7 +109,7 @@ export interface InlineAnswer {
   button?: { text: string; start_parameter?: string; web_app?: { url: string } };
 }
 
-/** Anti busy-loop rules of getUpdates (TELEGRAM-FACTS "Polling"); `false` turns them off. */
+/** Anti busy-loop rules of getUpdates (as the Bot API server, telegram-bot-api, applies them); `false` turns them off. */
 export interface PollGuards {
   /** Same offset again within this many ms: the call waits (long-polls) at least that long. Telegram: 3000. */
   sameOffsetMinWaitMs: number;

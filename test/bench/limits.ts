@@ -37,7 +37,7 @@ export interface LimitsRun {
 
 /**
  * The earliest time the last of `n` messages can land in one group under Telegram's limits
- * as the project reads them (TELEGRAM-FACTS, Limits): one message per second per chat and
+ * as the project reads them (the Bot API FAQ, "My bot is hitting limits"): one message per second per chat and
  * at most 20 in any 60 s. Message i goes at max(t[i-1] + 1 s, t[i-20] + 60 s).
  */
 export function floorSeconds(n: number, perMinute = 20, gapSeconds = 1): number {

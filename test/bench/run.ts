@@ -258,7 +258,7 @@ async function main(argv: string[]): Promise<number> {
       copies: n,
       seconds,
       floorSeconds: floor,
-      floorRule: "1 message/s per chat and 20 per 60 s into the group (TELEGRAM-FACTS, Limits); at 20/min alone: " + (n / 20).toFixed(1) + " min",
+      floorRule: "1 message/s per chat and 20 per 60 s into the group (Bot API FAQ, limits); at 20/min alone: " + (n / 20).toFixed(1) + " min",
       tooMany,
       lost: runs.reduce((a, r) => a + r.lost, 0),
       duplicated: runs.reduce((a, r) => a + r.duplicated, 0),

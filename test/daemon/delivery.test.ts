@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md rules 13–15: nothing lost silently, order kept, Telegram's limits obeyed,
+ * R13 nothing-lost, R14 order-and-pace, R15 recreate-thread (docs/rules.md): nothing lost silently, order kept, Telegram's limits obeyed,
  * deleted threads recreated. End to end against the sandbox.
  */
 import { after, before, test } from "node:test";
@@ -80,7 +80,7 @@ test("signatures: the agent's name is added to what the customer sees", async ()
   await sb.waitFor(() => chatTexts(desk, c.id).includes("Done!\n\n— Ana"));
 });
 
-test("rule 15: a thread staff deleted is recreated on the next message, which goes there", async () => {
+test("R15 recreate-thread: a thread staff deleted is recreated on the next message, which goes there", async () => {
   const { sb } = desk;
   const c = await conversation("Wagner");
   const oldCard = sb.messages(sb.channelId).find((m) => m.text?.includes(String(c.id)))!;
@@ -107,7 +107,7 @@ test("a group that is not the channel's discussion group: said at start-up, and 
   }
 });
 
-test("rule 14: conversations do not wait for each other", async () => {
+test("R14 order-and-pace: conversations do not wait for each other", async () => {
   const { sb } = desk;
   const slow = await conversation("Xavier");
   const fast = await conversation("Yara");

@@ -1,5 +1,5 @@
 /**
- * Review: staff edits (PRODUCT.md rule 10) that never reach the customer, or reach them damaged.
+ * Review: staff edits (R10 edits-both-ways) that never reach the customer, or reach them damaged.
  * Each test fails today because of the bug it names and passes once it is fixed.
  */
 import { after, before, test } from "node:test";

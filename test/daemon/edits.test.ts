@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md rules 10–12: edits travel both ways; past 48 h they are reposted or
+ * R10 edits-both-ways, R11 edit-fallback, R12 no-deletions (docs/rules.md): edits travel both ways; past 48 h they are reposted or
  * reported; deletions are never propagated. End to end against the sandbox.
  */
 import { after, before, test } from "node:test";
@@ -16,7 +16,7 @@ after(async () => {
 
 const conversation = (name: string, first?: Record<string, unknown>) => openConversation(desk, name, first);
 
-test("rule 10: a customer's text edit changes the copy in the thread", async () => {
+test("R10 edits-both-ways: a customer's text edit changes the copy in the thread", async () => {
   const { sb } = desk;
   const c = await conversation("Ana Paula");
   sb.editPrivate(c.id, c.msg.message_id, { text: "hi, corrected <i>text</i>", parse_mode: "HTML" });
@@ -27,7 +27,7 @@ test("rule 10: a customer's text edit changes the copy in the thread", async () 
   assert.deepEqual(edited.entities?.map((e) => e.type), ["italic"]);
 });
 
-test("rule 10: a customer's caption and media edits change the copy", async () => {
+test("R10 edits-both-ways: a customer's caption and media edits change the copy", async () => {
   const { sb } = desk;
   const c = await conversation("Beto", { photo: "before", caption: "old caption" });
   sb.editPrivate(c.id, c.msg.message_id, { photo: "before", caption: "new caption" });
@@ -41,7 +41,7 @@ test("rule 10: a customer's caption and media edits change the copy", async () =
   assert.notEqual(m.photo!.at(-1)!.file_unique_id, oldFile, "the photo itself changed");
 });
 
-test("rule 10: a staff edit changes the copy in the customer's chat", async () => {
+test("R10 edits-both-ways: a staff edit changes the copy in the customer's chat", async () => {
   const { sb, ana } = desk;
   const c = await conversation("Carla");
   const comment = sb.comment(ana.id, c.root, { text: "Your refund is R$ 10" });
@@ -50,7 +50,7 @@ test("rule 10: a staff edit changes the copy in the customer's chat", async () =
   await sb.waitFor(() => sb.message(c.id, copy.message_id)?.text === "Your refund is R$ 100");
 });
 
-test("rule 11: past 48 h a customer's edit is posted as a new comment marked as an edit", async () => {
+test("R11 edit-fallback: past 48 h a customer's edit is posted as a new comment marked as an edit", async () => {
   const { sb } = desk;
   const c = await conversation("Duda");
   sb.advanceClock(49 * 3600 * 1000); // the sandbox's clock only moves forward: later messages are new again
@@ -61,7 +61,7 @@ test("rule 11: past 48 h a customer's edit is posted as a new comment marked as 
   assert.equal(sb.message(sb.groupId, c.copy.message_id)!.text, "hi from Duda", "the old copy is untouched");
 });
 
-test("rule 11: past 48 h a staff edit that cannot reach the customer is reported in the thread", async () => {
+test("R11 edit-fallback: past 48 h a staff edit that cannot reach the customer is reported in the thread", async () => {
   const { sb, ana } = desk;
   const c = await conversation("Edu");
   const comment = sb.comment(ana.id, c.root, { text: "Price: 10" });
@@ -73,7 +73,7 @@ test("rule 11: past 48 h a staff edit that cannot reach the customer is reported
   assert.ok(sb.messages(c.id).some((m) => m.text === "Price: 10"), "the customer keeps the old version");
 });
 
-test("rule 12: deletions are never propagated, and a customer who blocks the bot leaves the history intact", async () => {
+test("R12 no-deletions: deletions are never propagated, and a customer who blocks the bot leaves the history intact", async () => {
   const { sb, ana } = desk;
   const c = await conversation("Fê");
   const comment = sb.comment(ana.id, c.root, { text: "see you" });

@@ -1,5 +1,5 @@
 /**
- * Canned replies in inline mode (PRODUCT.md; issue 5), end to end: the real daemon
+ * Canned replies in inline mode (R23 canned-replies), end to end: the real daemon
  * answers the sandbox's inline queries from the replies file, which it reloads live.
  */
 import { after, before, test } from "node:test";

@@ -1,5 +1,5 @@
 /**
- * Conversation lifecycle (PRODUCT.md; issue 4): staff commands in a thread, the card's
+ * Conversation lifecycle (docs/rules.md R16 commands to R22 pinned-queue, R24 texts): staff commands in a thread, the card's
  * status and pin, reopen, ban, texts and locales. End to end against the sandbox.
  */
 import { after, before, describe, test } from "node:test";

@@ -1,5 +1,5 @@
 /**
- * Review: internal notes (PRODUCT.md rule 7) and non-messages that reach the wrong side.
+ * Review: internal notes (R7 internal-note) and non-messages that reach the wrong side.
  * Each test fails today because of the bug it names and passes once it is fixed.
  */
 import { after, before, test } from "node:test";

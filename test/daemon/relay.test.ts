@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md relay rules 1–9, end to end: the real daemon over HTTP against the sandbox.
+ * The relay rules R1 first-contact to R9 staff-list (docs/rules.md), end to end: the real daemon over HTTP against the sandbox.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,7 +14,7 @@ after(async () => {
 });
 
 describe("customer → team", () => {
-  test("rule 1: a first message creates a topic card and is copied into its thread", async () => {
+  test("R1 first-contact: a first message creates a topic card and is copied into its thread", async () => {
     const { sb } = desk;
     const bia = sb.addUser({ first_name: "Bia", last_name: "Lima", username: "bialima" });
     sb.sendPrivate(bia.id, { text: "Hello, my order did not arrive" });
@@ -31,7 +31,7 @@ describe("customer → team", () => {
     assert.equal(copy.message_thread_id, root, "inside the thread");
   });
 
-  test("rule 1: the customer gets a welcome from the bot", async () => {
+  test("R1 first-contact: the customer gets a welcome from the bot", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "Caio" });
     sb.sendPrivate(u.id, { text: "hi" });
@@ -39,7 +39,7 @@ describe("customer → team", () => {
     assert.match(chatTexts(desk, u.id)[0]!, /Hello, Caio!/);
   });
 
-  test("rule 2 and 14: ten quick messages arrive in the same thread, in order", async () => {
+  test("R2 customer-relay and R14 order-and-pace: ten quick messages arrive in the same thread, in order", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "Dora" });
     for (let i = 1; i <= 10; i++) sb.sendPrivate(u.id, { text: `message ${i}` });
@@ -49,7 +49,7 @@ describe("customer → team", () => {
     assert.equal(sb.messages(sb.channelId).filter((m) => m.text?.includes(String(u.id))).length, 1, "one card");
   });
 
-  test("rule 2: a customer's reply to the bot's message becomes a reply to the matching comment", async () => {
+  test("R2 customer-relay: a customer's reply to the bot's message becomes a reply to the matching comment", async () => {
     const { sb, ana } = desk;
     const u = sb.addUser({ first_name: "Eva" });
     sb.sendPrivate(u.id, { text: "question" });
@@ -62,7 +62,7 @@ describe("customer → team", () => {
     assert.equal(answer.reply_to_message?.message_id, staffComment.message_id);
   });
 
-  test("rule 3: every copyable kind is relayed, formatting included", async () => {
+  test("R3 copyable-kinds: every copyable kind is relayed, formatting included", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "Fábio" });
     sb.sendPrivate(u.id, { text: "<b>bold</b> and <i>italic</i>", parse_mode: "HTML" });
@@ -94,7 +94,7 @@ describe("customer → team", () => {
     assert.equal(copies[1]!.caption, "a photo");
   });
 
-  test("rule 3: an album arrives in the thread as one album", async () => {
+  test("R3 copyable-kinds: an album arrives in the thread as one album", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "Gabi" });
     sb.sendPrivate(u.id, { text: "photos of the damage:" });
@@ -109,7 +109,7 @@ describe("customer → team", () => {
     assert.equal(parts[0]!.caption, "front");
   });
 
-  test("rule 3: a kind that cannot be relayed gets a clear notice on both sides", async () => {
+  test("R3 copyable-kinds: a kind that cannot be relayed gets a clear notice on both sides", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "Hugo" });
     sb.sendPrivate(u.id, { text: "hi" });
@@ -119,7 +119,7 @@ describe("customer → team", () => {
     await sb.waitFor(() => chatTexts(desk, u.id).some((t) => /could not be delivered/.test(t)), 5000, "a notice to the customer");
   });
 
-  test("rule 4: /start <payload> is recorded as the origin and shown to staff", async () => {
+  test("R4 origin: /start <payload> is recorded as the origin and shown to staff", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "Iara" });
     sb.sendPrivate(u.id, { text: "/start instagram-ad" });
@@ -128,7 +128,7 @@ describe("customer → team", () => {
     assert.match(card.text!, /Origin: instagram-ad/);
   });
 
-  test("rule 5: a hostile name is shown literally and never breaks the card", async () => {
+  test("R5 minimal-profile: a hostile name is shown literally and never breaks the card", async () => {
     const { sb } = desk;
     const u = sb.addUser({ first_name: "<b>Ana & Co</b>", last_name: "</i>" });
     sb.sendPrivate(u.id, { text: "hi" });
@@ -141,7 +141,7 @@ describe("customer → team", () => {
 describe("team → customer", () => {
   const conversation = (name: string) => openConversation(desk, name);
 
-  test("rule 6: a staff comment reaches the customer, and a reply to their message stays a reply", async () => {
+  test("R6 staff-reply: a staff comment reaches the customer, and a reply to their message stays a reply", async () => {
     const { sb, ana } = desk;
     const c = await conversation("João");
     sb.comment(ana.id, c.root, { text: "Hi João, <b>checking</b> now", parse_mode: "HTML" });
@@ -154,7 +154,7 @@ describe("team → customer", () => {
     assert.equal(reply.reply_to_message?.message_id, customerMsg.message_id);
   });
 
-  test("rule 7: a comment that starts with # stays internal", async () => {
+  test("R7 internal-note: a comment that starts with # stays internal", async () => {
     const { sb, ana } = desk;
     const c = await conversation("Kátia");
     sb.comment(ana.id, c.root, { text: "# she already called twice" });
@@ -163,7 +163,7 @@ describe("team → customer", () => {
     assert.ok(!sb.messages(c.id).some((m) => m.text?.includes("called twice")));
   });
 
-  test("rule 8: a comment from someone not on the staff is not relayed, and the thread says why", async () => {
+  test("R8 non-staff-comment: a comment from someone not on the staff is not relayed, and the thread says why", async () => {
     const { sb } = desk;
     const c = await conversation("Lia");
     const stranger = sb.addUser({ first_name: "Zé", last_name: "Intruso" });
@@ -173,7 +173,7 @@ describe("team → customer", () => {
     assert.ok(!sb.messages(c.id).some((x) => x.text === "let me answer"));
   });
 
-  test("rule 9: a comment posted as the channel counts as staff", async () => {
+  test("R9 staff-list: a comment posted as the channel counts as staff", async () => {
     const { sb } = desk;
     const c = await conversation("Mia");
     sb.comment("channel", c.root, { text: "Signed by the company" });

@@ -1,5 +1,5 @@
 /**
- * Review: cards and threads that staff deleted (PRODUCT.md rule 15) and what is left of the
+ * Review: cards and threads that staff deleted (R15 recreate-thread) and what is left of the
  * old ones. Each test fails today because of the bug it names and passes once it is fixed.
  */
 import { after, before, test } from "node:test";
