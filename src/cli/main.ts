@@ -26,11 +26,8 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 bad usage or bad config, 130 interrupted.
 `;
 
-/**
- * Builds the `clientes` program with every command of {@link COMMANDS} registered.
- * Exposed for tests that inspect the command tree; {@link main} is the entry point.
- */
-export function createProgram(ctx: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {
+/** Builds the `clientes` program with every command of {@link COMMANDS} (or `commands`) registered. */
+function createProgram(ctx: CliContext, commands: readonly CommandModule[] = COMMANDS): Command {
   const { rt } = ctx;
   const program = new Command("clientes")
     .description("Self-hosted Telegram customer-support relay")

@@ -58,8 +58,9 @@ export class LiveReplies {
 }
 
 /**
- * Follows the config file: staff, texts and the note prefix apply without a restart.
- * Keys that need one (token, chats, store) are reported, not applied.
+ * Follows the config file: staff, texts, the note prefix and signatures apply without a
+ * restart. The other keys (token, chats, store…) take effect at the next start; a change
+ * to them is neither applied nor reported.
  */
 export function followConfig(path: string, reload: () => Promise<Config>, apply: (config: Config) => void, log: Logger): { close(): void } {
   return watchFile(path, () => {

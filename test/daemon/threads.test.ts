@@ -1,6 +1,6 @@
 /**
- * Review: cards and threads that staff deleted (R15 recreate-thread) and what is left of the
- * old ones. Each test fails today because of the bug it names and passes once it is fixed.
+ * Cards and threads that staff deleted (R15 recreate-thread): posted again on the next
+ * delivery, which goes there; pins and the old thread stay consistent. End to end.
  */
 import { after, before, test } from "node:test";
 import { chatTexts, openConversation, startDesk, threadTexts, type Desk } from "./harness.ts";
@@ -18,7 +18,21 @@ function cardsOf(d: Desk, customerId: number) {
   return d.sb.messages(d.sb.channelId).filter((m) => m.text?.includes(`ID: ${customerId}`));
 }
 
-test("thread root deleted, card kept: once the thread is recreated and the conversation closed, no card of it stays pinned as open", async () => {
+test("R15 recreate-thread: a thread staff deleted is recreated on the next message, which goes there", async () => {
+  const { sb } = desk;
+  const c = await openConversation(desk, "Wagner");
+  const oldCard = sb.messages(sb.channelId).find((m) => m.text?.includes(String(c.id)))!;
+  sb.deleteAs(sb.groupId, c.root);
+  sb.deleteAs(sb.channelId, oldCard.message_id);
+  sb.sendPrivate(c.id, { text: "anyone?" });
+  const newRoot = await sb.waitFor(() => {
+    const card = sb.messages(sb.channelId).find((m) => m.text?.includes(String(c.id)) && m.message_id !== oldCard.message_id);
+    return card ? sb.rootFor(card.message_id) : undefined;
+  }, 6000, "a new card and thread");
+  await sb.waitFor(() => threadTexts(desk, newRoot).includes("anyone?"), 6000);
+});
+
+test("R15 recreate-thread: thread root deleted, card kept: once the thread is recreated and the conversation closed, no card of it stays pinned as open", async () => {
   const { sb, ana } = desk;
   const c = await openConversation(desk, "Repinned");
   const oldCard = c.card();
@@ -39,7 +53,7 @@ test("thread root deleted, card kept: once the thread is recreated and the conve
   );
 });
 
-test("card deleted, thread kept: after the card is recreated, a staff reply in the thread the team was using still reaches the customer", async () => {
+test("R15 recreate-thread: card deleted, thread kept: after the card is recreated, a staff reply in the thread the team was using still reaches the customer", async () => {
   const { sb, ana } = desk;
   const c = await openConversation(desk, "Orphan");
   sb.deleteAs(sb.channelId, c.card().message_id); // staff tidy the channel; the thread with the history stays
@@ -51,6 +65,6 @@ test("card deleted, thread kept: after the card is recreated, a staff reply in t
   await sb.waitFor(
     () => chatTexts(desk, c.id).includes("Your parcel left today") || sb.thread(c.root).some((m) => m.from?.id === sb.bot.id && m.reply_to_message?.message_id === reply.message_id),
     4000,
-    "the reply delivered, or at least staff told where to write (today: silently ignored, the old root is forgotten)",
+    "the reply delivered, or at least staff told where to write",
   );
 });

@@ -1,6 +1,6 @@
 /**
- * Review: staff edits (R10 edits-both-ways) that never reach the customer, or reach them damaged.
- * Each test fails today because of the bug it names and passes once it is fixed.
+ * Signatures (`signatures: true`, R6 staff-reply): what the customer gets from staff carries
+ * the agent's name, and keeps it through edits, even an edit made while the comment waits.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,7 +14,14 @@ after(async () => {
   await desk.close();
 });
 
-test("signatures on: a staff edit made while the comment is still queued reaches the customer", async () => {
+test("the agent's name is added to what the customer sees", async () => {
+  const { sb, ana } = desk;
+  const c = await openConversation(desk, "Vera");
+  sb.comment(ana.id, c.root, { text: "Done!" });
+  await sb.waitFor(() => chatTexts(desk, c.id).includes("Done!\n\n— Ana"));
+});
+
+test("a staff edit made while the comment is still queued reaches the customer", async () => {
   const { sb, ana } = desk;
   const c = await openConversation(desk, "Queued");
   // The customer's chat is flooded for a second: the comment waits in the customer lane.
@@ -26,11 +33,11 @@ test("signatures on: a staff edit made while the comment is still queued reaches
   await sb.waitFor(
     () => chatTexts(desk, c.id).some((t) => t.startsWith("Your refund is R$ 100")),
     4000,
-    "the edited version in the customer's chat (the edit is dropped: no link yet, and the queued job sends its old snapshot)",
+    "the edited version in the customer's chat, not the queued first draft",
   );
 });
 
-test("signatures on: after a staff edit the customer's copy is still signed", async () => {
+test("after a staff edit the customer's copy is still signed", async () => {
   const { sb, ana } = desk;
   const c = await openConversation(desk, "Signed");
   const comment = sb.comment(ana.id, c.root, { text: "Price: 10" });
