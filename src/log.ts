@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { scrub } from "./redact.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -70,16 +71,15 @@ export function isJournalStream(env: Record<string, string | undefined>, stderrI
  */
 export function createLogger(out: Writable & { isTTY?: boolean }, options: LoggerOptions = {}): Logger {
   const min = ORDER[options.level ?? "info"];
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
+  const secrets = options.secrets ?? [];
   const now = options.now ?? (() => new Date());
   const format = options.format ?? "text";
   const journal = options.journal === true;
   const terminal = out.isTTY === true;
   const write = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (ORDER[level] < min) return;
-    let entry = format === "json" ? jsonEntry(now(), level, msg, fields) : textEntry(now(), level, msg, fields, journal, terminal);
-    for (const s of secrets) entry = entry.split(s).join("***");
-    out.write(`${journal ? `<${SYSLOG[level]}>` : ""}${entry}\n`);
+    const entry = format === "json" ? jsonEntry(now(), level, msg, fields) : textEntry(now(), level, msg, fields, journal, terminal);
+    out.write(`${journal ? `<${SYSLOG[level]}>` : ""}${scrub(entry, secrets)}\n`);
   };
   return {
     debug: (m, f) => write("debug", m, f),

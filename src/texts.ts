@@ -119,6 +119,11 @@ export function escapeHtml(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/** "Ana Souza": a Telegram user's first and last name, as the bot shows a person. */
+export function fullName(user: { first_name?: unknown; last_name?: unknown }): string {
+  return [user.first_name, user.last_name].filter(Boolean).join(" ");
+}
+
 /** A resolved set of texts: the locale's defaults with the config's overrides on top. */
 export type Texts = Record<TextKey, string>;
 
@@ -140,7 +145,7 @@ export function renderText(
   return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => {
     const value = values[key];
     if (key === "name" && value === undefined && "first_name" in values) {
-      return escapeHtml([values.first_name, values.last_name].filter(Boolean).join(" "));
+      return escapeHtml(fullName(values));
     }
     if (value === undefined) return whole;
     return raw.includes(key) ? String(value) : escapeHtml(String(value));

@@ -1,6 +1,6 @@
 import { OperatorError } from "../errors.ts";
 import { EXIT } from "../runtime.ts";
-import { scrubTokens } from "./redact.ts";
+import { scrub } from "../redact.ts";
 
 /** One thing wrong in a config file. */
 export interface ConfigProblem {
@@ -29,8 +29,8 @@ export class ConfigError extends OperatorError {
 
   constructor(file: string, problems: ConfigProblem[], hint?: string, secrets: readonly string[] = []) {
     const clean = problems.map((p): ConfigProblem => {
-      const detail = scrubTokens(p.detail, secrets);
-      return p.key === undefined ? { ...p, detail } : { ...p, key: scrubTokens(p.key, secrets), detail };
+      const detail = scrub(p.detail, secrets);
+      return p.key === undefined ? { ...p, detail } : { ...p, key: scrub(p.key, secrets), detail };
     });
     super(clean.map((p) => formatProblem(file, p)).join("\n"), { hint, exitCode: EXIT.USAGE });
     this.file = file;

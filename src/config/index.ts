@@ -2,7 +2,6 @@
 export { ConfigError, type ConfigProblem } from "./errors.ts";
 export { givenConfigPath, loadConfig, resolveConfigPath, type LoadOptions } from "./load.ts";
 export { DEFAULTS, parseConfig } from "./parse.ts";
-export { redactToken } from "./redact.ts";
 export { updateConfigFile } from "./update.ts";
 export type { Config, StaffMember } from "./types.ts";
 export { buildConfig, type ConfigEssentials } from "./build.ts";

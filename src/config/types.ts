@@ -17,7 +17,7 @@ export interface Config {
   /** Absolute path of the config file this came from. */
   path: string;
   bot: {
-    /** Bot token; env CLIENTES_BOT_TOKEN wins over the file. Never print it whole: see redactToken. */
+    /** Bot token; env CLIENTES_BOT_TOKEN wins over the file. Never print it: see scrub() in src/redact.ts. */
     token: string;
     /** Bot API root without a trailing slash; env CLIENTES_API_ROOT wins. Default https://api.telegram.org */
     apiRoot: string;

@@ -1,4 +1,4 @@
-import { renderText, type Texts } from "../texts.ts";
+import { fullName, renderText, type Texts } from "../texts.ts";
 import type { Conversation } from "./state.ts";
 
 /** The status a card shows; the most pressing one wins. */
@@ -14,7 +14,7 @@ const ICONS = { open: "🟢", closed: "⚪", banned: "⛔", blocked: "🚫" } as
 export function renderCard(conv: Conversation, texts: Texts): string {
   const c = conv.customer;
   const status = cardStatus(conv);
-  const name = [c.first_name, c.last_name].filter(Boolean).join(" ");
+  const name = fullName(c);
   return renderText(
     texts.card,
     {

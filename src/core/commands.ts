@@ -1,5 +1,5 @@
 import type { TelegramMessage } from "@gramio/types";
-import { escapeHtml, renderText, type Locale } from "../texts.ts";
+import { escapeHtml, fullName, renderText, type Locale } from "../texts.ts";
 import type { CoreContext } from "./context.ts";
 import { recordEvent } from "./events.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
@@ -236,8 +236,7 @@ export function handleCommand(input: CommandInput & { conv: Conversation; staff:
     enqueue(world.state, conv, "team", { kind: "notice", html, replyTo: m.message_id, disableNotification: true }, nowMs);
   };
   if (!input.staff) {
-    const f = m.from;
-    reply(renderText(t.staff_only_command, { name: f ? [f.first_name, f.last_name].filter(Boolean).join(" ") : "?" }));
+    reply(renderText(t.staff_only_command, { name: m.from ? fullName(m.from) : "?" }));
     return;
   }
   const spec = findCommand("thread", cmd.name);

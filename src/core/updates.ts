@@ -1,5 +1,5 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
-import { renderText } from "../texts.ts";
+import { fullName, renderText } from "../texts.ts";
 import { awayIfClosed } from "./away.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
@@ -220,7 +220,7 @@ function senderName(m: TelegramMessage): string {
   if (m.sender_chat) return "title" in m.sender_chat && m.sender_chat.title ? m.sender_chat.title : "?";
   const f = m.from;
   if (!f) return "?";
-  return [f.first_name, f.last_name].filter(Boolean).join(" ") + (f.username ? ` (@${f.username})` : "");
+  return fullName(f) + (f.username ? ` (@${f.username})` : "");
 }
 
 /** A comment in the group: R6 staff-reply, R7 internal-note, R8 non-staff-comment, R16 commands. */

@@ -4,6 +4,7 @@
  * offsets and lengths (UTF-16 units, like JavaScript string indices) move with the text.
  */
 import type { TelegramMessageEntity } from "@gramio/types";
+import { fullName } from "../texts.ts";
 
 /** The customer's name as Telegram gives it. */
 export interface PlaceholderCustomer {
@@ -44,7 +45,7 @@ export function fillPlaceholders(
   const values: Record<string, string> = {
     first_name: first,
     last_name: last,
-    name: last ? `${first} ${last}` : first,
+    name: fullName(customer),
   };
 
   const replacements: Replacement[] = [];

@@ -152,25 +152,29 @@ export type ChannelInspection =
   | { ok: true; channel: TelegramChatFullInfo; groupId: number }
   | { ok: false; problem: string; fix: string };
 
+/** getChat; Telegram's refusal comes back as the problem ("the bot cannot see …") and `fix`'s fix. */
+async function seeChat(port: TelegramPort, ref: number | string, what: string, fix: (err: TelegramApiError) => string): Promise<{ ok: true; chat: TelegramChatFullInfo } | { ok: false; problem: string; fix: string }> {
+  try {
+    return { ok: true, chat: await port.call("getChat", { chat_id: ref }) };
+  } catch (err) {
+    if (!(err instanceof TelegramApiError)) throw err;
+    return { ok: false, problem: `the bot cannot see the ${what} ${ref}: ${err.description}`, fix: fix(err) };
+  }
+}
+
 /**
  * Reads the channel the operator chose and its linked discussion group (getChat's
  * `linked_chat_id`). When `groupRef` is given it must be that group. Telegram's refusals
  * come back as a problem and its fix; a network failure or Ctrl+C is thrown.
  */
 export async function inspectChannel(port: TelegramPort, ref: number | string, botName: string, groupRef?: number | string): Promise<ChannelInspection> {
-  let channel: TelegramChatFullInfo;
-  try {
-    channel = await port.call("getChat", { chat_id: ref });
-  } catch (err) {
-    if (!(err instanceof TelegramApiError)) throw err;
-    return {
-      ok: false,
-      problem: `the bot cannot see the channel ${ref}: ${err.description}`,
-      fix: /chat not found/i.test(err.description)
-        ? `make ${botName} an administrator of the channel first (a bot sees a private channel only as its admin), and check the @name or id`
-        : err.hint,
-    };
-  }
+  const seen = await seeChat(port, ref, "channel", (err) =>
+    /chat not found/i.test(err.description)
+      ? `make ${botName} an administrator of the channel first (a bot sees a private channel only as its admin), and check the @name or id`
+      : err.hint,
+  );
+  if (!seen.ok) return seen;
+  const channel = seen.chat;
   const name = channel.title !== undefined ? JSON.stringify(channel.title) : String(ref);
   if (channel.type !== "channel") {
     return {
@@ -188,17 +192,9 @@ export async function inspectChannel(port: TelegramPort, ref: number | string, b
     };
   }
   if (groupRef !== undefined) {
-    let group: TelegramChatFullInfo;
-    try {
-      group = await port.call("getChat", { chat_id: groupRef });
-    } catch (err) {
-      if (!(err instanceof TelegramApiError)) throw err;
-      return {
-        ok: false,
-        problem: `the bot cannot see the group ${groupRef}: ${err.description}`,
-        fix: `leave --group out: the channel's discussion group is ${linked}`,
-      };
-    }
+    const seenGroup = await seeChat(port, groupRef, "group", () => `leave --group out: the channel's discussion group is ${linked}`);
+    if (!seenGroup.ok) return seenGroup;
+    const group = seenGroup.chat;
     if (group.id !== linked) {
       return {
         ok: false,

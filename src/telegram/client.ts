@@ -7,7 +7,7 @@ import { Bot, TelegramError } from "gramio";
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { NetworkError, TelegramApiError } from "./errors.ts";
-import { scrub, scrubError, secretsOf } from "./redact.ts";
+import { scrub, scrubError, secretsOf } from "../redact.ts";
 
 /** Where and as whom to call the Bot API. */
 export interface TelegramClientOptions {

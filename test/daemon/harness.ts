@@ -16,6 +16,7 @@ import { createLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.ts";
 import { createTelegram } from "../../src/telegram/client.ts";
 import { recordingPort, type RecordingPort } from "../../src/telegram/recording.ts";
+import { followLog } from "./child-log.ts";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -179,8 +180,8 @@ function kindOf(m: object): string {
   return "?";
 }
 
-/** A config file for a real `clientes start` process against the sandbox. */
-export async function writeConfig(dir: string, sb: Sandbox, staff: number[], extra = ""): Promise<string> {
+/** A config file for a real `clientes start` process against the sandbox (the store at data/clientes.json). */
+export async function writeConfig(dir: string, sb: Sandbox, staff: number[], opts: { pollTimeout?: number; extra?: string } = {}): Promise<string> {
   const path = join(dir, "config.yaml");
   await writeFile(
     path,
@@ -191,10 +192,10 @@ export async function writeConfig(dir: string, sb: Sandbox, staff: number[], ext
       `group: ${sb.groupId}`,
       `store: data/clientes.json`,
       `locale: en`,
-      `poll_timeout: 1`,
+      `poll_timeout: ${opts.pollTimeout ?? 1}`,
       `staff:`,
       ...staff.map((id) => `  - id: ${id}`),
-      extra,
+      opts.extra ?? "",
     ].join("\n"),
     { mode: 0o600 },
   );
@@ -206,7 +207,7 @@ export interface DaemonProcess {
   child: ChildProcess;
   log: string[];
   exited: Promise<number | null>;
-  /** Resolves when a log line matches. */
+  /** Resolves with the first log line that matches (see {@link followLog}). */
   waitForLog(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
@@ -215,37 +216,13 @@ export function spawnDaemon(configPath: string, token: string, args: string[] = 
     env: { ...process.env, CLIENTES_BOT_TOKEN: token, CLIENTES_CONFIG: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const log: string[] = [];
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer): void => {
-    log.push(...chunk.toString().split("\n").filter(Boolean));
-    for (const l of listeners) l();
-  };
-  child.stderr!.on("data", onData);
-  child.stdout!.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const output = followLog(child);
   return {
     child,
-    log,
+    log: output.lines,
     exited,
-    waitForLog(re, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const line = log.find((l) => re.test(l));
-          if (line) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(line);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; log:\n${log.join("\n")}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
+    waitForLog: async (re, timeoutMs = 10_000) => (await output.waitFor(re, timeoutMs)).line,
   };
 }
 

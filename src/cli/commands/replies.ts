@@ -31,7 +31,7 @@ import {
 import { configOption, loadCliConfig } from "../config.ts";
 import { CliError, UsageError, type CliContext } from "../context.ts";
 import { writeDone, writeJson, writeTable } from "../output.ts";
-import { requirePrompter } from "../prompts.ts";
+import { requirePrompter, type Prompter } from "../prompts.ts";
 
 /** The replies file a command works on, and how to name it in messages. */
 interface Target {
@@ -176,6 +176,71 @@ async function list(ctx: CliContext, terms: string[], cmd: Command): Promise<num
 
 // ---------------------------------------------------------------------------- add
 
+/** A reply's fields as flags or answers give them; `parse_mode: null` is plain text. */
+interface Fields {
+  id?: string;
+  title?: string;
+  text?: string;
+  tags?: string[] | undefined;
+  parse_mode?: ParseMode | null;
+}
+
+/** The fields given as flags (`--text -` reads stdin); a bad id or title is bad usage naming its flag. */
+async function flagFields(ctx: CliContext, opts: Record<string, unknown>): Promise<Fields> {
+  const f: Fields = {};
+  if (typeof opts["id"] === "string") {
+    orUsage(checkId(opts["id"]), "--id");
+    f.id = opts["id"];
+  }
+  if (typeof opts["title"] === "string") {
+    orUsage(checkTitle(opts["title"]), "--title");
+    f.title = opts["title"];
+  }
+  const text = await textOption(ctx, opts["text"]);
+  if (text !== undefined) f.text = text;
+  if (typeof opts["tags"] === "string") f.tags = parseTags(opts["tags"]);
+  const mode = parseModeOption(opts["parseMode"]);
+  if (mode !== undefined) f.parse_mode = mode;
+  return f;
+}
+
+/**
+ * Asks for each field `given` lacks, in this order: title, id, formatting, text, tags.
+ * `defaults` pre-fills the answers (for edit: the reply as it is; the id's default may
+ * depend on the title); `takenBy` names the other reply that already uses an id.
+ */
+async function askFields(
+  p: Prompter,
+  given: Fields,
+  defaults: Omit<Fields, "id"> & { id: (title: string) => string },
+  takenBy: (id: string) => Reply | undefined,
+): Promise<Required<Pick<Fields, "id" | "title" | "text">> & Fields> {
+  const title = given.title ?? (await p.input({ message: "Title (what staff see in the list)", ...(defaults.title !== undefined ? { default: defaults.title } : {}), validate: (v) => checkTitle(v) ?? true }));
+  const id =
+    given.id ??
+    (await p.input({
+      message: "Id (short, unique)",
+      default: defaults.id(title),
+      validate: (v) => checkId(v) ?? (takenBy(v) ? `"${v}" is already used by ${JSON.stringify(takenBy(v)?.title)}` : true),
+    }));
+  let parseMode = given.parse_mode;
+  if (!("parse_mode" in given)) {
+    const mode = await p.select<ModeChoice>({ message: "Formatting", choices: PARSE_MODE_CHOICES, default: defaults.parse_mode ?? "none" });
+    parseMode = mode === "none" ? null : mode;
+  }
+  const text =
+    given.text ??
+    fromOneLine(
+      await p.input({
+        message: "Text (\\n = line break; {first_name}, {name} are filled in)",
+        ...(defaults.text !== undefined ? { default: toOneLine(defaults.text) } : {}),
+        validate: (v) => checkText(fromOneLine(v), parseMode ?? undefined) ?? true,
+      }),
+    );
+  const tags = "tags" in given ? given.tags : parseTags(await p.input({ message: "Tags, comma-separated (optional, also searched)", default: (defaults.tags ?? []).join(", ") }));
+  return { id, title, text, tags, parse_mode: parseMode ?? null };
+}
+
 async function add(ctx: CliContext, cmd: Command): Promise<number> {
   const opts = cmd.opts();
   const target = await resolveTarget(ctx, cmd);
@@ -184,44 +249,18 @@ async function add(ctx: CliContext, cmd: Command): Promise<number> {
   const taken = new Set(current.map((r) => r.id));
   const byId = (id: string) => current.find((r) => r.id === id);
 
-  let id = typeof opts["id"] === "string" ? opts["id"] : undefined;
-  let title = typeof opts["title"] === "string" ? opts["title"] : undefined;
-  let text = await textOption(ctx, opts["text"]);
-  let tags = typeof opts["tags"] === "string" ? parseTags(opts["tags"]) : undefined;
-  let parseMode = parseModeOption(opts["parseMode"]);
-  if (id !== undefined) orUsage(checkId(id), "--id");
-  if (title !== undefined) orUsage(checkTitle(title), "--title");
-  if (text !== undefined) orUsage(checkText(text, parseMode ?? undefined), "--text");
-
-  const missing = [title === undefined && "--title", text === undefined && "--text"].filter((f): f is string => f !== false);
+  let fields = await flagFields(ctx, opts);
+  if (fields.text !== undefined) orUsage(checkText(fields.text, fields.parse_mode ?? undefined), "--text");
+  const missing = [fields.title === undefined && "--title", fields.text === undefined && "--text"].filter((f): f is string => f !== false);
   if (missing.length > 0) {
     const p = requirePrompter(ctx, missing.join(" and "), missing.length > 1 ? "the reply's title and text" : `the reply's ${missing[0]?.slice(2)}`);
-    title ??= await p.input({ message: "Title (what staff see in the list)", validate: (v) => checkTitle(v) ?? true });
-    id ??= await p.input({
-      message: "Id (short, unique)",
-      default: uniqueId(idFromTitle(title), taken),
-      validate: (v) => checkId(v) ?? (byId(v) ? `"${v}" is already used by ${JSON.stringify(byId(v)?.title)}` : true),
-    });
-    if (opts["parseMode"] === undefined) {
-      const mode = await p.select<ModeChoice>({ message: "Formatting", choices: PARSE_MODE_CHOICES, default: "none" });
-      parseMode = mode === "none" ? null : mode;
-    }
-    const mode = parseMode ?? undefined;
-    text ??= fromOneLine(
-      await p.input({
-        message: "Text (\\n = line break; {first_name}, {name} are filled in)",
-        validate: (v) => checkText(fromOneLine(v), mode) ?? true,
-      }),
-    );
-    if (opts["tags"] === undefined) {
-      tags = parseTags(await p.input({ message: "Tags, comma-separated (optional, also searched)", default: "" }));
-    }
+    fields = await askFields(p, fields, { id: (title) => uniqueId(idFromTitle(title), taken) }, byId);
   }
-  id ??= idFromTitle(title!);
+  const id = fields.id ?? idFromTitle(fields.title!);
   const existing = byId(id);
   if (existing) throw duplicate(existing, target);
 
-  const created = reply({ id, title: title!, text: text!, tags, parse_mode: parseMode });
+  const created = reply({ id, title: fields.title!, text: fields.text!, tags: fields.tags, parse_mode: fields.parse_mode });
   await saveReplies(target.path, [...current, created], { label: target.label });
   writeDone(ctx.rt.stderr, `added ${describeReply(created)} to ${target.label}`);
   return EXIT.OK;
@@ -239,41 +278,16 @@ async function edit(ctx: CliContext, id: string, cmd: Command): Promise<number> 
   const takenBy = (newId: string) => (newId !== old.id ? current.find((r) => r.id === newId) : undefined);
 
   let next: Reply;
-  const flags = ["id", "title", "text", "tags", "parseMode"].filter((k) => opts[k] !== undefined);
-  if (flags.length > 0) {
-    const newId = typeof opts["id"] === "string" ? opts["id"] : old.id;
-    const parseMode = opts["parseMode"] !== undefined ? parseModeOption(opts["parseMode"]) : old.parse_mode;
-    const text = (await textOption(ctx, opts["text"])) ?? old.text;
-    orUsage(checkId(newId), "--id");
-    if (typeof opts["title"] === "string") orUsage(checkTitle(opts["title"]), "--title");
-    orUsage(checkText(text, parseMode ?? undefined), opts["text"] !== undefined ? "--text" : "--parse-mode");
-    next = reply({
-      id: newId,
-      title: typeof opts["title"] === "string" ? opts["title"] : old.title,
-      text,
-      tags: typeof opts["tags"] === "string" ? parseTags(opts["tags"]) : old.tags,
-      parse_mode: parseMode,
-    });
+  const given = await flagFields(ctx, opts);
+  if (Object.keys(given).length > 0) {
+    const parseMode = "parse_mode" in given ? given.parse_mode : old.parse_mode;
+    const text = given.text ?? old.text;
+    orUsage(checkText(text, parseMode ?? undefined), given.text !== undefined ? "--text" : "--parse-mode");
+    next = reply({ id: given.id ?? old.id, title: given.title ?? old.title, text, tags: "tags" in given ? given.tags : old.tags, parse_mode: parseMode });
   } else {
     const p = requirePrompter(ctx, "--title, --text, --tags, --parse-mode or --id", "what to change");
     ctx.rt.stderr.write(`Editing ${describeReply(old)}; press Enter to keep a value.\n`);
-    const title = await p.input({ message: "Title", default: old.title, validate: (v) => checkTitle(v) ?? true });
-    const newId = await p.input({
-      message: "Id",
-      default: old.id,
-      validate: (v) => checkId(v) ?? (takenBy(v) ? `"${v}" is already used by ${JSON.stringify(takenBy(v)?.title)}` : true),
-    });
-    const mode = await p.select<ModeChoice>({ message: "Formatting", choices: PARSE_MODE_CHOICES, default: old.parse_mode ?? "none" });
-    const parseMode = mode === "none" ? undefined : mode;
-    const text = fromOneLine(
-      await p.input({
-        message: "Text (\\n for a line break)",
-        default: toOneLine(old.text),
-        validate: (v) => checkText(fromOneLine(v), parseMode) ?? true,
-      }),
-    );
-    const tags = parseTags(await p.input({ message: "Tags, comma-separated", default: (old.tags ?? []).join(", ") }));
-    next = reply({ id: newId, title, text, tags, parse_mode: parseMode });
+    next = reply(await askFields(p, given, { ...old, id: () => old.id }, takenBy));
   }
 
   const clash = takenBy(next.id);

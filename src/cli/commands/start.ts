@@ -6,7 +6,7 @@ import { Option, type Command } from "commander";
 import { runDaemon } from "../../daemon/daemon.ts";
 import { createLogger, isJournalStream, LOG_FORMATS, type LogFormat } from "../../log.ts";
 import { EXIT } from "../../runtime.ts";
-import { secretsOf } from "../../telegram/redact.ts";
+import { secretsOf } from "../../redact.ts";
 import { configOption, loadCliConfig } from "../config.ts";
 import type { CliContext } from "../context.ts";
 

@@ -39,6 +39,21 @@ export function parseMarkdownV2(input: Uint8Array): ParsedText {
   const text = input.slice();
   const size = text.length;
   const at = (i: number) => (i < size ? text[i]! : 0);
+  /** Reads an escaped URL from `start` up to its `)`: the URL and the index of the `)`. */
+  const readUrl = (start: number, what: string): { url: string; end: number } => {
+    let i = start;
+    const bytes: number[] = [];
+    while (i < size && text[i] !== 0x29) {
+      if (text[i] === BACKSLASH && isEscapable(at(i + 1))) {
+        bytes.push(text[i + 1]!);
+        i += 2;
+        continue;
+      }
+      bytes.push(text[i++]!);
+    }
+    if (at(i) !== 0x29) throw new TdError(`Can't find end of a ${what} at byte offset ${start}`);
+    return { url: decodeUtf8(Uint8Array.from(bytes)), end: i };
+  };
   let resultSize = 0;
   const entities: Entity[] = [];
   let utf16Offset = 0;
@@ -210,19 +225,9 @@ export function parseMarkdownV2(input: Uint8Array): ParsedText {
           // use text as a URL
           url = decodeUtf8(text, last.entityBeginPos, resultSize);
         } else {
-          i += 2;
-          const urlBeginPos = i;
-          const urlBytes: number[] = [];
-          while (i < size && text[i] !== 0x29) {
-            if (text[i] === BACKSLASH && isEscapable(at(i + 1))) {
-              urlBytes.push(text[i + 1]!);
-              i += 2;
-              continue;
-            }
-            urlBytes.push(text[i++]!);
-          }
-          if (at(i) !== 0x29) throw new TdError(`Can't find end of a URL at byte offset ${urlBeginPos}`);
-          url = decodeUtf8(Uint8Array.from(urlBytes));
+          const read = readUrl(i + 2, "URL");
+          url = read.url;
+          i = read.end;
         }
         userId = getLinkUserId(url);
         if (userId === 0) {
@@ -234,19 +239,9 @@ export function parseMarkdownV2(input: Uint8Array): ParsedText {
       }
       case T.CustomEmoji: {
         if (at(i + 1) !== 0x28) throw new TdError("Custom emoji entity must contain a tg://emoji URL");
-        i += 2;
-        const urlBeginPos = i;
-        const urlBytes: number[] = [];
-        while (i < size && text[i] !== 0x29) {
-          if (text[i] === BACKSLASH && isEscapable(at(i + 1))) {
-            urlBytes.push(text[i + 1]!);
-            i += 2;
-            continue;
-          }
-          urlBytes.push(text[i++]!);
-        }
-        if (at(i) !== 0x29) throw new TdError(`Can't find end of a custom emoji URL at byte offset ${urlBeginPos}`);
-        customEmojiId = getLinkCustomEmojiId(decodeUtf8(Uint8Array.from(urlBytes)));
+        const read = readUrl(i + 2, "custom emoji URL");
+        i = read.end;
+        customEmojiId = getLinkCustomEmojiId(read.url);
         break;
       }
       case T.BlockQuote:

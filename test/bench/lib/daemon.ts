@@ -9,6 +9,8 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../../src/sandbox/index.ts";
+import { followLog } from "../../daemon/child-log.ts";
+import { writeConfig } from "../../daemon/harness.ts";
 
 export const ROOT = new URL("../../..", import.meta.url).pathname;
 
@@ -59,51 +61,15 @@ export function spawnDaemon(configPath: string, token: string, args: DaemonArgs 
   // taskset execs the command: the pid stays the daemon's.
   if (args.cpus !== undefined) command.unshift("taskset", "-c", args.cpus);
   const child = spawn(command[0]!, command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
-  const log: string[] = [];
-  const listeners = new Set<(line: string, at: number) => void>();
-  let partial = "";
-  const onData = (chunk: Buffer): void => {
-    const at = performance.now();
-    const lines = (partial + chunk.toString()).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) {
-      if (line === "") continue;
-      log.push(line);
-      for (const l of [...listeners]) l(line, at);
-    }
-  };
-  child.stderr!.on("data", onData);
-  child.stdout!.on("data", onData);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const output = followLog(child);
   return {
     child,
     pid: child.pid!,
-    log,
+    log: output.lines,
     exited,
     spawnedAt,
-    waitForLog(re, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const done = (): void => {
-          listeners.delete(check);
-          clearTimeout(timer);
-        };
-        const check = (line: string, at: number): void => {
-          if (!re.test(line)) return;
-          done();
-          resolve(at);
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`the daemon wrote no log line matching ${re} within ${timeoutMs} ms; its log:\n${log.join("\n")}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then((code) => {
-          if (!listeners.has(check)) return;
-          done();
-          reject(new Error(`the daemon exited (code ${code}) before a log line matching ${re}; its log:\n${log.join("\n")}`));
-        });
-      });
-    },
+    waitForLog: async (re, timeoutMs = 60_000) => (await output.waitFor(re, timeoutMs)).at,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill("SIGTERM");
@@ -113,25 +79,6 @@ export function spawnDaemon(configPath: string, token: string, args: DaemonArgs 
       return code;
     },
   };
-}
-
-/** A config file for `clientes start` against the sandbox (the store at data/clientes.json). */
-export async function writeConfig(dir: string, sb: Sandbox, staff: number[], pollTimeout = 25): Promise<string> {
-  const path = join(dir, "config.yaml");
-  const lines = [
-    `bot:`,
-    `  api_root: "${sb.apiRoot}"`,
-    `channel: ${sb.channelId}`,
-    `group: ${sb.groupId}`,
-    `store: data/clientes.json`,
-    `locale: en`,
-    `poll_timeout: ${pollTimeout}`,
-    `staff:`,
-    ...staff.map((id) => `  - id: ${id}`),
-    "",
-  ];
-  await writeFile(path, lines.join("\n"), { mode: 0o600 });
-  return path;
 }
 
 /** A sandbox and a daemon process relaying for it. */
@@ -169,7 +116,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
   const storePath = join(dir, "data", "clientes.json");
   let daemon: DaemonProcess | undefined;
   try {
-    const configPath = await writeConfig(dir, sb, [staff.id]);
+    const configPath = await writeConfig(dir, sb, [staff.id], { pollTimeout: 25 });
     if (opts.prepareStore) {
       await mkdir(join(dir, "data"), { recursive: true, mode: 0o700 });
       await opts.prepareStore(storePath);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { scrub, scrubError, secretsOf } from "../../src/telegram/redact.ts";
+import { scrub, scrubError, secretsOf } from "../src/redact.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const secrets = secretsOf(TOKEN);
@@ -21,4 +21,10 @@ test("a scrubbed error keeps its name, code and cause chain but not the token", 
   assert.equal(clean.name, "TypeError");
   assert.equal(clean.cause.code, "ENOTFOUND");
   assert.ok(!inspect(clean, { depth: 10 }).includes("AAHdqTcv"));
+});
+
+test("token-looking text is masked anywhere, known or not; the bot id stays", () => {
+  assert.equal(scrub(`got "${TOKEN}" and 987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw`), 'got "123456789:***" and 987654321:***');
+  assert.equal(scrub("x supersecretvalue y", ["supersecretvalue"]), "x *** y");
+  assert.equal(scrub("chat -1001234567890 at 12:30"), "chat -1001234567890 at 12:30");
 });

@@ -1,6 +1,7 @@
 /**
- * Keeps the bot token out of anything we throw: messages, stacks and `cause` chains can
- * end up in logs, in the terminal and in bug reports.
+ * Keeps the bot token out of everything shown: errors (messages, stacks and `cause` chains
+ * end up in logs, in the terminal and in bug reports), config errors and log lines.
+ * The one place that knows what a token looks like.
  */
 
 const MASK = "***";
@@ -19,18 +20,25 @@ export function secretsOf(token: string): string[] {
   return [...secrets].sort((a, b) => b.length - a.length);
 }
 
+/** Anything that looks like a bot token (digits, colon, 20+ token characters), known or not. */
+const TOKEN_LIKE = /(?<![0-9.])(\d+):[A-Za-z0-9_-]{20,}/g;
+
 /**
  * `text` with every secret replaced by a mask. A `<bot id>:<secret chars>` run is masked
  * too, so a truncated echo of the token (JSON.parse quotes the body's first characters) leaks
- * none of the secret half.
+ * none of the secret half; so is anything token-like (say, a token under the wrong config key).
+ * The bot id stays: it is public (the bot's user id) and tells which bot is meant.
  */
-export function scrub(text: string, secrets: readonly string[]): string {
+export function scrub(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join(MASK);
+  for (const secret of secrets) {
+    // A short secret would mask innocent text (a token is ~46 characters).
+    if (secret.length >= 8) out = out.split(secret).join(MASK);
+  }
   for (const botId of botIdsOf(secrets)) {
     out = out.replace(new RegExp(`(?<![0-9.])${botId}(:|%3A)[A-Za-z0-9_-]+`, "gi"), `${botId}$1${MASK}`);
   }
-  return out;
+  return out.replace(TOKEN_LIKE, `$1:${MASK}`);
 }
 
 function botIdsOf(secrets: readonly string[]): string[] {
