@@ -1,5 +1,5 @@
 /**
- * The away text: a customer who writes while the desk is closed (business hours) is told
+ * The away text (R26 away-text): a customer who writes while the desk is closed (business hours) is told
  * when it opens again, once per closed period; the thread gets a note. Nothing else
  * changes: the message is relayed as always.
  */

@@ -1,5 +1,5 @@
 /**
- * Report events: small per-conversation records of the moments `clientes report` counts
+ * Report events (R28 report-events): small per-conversation records of the moments `clientes report` counts
  * (opened, answered, closed, rated, overdue). They hold no message content: a type, a
  * time, the start of what the event ends, and the conversation's origin, owner and tags
  * at that moment. Kept for `retention_days`, like message links.

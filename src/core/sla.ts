@@ -1,5 +1,5 @@
 /**
- * Response targets (config `sla:`): which waiting conversations are overdue at an instant,
+ * Response targets (R27 response-targets, config `sla:`): which waiting conversations are overdue at an instant,
  * and since when. Counted in business time when business hours are set (a message on
  * Saturday night is not late on Monday at 09:05). Pure: everything is derived from the
  * stored conversations, so deadlines survive a restart.

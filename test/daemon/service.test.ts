@@ -1,6 +1,6 @@
 /**
- * Service levels (issue 15) end to end: the away text outside business hours and response
- * targets, through the real daemon against the sandbox, on an injected clock.
+ * Service levels (issue 15) end to end: R26 away-text outside business hours and
+ * R27 response-targets, through the real daemon against the sandbox, on an injected clock.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
