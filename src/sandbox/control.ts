@@ -65,6 +65,7 @@ const ACTIONS: Record<string, Action> = {
   botRights: (sb, b) => sb.setBotRights(b.chat === "channel" ? "channel" : "group", (b.rights ?? null) as never),
   autoForwardDelay: (sb, b) => sb.setAutoForwardDelay(num(b, "ms")),
   advanceClock: (sb, b) => sb.advanceClock(num(b, "ms")),
+  restartUpdateIds: (sb, b) => ({ firstId: sb.restartUpdateIds(optNum(b, "firstId")) }),
 };
 
 /** GET /sandbox/<path>: the readers. */

@@ -383,6 +383,17 @@ export class Sandbox {
     this.feed.emit("settings", { failNext: opts });
   }
 
+  /**
+   * Starts the update ids again, as Telegram does after a week without updates: the next
+   * update gets `firstId` (random when omitted), which may be below the bot's offset. Needs
+   * an empty queue. Returns the id chosen.
+   */
+  restartUpdateIds(firstId?: number): number {
+    const id = this.engine.updates.restartIds(firstId);
+    this.feed.emit("settings", { restartUpdateIds: id });
+    return id;
+  }
+
   setRateLimits(on: boolean): void {
     this.api.rateLimits = on;
     if (!on) this.limiter.reset();

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors.ts";
+import { ApiError, SandboxUsageError } from "./errors.ts";
 import type { PollGuards } from "./types.ts";
 
 /** Update types delivered when allowed_updates is empty or was never set (Telegram's default). */
@@ -9,6 +9,12 @@ export const CONFLICT_DESCRIPTION =
 
 /** The 50 s cap of the Bot API server on `timeout`. */
 const LONG_POLL_MAX_TIMEOUT = 50;
+/** tdlib's TQueue answers an offset more than this past its tail from its head ("from_id is in the future"). */
+const FUTURE_SLACK = 10;
+/** … and one more than this behind its tail ("from_id is in the past"). */
+const PAST_LIMIT = 2_000_000;
+/** Update ids are positive int32. */
+const MAX_UPDATE_ID = 2 ** 31 - 1;
 /** A woken long poll waits this long for more updates created in the same burst (e.g. an album). */
 const WAKE_BATCH_MS = 5;
 
@@ -96,6 +102,25 @@ export class UpdateQueue {
     this.queue = [];
   }
 
+  /**
+   * Telegram picks the next update id at random after a week without updates: the next
+   * update gets `firstId` (random when omitted). Only an empty queue restarts (a week-old
+   * update has long expired). Returns the id chosen.
+   */
+  restartIds(firstId: number = 1 + Math.floor(Math.random() * (MAX_UPDATE_ID - 1))): number {
+    if (!Number.isSafeInteger(firstId) || firstId < 1 || firstId > MAX_UPDATE_ID) {
+      throw new SandboxUsageError(`update ids are positive 32-bit integers, got ${firstId}`);
+    }
+    if (this.queue.length > 0) {
+      throw new SandboxUsageError(`update ids restart only after a week without updates: ${this.queue.length} updates are still pending (confirm them first)`);
+    }
+    this.nextId = firstId;
+    this.expires.clear(); // nothing is queued; expire() relies on ids inserted in increasing order
+    // A waiting long poll answers from the new head, as the server re-reads its queue.
+    if (this.pending) this.pending.offset = firstId;
+    return firstId;
+  }
+
   setGuards(guards: PollGuards | false): void {
     this.guards = guards;
   }
@@ -158,8 +183,9 @@ export class UpdateQueue {
       return this.queue[0]?.update_id ?? this.nextId;
     }
     if (offset === 0) return head;
-    // An offset past the end is refused by the server's queue: it reads from the head, dropping nothing.
-    if (offset > this.nextId) return head;
+    // An offset out of the queue's range is refused by TQueue: the server then reads from the
+    // head, dropping nothing. That is how a bot sees ids below its offset once they restart.
+    if (offset > this.nextId + FUTURE_SLACK || offset < this.nextId - PAST_LIMIT) return head;
     const before = this.queue.length;
     this.queue = this.queue.filter((u) => u.update_id >= offset);
     if (this.queue.length !== before) this.notify("confirm", { offset });

@@ -74,6 +74,16 @@ test("faults, rate limits, rights and the clock over HTTP", async () => {
   assert.equal(edit.status, 400);
 });
 
+test("update ids restart over HTTP, and a restart with updates pending is refused with 400", async () => {
+  const sb = ctx.sb;
+  assert.deepEqual((await post(sb, "restartUpdateIds", { firstId: 42 })).body, { firstId: 42 });
+  sb.sendPrivate(sb.addUser({ first_name: "Ana" }).id, { text: "hi" });
+  assert.equal(sb.pendingUpdates()[0]!.update_id, 42);
+  const refused = await post(sb, "restartUpdateIds", {});
+  assert.equal(refused.status, 400);
+  assert.match(refused.body.error, /still pending/);
+});
+
 test("inline queries over HTTP: the request waits for the bot's answer", async () => {
   const sb = ctx.sb;
   const staff = sb.addUser({ first_name: "Staff" });

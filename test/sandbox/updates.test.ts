@@ -151,3 +151,60 @@ test("close() ends a pending long poll", async () => {
   await poll;
   assert.ok(performance.now() - started < 2000);
 });
+
+test("an offset more than 10 past the tail, or 2,000,000 behind it, is answered from the head, dropping nothing", async () => {
+  const sb = ctx.sb;
+  const ana = customer(sb);
+  sb.sendPrivate(ana.id, { text: "two" });
+  const pending = sb.pendingUpdates();
+  const tail = pending.at(-1)!.update_id + 1;
+  const ids = (updates: Array<{ update_id: number }>) => updates.map((u) => u.update_id);
+  // "in the future" and "in the past" (TQueue refuses them): the head, nothing dropped.
+  assert.deepEqual(ids(await ok(sb, "getUpdates", { offset: tail + 11, timeout: 0 })), ids(pending));
+  assert.deepEqual(ids(await ok(sb, "getUpdates", { offset: tail - 2_000_001, timeout: 0 })), ids(pending));
+  assert.equal(sb.pendingUpdates().length, 2);
+  // Within 10 past the tail the offset is accepted: everything below it is confirmed.
+  assert.deepEqual(await ok(sb, "getUpdates", { offset: tail + 10, timeout: 0 }), []);
+  assert.equal(sb.pendingUpdates().length, 0);
+});
+
+test("restartUpdateIds: new ids below the offset come back for the old offset, and stay until a new-range offset confirms them", async () => {
+  const sb = ctx.sb;
+  const ana = customer(sb);
+  const old = sb.pendingUpdates()[0]!.update_id;
+  await ok(sb, "getUpdates", { offset: old + 1, timeout: 0 });
+  assert.equal(sb.restartUpdateIds(5000), 5000);
+  sb.sendPrivate(ana.id, { text: "after a quiet week" });
+  sb.sendPrivate(ana.id, { text: "and another" });
+  const got = await ok(sb, "getUpdates", { offset: old + 1, timeout: 0 });
+  assert.deepEqual(got.map((u: any) => [u.update_id, u.message.text]), [
+    [5000, "after a quiet week"],
+    [5001, "and another"],
+  ]);
+  // The old offset confirms nothing: asked again, the same two come back.
+  assert.equal((await ok(sb, "getUpdates", { offset: old + 1, timeout: 0 })).length, 2);
+  assert.deepEqual(await ok(sb, "getUpdates", { offset: 5002, timeout: 0 }), []);
+  assert.equal(sb.pendingUpdates().length, 0);
+});
+
+test("restartUpdateIds also reaches a long poll already waiting with the old offset", async () => {
+  const sb = ctx.sb;
+  const ana = customer(sb);
+  const old = sb.pendingUpdates()[0]!.update_id;
+  await ok(sb, "getUpdates", { offset: old + 1, timeout: 0 });
+  const poll = ok(sb, "getUpdates", { offset: old + 1, timeout: 10 });
+  await sb.waitFor((s) => s.isPolling(), 2000, "the long poll is waiting");
+  sb.restartUpdateIds(77);
+  sb.sendPrivate(ana.id, { text: "wake up" });
+  assert.deepEqual((await poll).map((u: any) => u.update_id), [77]);
+});
+
+test("restartUpdateIds refuses while updates are pending, and ids that are not positive int32", async () => {
+  const sb = ctx.sb;
+  customer(sb);
+  assert.throws(() => sb.restartUpdateIds(10), /1 updates are still pending/);
+  await ok(sb, "getUpdates", { offset: sb.pendingUpdates()[0]!.update_id + 1, timeout: 0 });
+  for (const bad of [0, -5, 2 ** 31, 1.5]) assert.throws(() => sb.restartUpdateIds(bad), /positive 32-bit integers/);
+  const random = sb.restartUpdateIds();
+  assert.ok(Number.isInteger(random) && random >= 1 && random < 2 ** 31);
+});
