@@ -20,6 +20,10 @@ import { Deliverer } from "./deliverer.ts";
 import { contextFromConfig, followConfig, LiveReplies } from "./live.ts";
 import { collectGarbage } from "./memory.ts";
 import { setupCommands } from "./menus.ts";
+import { HealthReporter } from "./health.ts";
+import { TelegramWatch, untilAnswered } from "./outage.ts";
+import { EXIT } from "../runtime.ts";
+import { secretsOf } from "../telegram/redact.ts";
 
 /** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "my_chat_member"] as const;
@@ -57,9 +61,18 @@ export interface DaemonOptions {
 export class DaemonError extends OperatorError {
   override name = "DaemonError";
   declare readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message, { hint });
+  /** 2 when the config is wrong (e.g. a token Telegram refuses), else 1. */
+  constructor(message: string, hint: string, exitCode: number = EXIT.FAILURE) {
+    super(message, { hint, exitCode });
   }
+}
+
+/** A refusal at start-up, as a DaemonError: exit 2 (the config's fault) for a token Telegram refuses. */
+function startupError(message: string, err: unknown, hint: string): DaemonError {
+  const f = classify(err, 1);
+  return f.kind === "fatal" && f.cause === "unauthorized"
+    ? new DaemonError(`${message}: ${describeForOperator(err)}`, f.hint, EXIT.USAGE)
+    : new DaemonError(`${message}: ${describeForOperator(err)}`, hint);
 }
 
 /**
@@ -83,24 +96,27 @@ function fill(snap: Snapshot, customer: { first_name: string; last_name?: string
   return snap;
 }
 
-async function resolveChat(port: TelegramPort, chat: number | string, what: string): Promise<number> {
+async function resolveChat(port: TelegramPort, chat: number | string, what: string, wait: Waiter): Promise<number> {
   if (typeof chat === "number") return chat;
   try {
-    const c = await port.call("getChat", { chat_id: chat });
+    const c = await wait(`getChat ${chat}`, (signal) => port.call("getChat", { chat_id: chat }, { signal }));
     return c.id;
   } catch (err) {
-    throw new DaemonError(`cannot find the ${what} ${chat}: ${describeForOperator(err)}`, "check `" + what + "` in the config; `clientes check` verifies it");
+    throw startupError(`cannot find the ${what} ${chat}`, err, "check `" + what + "` in the config; `clientes check` verifies it");
   }
 }
+
+/** Runs a start-up call until Telegram answers (see untilAnswered). */
+type Waiter = <T>(what: string, run: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 /**
  * Cards become threads only in the channel's linked discussion group: without the link,
  * customers' messages would wait forever, so say it at start-up (the relay still runs:
  * the operator may be fixing it right now).
  */
-async function warnIfNotLinked(port: TelegramPort, channel: number, group: number, log: Logger): Promise<void> {
+async function warnIfNotLinked(port: TelegramPort, channel: number, group: number, log: Logger, wait: Waiter): Promise<void> {
   try {
-    const chat = (await port.call("getChat", { chat_id: channel })) as { linked_chat_id?: number };
+    const chat = (await wait("getChat", (signal) => port.call("getChat", { chat_id: channel }, { signal }))) as { linked_chat_id?: number };
     if (chat.linked_chat_id !== group) {
       log.error(
         `the group ${group} is not the channel's linked discussion group (linked: ${chat.linked_chat_id ?? "none"}): ` +
@@ -108,6 +124,7 @@ async function warnIfNotLinked(port: TelegramPort, channel: number, group: numbe
       );
     }
   } catch (err) {
+    if (isAbortError(err)) throw err;
     log.warn(`could not check the channel's discussion group: ${describeForOperator(err)}`);
   }
 }
@@ -118,31 +135,40 @@ async function warnIfNotLinked(port: TelegramPort, channel: number, group: numbe
  * Resolves when stopped cleanly; rejects with a DaemonError (or StoreError) otherwise.
  */
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
-  const { config, log } = opts;
   const now = opts.now ?? Date.now;
-  const store = await openStateStore(config.store, { pid: opts.pid, isPidAlive: opts.isPidAlive });
+  const store = await openStateStore(opts.config.store, { pid: opts.pid, isPidAlive: opts.isPidAlive });
+  const health = new HealthReporter({ storePath: opts.config.store, pid: opts.pid, log: opts.log, now, secrets: secretsOf(opts.config.bot.token) });
+  const log = health.watching(opts.log);
+  health.start();
   try {
-    await runWithStore(opts, store, now);
+    await runWithStore({ ...opts, log }, store, now, health);
   } finally {
+    await health.close();
     await store.close();
     log.info("store saved; stopped");
   }
 }
 
-async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number): Promise<void> {
+async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number, health: HealthReporter): Promise<void> {
   const { config, log, signal } = opts;
   const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot });
+  const watch = new TelegramWatch(log, health, now);
+  const wait: Waiter = (what, run) => untilAnswered(what, () => run(signal), watch, signal);
 
-  let me;
+  let me, channel: number, group: number;
   try {
-    me = await raw.call("getMe", {} as never, { signal });
+    try {
+      me = await wait("getMe", (s) => raw.call("getMe", {} as never, { signal: s }));
+    } catch (err) {
+      throw startupError("cannot reach the bot", err, "check bot.token and bot.api_root (or CLIENTES_BOT_TOKEN / CLIENTES_API_ROOT); `clientes check` tests them");
+    }
+    channel = await resolveChat(raw, config.channel, "channel", wait);
+    group = await resolveChat(raw, config.group, "group", wait);
+    await warnIfNotLinked(raw, channel, group, log, wait);
   } catch (err) {
-    if (signal.aborted) return;
-    throw new DaemonError(`cannot reach the bot: ${describeForOperator(err)}`, "check bot.token and bot.api_root (or CLIENTES_BOT_TOKEN / CLIENTES_API_ROOT); `clientes check` tests them");
+    if (signal.aborted) return; // stopped while waiting for Telegram
+    throw err;
   }
-  const channel = await resolveChat(raw, config.channel, "channel");
-  const group = await resolveChat(raw, config.group, "group");
-  await warnIfNotLinked(raw, channel, group, log);
 
   const world = worldOf(store.data, store.dirty);
   const pruned = pruneLinks(world, config.retentionDays, now());
@@ -172,10 +198,13 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   };
 
   await setupCommands(raw, ctx, config.locale, log);
-  await raw.call("deleteWebhook", { drop_pending_updates: false }).catch((err: unknown) => log.warn(`deleteWebhook: ${describeForOperator(err)}`));
+  await wait("deleteWebhook", (s) => raw.call("deleteWebhook", { drop_pending_updates: false }, { signal: s })).catch((err: unknown) => {
+    if (!signal.aborted) log.warn(`deleteWebhook: ${describeForOperator(err)}`);
+  });
 
   log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}); ${deliverer.pending()} deliveries pending from last run`);
   deliverer.kickAll();
+  health.state = "polling";
   opts.onReady?.({ botUsername: ctx.botUsername, state: world.state });
 
   const pruneTimer = setInterval(() => {
@@ -204,7 +233,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   slaTimer.unref();
 
   try {
-    await pollLoop({ raw, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer });
+    await pollLoop({ raw, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch });
   } finally {
     clearInterval(pruneTimer);
     clearInterval(slaTimer);
@@ -227,19 +256,24 @@ interface PollDeps {
   signal: AbortSignal;
   now: () => number;
   timeout: number;
+  watch: TelegramWatch;
 }
 
 /**
  * Our own getUpdates loop (GramIO's polling confirms updates before handlers finish).
  * An update is confirmed (the stored offset moves past it) only in the same store write
  * that holds its effects: a crash or restart repeats nothing and loses nothing.
+ * Telegram's server drops every update below the offset sent, so an answer below it means
+ * the ids started again (after a week without updates): those are new, handled like any.
+ * Failures that pass and another poller (409) are waited out with backoff, never fatal.
  */
 async function pollLoop(d: PollDeps): Promise<void> {
-  const { world, log, signal } = d;
+  const { world, log, signal, watch } = d;
   const state = world.state;
   let attempt = 0;
   while (!signal.aborted) {
     let updates: TelegramUpdate[];
+    const sent = state.offset;
     try {
       updates = await d.raw.call(
         "getUpdates",
@@ -247,22 +281,32 @@ async function pollLoop(d: PollDeps): Promise<void> {
         { signal },
       );
       attempt = 0;
+      watch.polled();
     } catch (err) {
-      if (signal.aborted && isAbortError(err)) return;
       if (signal.aborted) return;
       const f = classify(err, ++attempt);
-      if (f.kind === "fatal") {
-        throw new DaemonError(`polling stopped: ${describeForOperator(err)}`, f.hint);
+      if (f.kind === "fatal" && f.cause === "conflict") {
+        await realSleep(watch.conflict(err), signal).catch(() => undefined);
+        continue;
       }
-      log.warn(`getUpdates failed, retrying in ${Math.round(f.kind === "retry" ? f.afterMs : 1000)} ms: ${describeForOperator(err)}`, { method: "getUpdates" });
-      await realSleep(f.kind === "retry" ? f.afterMs : 1000, signal).catch(() => undefined);
+      if (f.kind === "fatal") {
+        throw new DaemonError(`polling stopped: ${describeForOperator(err)}`, f.hint, f.cause === "unauthorized" ? EXIT.USAGE : EXIT.FAILURE);
+      }
+      const waitMs = f.kind === "retry" ? f.afterMs : 1000;
+      watch.failed("getUpdates", err, waitMs);
+      await realSleep(waitMs, signal).catch(() => undefined);
       continue;
     }
     if (updates.length === 0) continue;
+    if (updates[0]!.update_id < sent) {
+      log.warn(
+        `update ids started again: Telegram sent update ${updates[0]!.update_id} while the offset was ${sent} ` +
+          "(it picks new ids after a week without updates); handling them and moving the offset onto the new ids",
+      );
+    }
     const touched = new Set<number>();
     const immediate: Array<{ method: string; params: Record<string, unknown> }> = [];
     for (const update of updates) {
-      if (update.update_id < state.offset) continue; // already handled before a restart
       if (update.inline_query) {
         d.answer(update.inline_query);
         state.offset = update.update_id + 1;

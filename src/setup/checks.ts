@@ -12,6 +12,7 @@ import { loadReplies, RepliesError } from "../replies/index.ts";
 import { NetworkError, TelegramApiError } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { checkWritable, type Writable } from "./files.ts";
+import { readHealth, type Health } from "../daemon/health.ts";
 
 export type CheckState = "ok" | "fail" | "warn" | "skip";
 
@@ -25,6 +26,7 @@ export type CheckId =
   | "group_members"
   | "staff"
   | "store"
+  | "poller"
   | "replies";
 
 /** One checklist line. `fix` says what to do when the state is fail or warn. */
@@ -71,6 +73,8 @@ export interface LocalFacts {
   staff: readonly StaffMember[];
   /** Undefined: not checked (e.g. before the config exists). */
   store?: { path: string; writable: Writable };
+  /** What the daemon last wrote next to the store (undefined: it never ran with this store). */
+  health?: Health;
   replies?: { path: string; exists: boolean; result: Outcome<number> };
 }
 
@@ -124,7 +128,11 @@ export async function gatherTelegramFacts(port: TelegramPort, target: { channel:
 /** Checks the store folder and the replies file. */
 export async function gatherLocalFacts(target: SetupTarget): Promise<LocalFacts> {
   const facts: LocalFacts = { staff: target.staff };
-  if (target.store !== undefined) facts.store = { path: target.store, writable: await checkWritable(target.store) };
+  if (target.store !== undefined) {
+    facts.store = { path: target.store, writable: await checkWritable(target.store) };
+    const health = await readHealth(target.store);
+    if (health) facts.health = health;
+  }
   if (target.replies !== undefined) {
     const path = target.replies;
     const exists = await access(path).then(
@@ -159,6 +167,7 @@ const LABELS: Record<CheckId, string> = {
   group_members: "group holds only its creator and the bot",
   staff: "staff list not empty",
   store: "store location writable",
+  poller: "no other program polls with this bot token",
   replies: "replies file valid",
 };
 
@@ -387,6 +396,22 @@ function evaluateTelegram(t: TelegramFacts): Check[] {
   return out;
 }
 
+/**
+ * Only the daemon can tell: Telegram answers 409 to *its* long poll when another program
+ * polls with the token (a probe from here would itself be that other program).
+ */
+function pollerCheck(h: Health): Check {
+  const c = h.conflict;
+  const who = h.state === "stopped" ? "when the daemon last ran, another program polled" : `the daemon (pid ${h.pid}) sees another program polling`;
+  if (!c) return check("poller", "ok", h.state === "stopped" ? "none seen while the daemon last ran" : `none seen by the daemon (pid ${h.pid})`);
+  return check(
+    "poller",
+    "fail",
+    `${who} with this bot token: ${c.count} ${c.count === 1 ? "conflict" : "conflicts"} (409) since ${c.since}, the last at ${c.last_at}; updates it takes never reach the team`,
+    "stop the other program that uses this token (a second `clientes start` on another machine, a script, a bot framework, a webhook); if you do not know it, revoke the token with @BotFather (/revoke) and put the new one in bot.token",
+  );
+}
+
 function evaluateLocal(l: LocalFacts): Check[] {
   const out: Check[] = [];
   out.push(
@@ -407,6 +432,7 @@ function evaluateLocal(l: LocalFacts): Check[] {
         : check("store", "fail", w.reason, "set store: to a file in a folder this user can write, or fix the folder's permissions"),
     );
   }
+  if (l.health) out.push(pollerCheck(l.health));
   if (l.replies) {
     const r = l.replies.result;
     if (r.ok && !l.replies.exists) out.push(check("replies", "ok", `${l.replies.path}: no replies yet (add some with \`clientes replies add\`)`));

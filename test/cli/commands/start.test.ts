@@ -31,29 +31,33 @@ test("no config: exit 2, and the hint says to run clientes init or pass --config
   }
 });
 
-test("a token Telegram refuses: exit 1, the cause and the fix, and the token never printed", async () => {
+test("a token Telegram refuses: exit 2 at once, the cause and the fix, and the token never printed", async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const config = await writeConfig(dir, sb, [1]);
     const bad = "999999:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX";
     const r = await run(["--config", config, "start"], { cwd: dir, env: { CLIENTES_BOT_TOKEN: bad } });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /error: cannot reach the bot/);
-    assert.match(r.stderr, /hint: check bot\.token/);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /error: cannot reach the bot: Telegram refused getMe: Unauthorized/);
+    assert.match(r.stderr, /hint: .*check bot\.token/);
+    assert.doesNotMatch(r.stderr, /retrying|unavailable/, "a refused token is not waited for");
     assert.doesNotMatch(r.stderr + r.stdout, /AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX/);
   } finally {
     await cleanup();
   }
 });
 
-test("an api_root nobody answers on: exit 1 with a network cause", async () => {
+test("an api_root nobody answers on: the daemon waits for it, saying why, and stops cleanly on the shutdown signal", async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const config = await writeConfig(dir, sb, [1]);
-    const r = await run(["--config", config, "start"], { cwd: dir, env: { CLIENTES_BOT_TOKEN: sb.token, CLIENTES_API_ROOT: "http://127.0.0.1:1" } });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /error: cannot reach the bot/);
-    assert.match(r.stderr, /127\.0\.0\.1:1/);
+    const { rt, stderr } = fakeRuntime(["--config", config, "start"], { cwd: dir, env: { CLIENTES_BOT_TOKEN: sb.token, CLIENTES_API_ROOT: "http://127.0.0.1:1" } });
+    const stop = new AbortController();
+    const running = main({ ...rt, shutdown: stop.signal });
+    await eventually(() => /warn .*Telegram unavailable \(getMe\): Could not reach Telegram at http:\/\/127\.0\.0\.1:1/.test(stderr()), "the wait logged");
+    stop.abort();
+    assert.equal(await running, 0);
+    assert.match(stderr(), /store saved; stopped/);
   } finally {
     await cleanup();
   }
