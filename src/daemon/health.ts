@@ -32,7 +32,7 @@ export interface Health {
   unreachable_since: string | null;
   /** Another program polled with this token (409 Conflict): since when, last seen, how often. */
   conflict: { since: string; last_at: string; count: number } | null;
-  last_problem: LoggedProblem | null;
+  last_error: LoggedProblem | null;
 }
 
 /** Where the health file of a store lives. */
@@ -63,7 +63,7 @@ export class HealthReporter {
   lastPollAt: number | undefined;
   unreachableSince: number | undefined;
   conflict: { since: number; lastAt: number; count: number } | undefined;
-  lastProblem: LoggedProblem | undefined;
+  lastError: LoggedProblem | undefined;
 
   private readonly path: string;
   private readonly startedAt: number;
@@ -86,12 +86,12 @@ export class HealthReporter {
     this.startedAt = this.now();
   }
 
-  /** A logger that also remembers the last warning or error as `last_problem`. */
+  /** A logger that also remembers the last warning or error as `last_error`. */
   watching(log: Logger): Logger {
     const remember = (level: "warn" | "error", message: string) => {
       let line = message.split("\n")[0]!.slice(0, 1000);
       for (const s of this.secrets) line = line.split(s).join("***");
-      this.lastProblem = { at: new Date(this.now()).toISOString(), level, message: line };
+      this.lastError = { at: new Date(this.now()).toISOString(), level, message: line };
     };
     return {
       debug: (m) => log.debug(m),
@@ -131,7 +131,7 @@ export class HealthReporter {
       last_poll_at: iso(this.lastPollAt),
       unreachable_since: iso(this.unreachableSince),
       conflict: this.conflict ? { since: iso(this.conflict.since)!, last_at: iso(this.conflict.lastAt)!, count: this.conflict.count } : null,
-      last_problem: this.lastProblem ?? null,
+      last_error: this.lastError ?? null,
     };
   }
 

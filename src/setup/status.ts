@@ -3,6 +3,7 @@
  * waits and for how long, and the median first-response time. Pure, from the daemon's state.
  */
 import type { Conversation, State } from "../core/state.ts";
+import type { Health } from "../daemon/health.ts";
 import { displayName } from "./staff.ts";
 
 /** A customer waiting for the team's answer. */
@@ -102,4 +103,89 @@ export function statusJson(s: StatusSummary): Record<string, unknown> {
     median_first_response_seconds: s.medianFirstResponseMs === null ? null : Math.round(s.medianFirstResponseMs / 1000),
     responded: s.responded,
   };
+}
+
+/** What `clientes status` says about the daemon, from its lock and its health file. */
+export interface DaemonStatus {
+  /** A live process holds the store's lock. */
+  running: boolean;
+  pid: number | null;
+  /** Running, past start-up, and its getUpdates calls are answered. */
+  polling: boolean;
+  /** "polling", "starting" (e.g. waiting for Telegram), or "not running". */
+  state: "polling" | "starting" | "not running";
+  startedAt: string | null;
+  /** The last getUpdates Telegram answered (this run, or the last one when not running). */
+  lastPollAt: string | null;
+  lastPollAgoMs: number | null;
+  /** Jobs queued in the store (messages, edits, cards to send). */
+  backlog: number;
+  unreachableSince: string | null;
+  conflict: Health["conflict"];
+  lastError: Health["last_error"];
+}
+
+/** Jobs queued across all conversations. */
+export function backlogOf(state: State): number {
+  let n = 0;
+  for (const c of Object.values(state.conversations)) n += c.queues.team.length + c.queues.customer.length;
+  return n;
+}
+
+/**
+ * The daemon's status. `pid`: the live process holding the lock (undefined: none). A health
+ * file written by another pid is from an earlier run: it still tells the last poll and error.
+ */
+export function daemonStatus(health: Health | undefined, pid: number | undefined, backlog: number, nowMs: number): DaemonStatus {
+  const running = pid !== undefined;
+  const current = running && health?.pid === pid && health.state !== "stopped" ? health : undefined;
+  const state = !running ? "not running" : current?.state === "polling" ? "polling" : "starting";
+  const lastPollAt = health?.last_poll_at ?? null;
+  return {
+    running,
+    pid: pid ?? null,
+    polling: state === "polling" && current?.unreachable_since === null,
+    state,
+    startedAt: current?.started_at ?? null,
+    lastPollAt,
+    lastPollAgoMs: lastPollAt === null ? null : Math.max(0, nowMs - Date.parse(lastPollAt)),
+    backlog,
+    unreachableSince: current?.unreachable_since ?? null,
+    conflict: health?.conflict ?? null,
+    lastError: health?.last_error ?? null,
+  };
+}
+
+/** The daemon's status as stable JSON for monitors. */
+export function daemonJson(d: DaemonStatus): Record<string, unknown> {
+  return {
+    running: d.running,
+    pid: d.pid,
+    polling: d.polling,
+    state: d.state,
+    started_at: d.startedAt,
+    last_poll_at: d.lastPollAt,
+    last_poll_seconds_ago: d.lastPollAgoMs === null ? null : Math.floor(d.lastPollAgoMs / 1000),
+    backlog: d.backlog,
+    unreachable_since: d.unreachableSince,
+    conflict: d.conflict,
+    last_error: d.lastError,
+  };
+}
+
+/** The daemon's status for people: one line, then what is wrong, each on its own line. */
+export function daemonLines(d: DaemonStatus): string[] {
+  const queued = `${d.backlog} ${d.backlog === 1 ? "delivery" : "deliveries"} queued`;
+  const poll = d.lastPollAgoMs === null ? "no getUpdates answered yet" : `last getUpdates ${humanDuration(d.lastPollAgoMs)} ago`;
+  const lines = [
+    d.state === "polling"
+      ? `daemon: ${d.polling ? "polling" : "running"} (pid ${d.pid}), ${poll}, ${queued}`
+      : d.state === "starting"
+        ? `daemon: starting (pid ${d.pid}), not polling yet, ${queued}`
+        : `daemon: not running, ${queued}${d.lastPollAt ? ` (its last getUpdates: ${d.lastPollAt})` : ""}`,
+  ];
+  if (d.unreachableSince) lines.push(`  Telegram unavailable since ${d.unreachableSince}: retrying with backoff`);
+  if (d.conflict) lines.push(`  another program polled with this bot token: ${d.conflict.count} conflicts since ${d.conflict.since}, the last at ${d.conflict.last_at} (\`clientes check\` says what to do)`);
+  if (d.lastError) lines.push(`  last ${d.lastError.level === "error" ? "error" : "warning"} (${d.lastError.at}): ${d.lastError.message}`);
+  return lines;
 }

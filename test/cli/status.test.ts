@@ -58,7 +58,7 @@ describe("clientes status", () => {
     await writeStore(sample);
     const r = await run(["status"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^conversations: 3 open, 1 closed\n/);
+    assert.match(r.stdout, /^daemon: not running, 0 deliveries queued\nconversations: 3 open, 1 closed\n/);
     assert.match(r.stdout, /waiting for an answer: 2\n/);
     // 10, 4 and 1 min: the median is 4 min.
     assert.match(r.stdout, /median first response: 4 min \(over 3 conversations\)\n/);
@@ -105,10 +105,23 @@ describe("clientes status", () => {
   test("no store yet: 'no conversations yet', exit 0 (also as JSON)", async () => {
     const r = await run(["status"], { cwd: dir });
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, "no conversations yet\n");
+    assert.equal(r.stdout, "daemon: not running, 0 deliveries queued\nno conversations yet\n");
     assert.match(r.stderr, /clientes start/);
     const j = await run(["status", "--json"], { cwd: dir });
     assert.deepEqual(JSON.parse(j.stdout), {
+      daemon: {
+        running: false,
+        pid: null,
+        polling: false,
+        state: "not running",
+        started_at: null,
+        last_poll_at: null,
+        last_poll_seconds_ago: null,
+        backlog: 0,
+        unreachable_since: null,
+        conflict: null,
+        last_error: null,
+      },
       total: 0,
       open: 0,
       closed: 0,

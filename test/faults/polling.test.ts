@@ -114,3 +114,29 @@ test("another program polling with the same token: the daemon keeps polling, say
   assert.match(r.stdout, /hint: stop the other program that uses this token/);
   t.diagnostic(`another poller: ${conflicts} conflicts (409) over ${backoffS.toFixed(2)} s, daemon kept polling; 1 sent, 1 arrived, 0 duplicated`);
 });
+
+test("an outage while polling: one line when it starts, one when Telegram answers again, and what customers sent meanwhile arrives once", async (t: TestContext) => {
+  const { sb } = desk;
+  const c = await openConversation(desk, "Outage");
+  await sb.waitFor((s) => s.isPolling(), 5000, "the daemon's long poll waiting");
+  // Telegram (or a proxy in front of it) fails the next three getUpdates.
+  sb.failNext({ method: "getUpdates", code: 502, description: "Bad Gateway", count: 3 });
+  const failed = (x: { method: string; settled: boolean; ok: boolean }) => x.method === "getUpdates" && x.settled && !x.ok;
+  await eventually(() => desk.port.calls.some(failed), "the first failed getUpdates", 5000);
+  const sent = ["during the outage 1", "during the outage 2"];
+  for (const text of sent) sb.sendPrivate(c.id, { text });
+  const back = await eventually(() => desk.logs.find((l) => /Telegram reachable again/.test(l)), "the recovery line", 20_000);
+  await sb.waitFor(() => sent.every((x) => threadTexts(desk, c.root).includes(x)), 10_000, "both messages in the thread");
+  assert.deepEqual(threadTexts(desk, c.root), ["hi from Outage", ...sent], "once each, in order");
+
+  const down = desk.logs.filter((l) => /Telegram unavailable/.test(l));
+  assert.equal(down.length, 1, `one line when it starts:\n${desk.logs.join("\n")}`);
+  assert.match(down[0]!, /warn .*Telegram unavailable \(getUpdates\): Telegram refused getUpdates: Bad Gateway/);
+  assert.match(back, /info .*Telegram reachable again after \d+ s \(3 failed attempts\)/);
+  assert.equal(desk.logs.filter((l) => /reachable again/.test(l)).length, 1);
+  assert.equal(desk.logs.filter((l) => / (warn|error) /.test(l)).length, 1, "nothing else warned about");
+  const calls = desk.port.calls;
+  const first = calls.findIndex(failed);
+  const answered = calls.find((x, i) => i > first && x.method === "getUpdates" && x.ok)!;
+  t.diagnostic(`outage: 3 failed getUpdates; polling again ${((answered.at - calls[first]!.at) / 1000).toFixed(2)} s after the first failure; 2 sent during it, 2 arrived, 0 duplicated`);
+});
