@@ -229,4 +229,27 @@ describe("setup checks", () => {
       staff: "ok",
     });
   });
+
+  test("another poller: ✗ from what the daemon wrote in its health file, with the fix; ✓ when it saw none; no line before a daemon ran", () => {
+    const facts = { me: { ok: true as const, value: BOT }, channelRef: CHANNEL.id };
+    const health = {
+      version: 1 as const,
+      pid: 4321,
+      started_at: "2026-01-01T00:00:00.000Z",
+      state: "polling" as const,
+      last_poll_at: "2026-01-01T00:10:00.000Z",
+      unreachable_since: null,
+      conflict: { since: "2026-01-01T00:05:00.000Z", last_at: "2026-01-01T00:09:00.000Z", count: 7 },
+      last_error: null,
+    };
+    const seen = byId(evaluate(facts, { staff: ANA, health }), "poller");
+    assert.equal(seen.state, "fail");
+    assert.equal(seen.detail, "the daemon (pid 4321) sees another program polling with this bot token: 7 conflicts (409) since 2026-01-01T00:05:00.000Z, the last at 2026-01-01T00:09:00.000Z; updates it takes never reach the team");
+    assert.match(seen.fix ?? "", /stop the other program that uses this token .*@BotFather \(\/revoke\)/);
+    const stopped = byId(evaluate(facts, { staff: ANA, health: { ...health, state: "stopped" } }), "poller");
+    assert.match(stopped.detail ?? "", /^when the daemon last ran, another program polled with this bot token/);
+    const alone = byId(evaluate(facts, { staff: ANA, health: { ...health, conflict: null } }), "poller");
+    assert.deepEqual([alone.state, alone.detail], ["ok", "none seen by the daemon (pid 4321)"]);
+    assert.equal(evaluate(facts, { staff: ANA }).some((c) => c.id === "poller"), false);
+  });
 });

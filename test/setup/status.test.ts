@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { emptyState, type Conversation } from "../../src/core/state.ts";
-import { humanDuration, median, statusJson, summarize } from "../../src/setup/status.ts";
+import type { Health } from "../../src/daemon/health.ts";
+import { backlogOf, daemonJson, daemonLines, daemonStatus, humanDuration, median, statusJson, summarize } from "../../src/setup/status.ts";
 
 const NOW = Date.UTC(2025, 0, 10, 12, 0, 0);
 const MIN = 60_000;
@@ -82,5 +83,68 @@ describe("status summary", () => {
       median_first_response_seconds: 600,
       responded: 1,
     });
+  });
+
+  const health = (fields: Partial<Health> = {}): Health => ({
+    version: 1,
+    pid: 900,
+    started_at: new Date(NOW - 60 * MIN).toISOString(),
+    state: "polling",
+    last_poll_at: new Date(NOW - 3000).toISOString(),
+    unreachable_since: null,
+    conflict: null,
+    last_error: null,
+    ...fields,
+  });
+
+  test("daemon: polling when its process holds the lock and Telegram answers its getUpdates", () => {
+    const d = daemonStatus(health(), 900, 2, NOW);
+    assert.deepEqual(daemonJson(d), {
+      running: true,
+      pid: 900,
+      polling: true,
+      state: "polling",
+      started_at: new Date(NOW - 60 * MIN).toISOString(),
+      last_poll_at: new Date(NOW - 3000).toISOString(),
+      last_poll_seconds_ago: 3,
+      backlog: 2,
+      unreachable_since: null,
+      conflict: null,
+      last_error: null,
+    });
+    assert.deepEqual(daemonLines(d), ["daemon: polling (pid 900), last getUpdates 3 s ago, 2 deliveries queued"]);
+  });
+
+  test("daemon: running but not polling while Telegram is away, starting before its first poll, with the last error", () => {
+    const error = { at: new Date(NOW).toISOString(), level: "warn" as const, message: "Telegram unavailable (getUpdates): …" };
+    const away = daemonStatus(health({ unreachable_since: new Date(NOW - MIN).toISOString(), last_error: error }), 900, 0, NOW);
+    assert.deepEqual([away.running, away.polling, away.state], [true, false, "polling"]);
+    assert.deepEqual(daemonLines(away), [
+      "daemon: running (pid 900), last getUpdates 3 s ago, 0 deliveries queued",
+      `  Telegram unavailable since ${new Date(NOW - MIN).toISOString()}: retrying with backoff`,
+      `  last warning (${error.at}): Telegram unavailable (getUpdates): …`,
+    ]);
+    const starting = daemonStatus(health({ state: "starting", last_poll_at: null }), 900, 1, NOW);
+    assert.deepEqual([starting.polling, starting.state], [false, "starting"]);
+    assert.equal(daemonLines(starting)[0], "daemon: starting (pid 900), not polling yet, 1 delivery queued");
+  });
+
+  test("daemon: not running when no live process holds the lock, even if its last health file said polling", () => {
+    const dead = daemonStatus(health(), undefined, 4, NOW);
+    assert.deepEqual([dead.running, dead.pid, dead.polling, dead.state, dead.backlog], [false, null, false, "not running", 4]);
+    assert.equal(dead.lastPollAt, new Date(NOW - 3000).toISOString(), "its last poll is still told");
+    assert.match(daemonLines(dead)[0]!, /^daemon: not running, 4 deliveries queued \(its last getUpdates: /);
+    const other = daemonStatus(health({ pid: 123 }), 900, 0, NOW);
+    assert.deepEqual([other.running, other.state], [true, "starting"], "a file from an earlier run does not make the new one polling");
+    assert.equal(daemonLines(daemonStatus(undefined, undefined, 0, NOW))[0], "daemon: not running, 0 deliveries queued");
+  });
+
+  test("backlog counts the jobs queued in both directions", () => {
+    const state = emptyState();
+    state.conversations = {
+      "1": conversation(1, { queues: { team: [{} as never, {} as never], customer: [{} as never] } }),
+      "2": conversation(2),
+    };
+    assert.equal(backlogOf(state), 3);
   });
 });
