@@ -29,7 +29,12 @@ Logs go to stderr, one entry per relayed message and per failure: text lines wit
 timestamp (none under systemd, whose journal stamps them), or with --log-format json one
 JSON object per line with time, level, msg and the customer, conversation, method and
 cause when known. Stop with Ctrl+C or SIGTERM: work in flight is finished or kept in the
-store for the next start.`,
+store for the next start.
+
+When Telegram cannot be reached (at start-up too), the daemon waits and retries with
+backoff, and logs when it is reachable again. Another program polling with the same
+token (409) is logged as an error and waited out; a token Telegram refuses stops it
+with exit 2. \`clientes status\` shows whether it polls.`,
     )
     .action(
       ctx.action(async (opts: { logLevel?: "debug" | "info" | "warn" | "error"; logFormat?: LogFormat; pacing: boolean }, cmd: Command) => {
