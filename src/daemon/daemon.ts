@@ -302,6 +302,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
       log.warn(
         `update ids started again: Telegram sent update ${updates[0]!.update_id} while the offset was ${sent} ` +
           "(it picks new ids after a week without updates); handling them and moving the offset onto the new ids",
+        { method: "getUpdates", update: updates[0]!.update_id },
       );
     }
     const touched = new Set<number>();

@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../store/atomic-write.ts";
-import type { Logger } from "../log.ts";
+import type { LogFields, Logger } from "../log.ts";
 
 /** How often the daemon looks for changes to write. */
 export const HEALTH_INTERVAL_MS = 2000;
@@ -88,21 +88,23 @@ export class HealthReporter {
 
   /** A logger that also remembers the last warning or error as `last_error`. */
   watching(log: Logger): Logger {
-    const remember = (level: "warn" | "error", message: string) => {
-      let line = message.split("\n")[0]!.slice(0, 1000);
+    const remember = (level: "warn" | "error", message: string, fields?: LogFields) => {
+      const error = fields?.error;
+      const full = error === undefined ? message : `${message}: ${error instanceof Error ? error.message : String(error)}`;
+      let line = full.split("\n")[0]!.slice(0, 1000);
       for (const s of this.secrets) line = line.split(s).join("***");
       this.lastError = { at: new Date(this.now()).toISOString(), level, message: line };
     };
     return {
-      debug: (m) => log.debug(m),
-      info: (m) => log.info(m),
-      warn: (m) => {
-        remember("warn", m);
-        log.warn(m);
+      debug: (m, f) => log.debug(m, f),
+      info: (m, f) => log.info(m, f),
+      warn: (m, f) => {
+        remember("warn", m, f);
+        log.warn(m, f);
       },
-      error: (m) => {
-        remember("error", m);
-        log.error(m);
+      error: (m, f) => {
+        remember("error", m, f);
+        log.error(m, f);
       },
     };
   }

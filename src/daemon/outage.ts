@@ -43,19 +43,20 @@ export class TelegramWatch {
   failed(what: string, err: unknown, retryMs: number): void {
     const t = this.now();
     const text = describeForOperator(err);
+    const fields = { method: what.split(" ")[0]! };
     const o = this.outage;
     if (!o) {
       this.outage = { since: t, failures: 1, loggedAt: t };
       this.health.unreachableSince = t;
-      this.log.warn(`Telegram unavailable (${what}): ${text}; retrying with backoff until it answers (next try in ${seconds(retryMs)})`);
+      this.log.warn(`Telegram unavailable (${what}): ${text}; retrying with backoff until it answers (next try in ${seconds(retryMs)})`, fields);
       return;
     }
     o.failures++;
     if (t - o.loggedAt >= this.intervals.outageLogMs) {
       o.loggedAt = t;
-      this.log.warn(`Telegram still unavailable after ${humanDuration(t - o.since)} (${o.failures} failed attempts; ${what}): ${text}`);
+      this.log.warn(`Telegram still unavailable after ${humanDuration(t - o.since)} (${o.failures} failed attempts; ${what}): ${text}`, fields);
     } else {
-      this.log.debug(`${what} failed, retrying in ${seconds(retryMs)}: ${text}`);
+      this.log.debug(`${what} failed, retrying in ${seconds(retryMs)}: ${text}`, fields);
     }
   }
 
@@ -97,13 +98,14 @@ export class TelegramWatch {
         webhook
           ? `a webhook is set for this bot token, so Telegram refuses to hand updates to this daemon (${said}): another program set it; stop that program, or remove the webhook (\`clientes start\` deletes it when it starts). Polling goes on with backoff`
           : `another program is polling Telegram with this bot token (${said}): each update goes to only one of them, so customers' messages may never reach the team. Stop the other program (a second \`clientes start\` elsewhere, a script, another bot framework); \`clientes check\` shows it while it lasts. Polling goes on with backoff`,
+        { method: "getUpdates", cause: "conflict" },
       );
     } else {
       c.count++;
       c.last = t;
       if (t - c.loggedAt >= this.intervals.conflictLogMs) {
         c.loggedAt = t;
-        this.log.error(`still ${webhook ? "a webhook is set for" : "another program polls with"} this bot token: ${c.count} conflicts in ${humanDuration(t - c.since)}; customers' messages may be going to it`);
+        this.log.error(`still ${webhook ? "a webhook is set for" : "another program polls with"} this bot token: ${c.count} conflicts in ${humanDuration(t - c.since)}; customers' messages may be going to it`, { method: "getUpdates", cause: "conflict" });
       }
     }
     this.health.conflict = { since: c.since, lastAt: c.last, count: c.count };
