@@ -23,7 +23,7 @@ import { setupCommands } from "./menus.ts";
 import { HealthReporter } from "./health.ts";
 import { TelegramWatch, untilAnswered } from "./outage.ts";
 import { EXIT } from "../runtime.ts";
-import { secretsOf } from "../telegram/redact.ts";
+import { secretsOf } from "../redact.ts";
 
 /** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
 export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "my_chat_member"] as const;
