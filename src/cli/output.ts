@@ -97,7 +97,7 @@ export function writeJson(out: Writable, value: unknown): void {
 /** The state of one checklist item. */
 export type CheckState = "ok" | "fail" | "warn" | "skip";
 
-const MARKS: Record<CheckState, string> = { ok: "✓", fail: "✗", warn: "!", skip: "-" };
+const MARKS: Record<CheckState, string> = { ok: "✓", fail: "✗", warn: "⚠", skip: "-" };
 
 /** One checklist item; `detail` goes on the same line, `hint` on an indented line below. */
 export interface CheckItem {

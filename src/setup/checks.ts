@@ -268,10 +268,30 @@ function rightsCheck(
  * `skip`, so each problem is reported once, where it is fixed.
  */
 export function evaluate(telegram: TelegramFacts, local: LocalFacts): Check[] {
-  return [...evaluateTelegram(telegram), ...evaluateLocal(local)];
+  return [...evaluateTelegram(telegram, cannedReplies(local)), ...evaluateLocal(local)];
 }
 
-function evaluateTelegram(t: TelegramFacts): Check[] {
+/** How many canned replies the replies file holds; undefined when unknown (not checked, or unreadable). */
+function cannedReplies(local: LocalFacts): { path: string; count: number } | undefined {
+  const r = local.replies;
+  return r && r.result.ok ? { path: r.path, count: r.result.value } : undefined;
+}
+
+/**
+ * Inline mode only serves canned replies: without it the desk relays everything else. So
+ * it is off = a warning, and a failure only when there are replies staff could not reach.
+ */
+function inlineCheck(on: boolean, botName: string, replies: { path: string; count: number } | undefined): Check {
+  if (on) return check("inline", "ok");
+  const fix = `in Telegram, send /setinline to @BotFather, choose ${botName} and type a placeholder such as "search replies…"`;
+  if (replies !== undefined && replies.count > 0) {
+    const n = `${replies.count} canned ${replies.count === 1 ? "reply" : "replies"}`;
+    return check("inline", "fail", `off: staff cannot insert the ${n} of ${replies.path}`, fix);
+  }
+  return check("inline", "warn", "off: staff cannot insert canned replies (there are none yet; everything else works)", fix);
+}
+
+function evaluateTelegram(t: TelegramFacts, replies: { path: string; count: number } | undefined): Check[] {
   const ids: CheckId[] = ["inline", "channel", "group", "channel_rights", "group_rights", "group_members"];
   if (!t.me.ok) {
     const why = t.me.error instanceof NetworkError ? "Telegram could not be reached" : "needs a working bot token";
@@ -281,16 +301,7 @@ function evaluateTelegram(t: TelegramFacts): Check[] {
   const botName = me.username ? `@${me.username}` : `the bot (${me.id})`;
   const out: Check[] = [check("token", "ok", `${botName} (${me.first_name}, id ${me.id})`)];
 
-  out.push(
-    me.supports_inline_queries === true
-      ? check("inline", "ok")
-      : check(
-          "inline",
-          "fail",
-          "off: staff cannot insert canned replies",
-          `in Telegram, send /setinline to @BotFather, choose ${botName} and type a placeholder such as "search replies…"`,
-        ),
-  );
+  out.push(inlineCheck(me.supports_inline_queries === true, botName, replies));
 
   // The channel.
   const channel = t.channel;

@@ -76,6 +76,33 @@ export async function peekChats(port: TelegramPort, timeoutSeconds = 0): Promise
   return chatsFromUpdates(updates);
 }
 
+/** The channel init may take without asking, or why it cannot pick one. */
+export type ChannelPick = { ok: true; chat: FoundChat } | { ok: false; problem: string; fix: string; ambiguous: boolean };
+
+/**
+ * The support channel when no one says which: the only channel among the found chats.
+ * None or several is a problem naming the choices and the `--channel` flag. Pure.
+ */
+export function soleChannel(found: readonly FoundChat[], botName: string): ChannelPick {
+  const channels = found.filter((c) => c.type === "channel");
+  if (channels.length === 1) return { ok: true, chat: channels[0]! };
+  if (channels.length === 0) {
+    return {
+      ok: false,
+      ambiguous: false,
+      problem: `no channel found: ${botName} has not been added to a channel (in the last 24 hours, as far as its updates tell)`,
+      fix: `make ${botName} an administrator of the support channel and run init again, or pass --channel @name (or its id like -1001234567890)`,
+    };
+  }
+  const names = channels.map((c) => `${JSON.stringify(c.title)}${c.username ? ` @${c.username}` : ""} (${c.id})`);
+  return {
+    ok: false,
+    ambiguous: true,
+    problem: `${botName} is in ${channels.length} channels: ${names.join(", ")}; which one is the support channel?`,
+    fix: `pass --channel with one of them, e.g. --channel ${channels[0]!.id}`,
+  };
+}
+
 export interface WaitOptions {
   /** Update ids seen before: only a my_chat_member update not among them ends the wait. */
   knownUpdateIds: ReadonlySet<number>;

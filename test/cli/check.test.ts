@@ -41,20 +41,30 @@ describe("clientes check", () => {
   });
 
   test("--json prints the checklist as JSON on stdout", async () => {
-    const r = await checkWith({ bot: { supportsInlineQueries: false } }, ["--json"]);
+    const r = await checkWith({ botRights: { channel: null } }, ["--json"]);
     assert.equal(r.code, 1);
     const checks = JSON.parse(r.stdout) as Array<{ id: string; label: string; state: string; detail?: string; fix?: string }>;
     assert.equal(checks.length, 10);
-    const inline = checks.find((c) => c.id === "inline");
-    assert.equal(inline?.state, "fail");
-    assert.match(inline?.fix ?? "", /\/setinline/);
+    const rights = checks.find((c) => c.id === "channel_rights");
+    assert.equal(rights?.state, "fail");
+    assert.match(rights?.fix ?? "", /Add Admin/);
     assert.equal(checks.find((c) => c.id === "token")?.state, "ok");
   });
 
-  test("inline mode off: ✗ with /setinline in @BotFather, exit 1", async () => {
+  test("inline mode off and no canned replies yet: ⚠ with /setinline in @BotFather, exit 0", async () => {
     const r = await checkWith({ bot: { supportsInlineQueries: false } });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(line(r.stdout, /inline mode/), /^⚠ inline mode on .*: off: staff cannot insert canned replies.*\n  hint: .*send \/setinline to @BotFather/);
+    assert.match(r.stderr, /9 passed, 1 warning: ready for `clientes start`/);
+  });
+
+  test("inline mode off with canned replies in the file: ✗, exit 1", async () => {
+    desk = await openDesk({ bot: { supportsInlineQueries: false } });
+    await writeConfig(desk);
+    await writeFile(join(desk.dir, "replies.yaml"), "- id: hours\n  title: Opening hours\n  text: 9 to 6\n");
+    const r = await run(["--config", desk.config, "check"], { cwd: desk.dir });
     assert.equal(r.code, 1);
-    assert.match(line(r.stdout, /inline mode/), /^✗ inline mode on .*\n  hint: .*send \/setinline to @BotFather/);
+    assert.match(line(r.stdout, /inline mode/), /^✗ inline mode on .*: off: staff cannot insert the 1 canned reply of .*replies\.yaml\n  hint: .*\/setinline/);
     assert.match(r.stderr, /9 passed, 1 failed/);
   });
 
@@ -133,7 +143,7 @@ describe("clientes check", () => {
     await writeConfig(desk, { staff: [] });
     const r = await run(["--config", desk.config, "check"], { cwd: desk.dir });
     assert.equal(r.code, 0);
-    assert.match(line(r.stdout, /staff list/), /^! staff list not empty: no staff.*\n  hint: .*clientes staff sync/);
+    assert.match(line(r.stdout, /staff list/), /^⚠ staff list not empty: no staff.*\n  hint: .*clientes staff sync/);
     assert.match(r.stderr, /9 passed, 1 warning/);
   });
 

@@ -253,12 +253,56 @@ describe("clientes init", () => {
     assert.equal(await exists(d.config), false);
   });
 
-  test("inline mode off: /setinline in @BotFather, exit 1", async () => {
+  test("inline mode off and no canned replies: a ⚠ with /setinline in @BotFather, and --yes writes the config", async () => {
     const d = await open({ bot: { supportsInlineQueries: false } });
     const r = await init(d, flags(d));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /⚠ inline mode on .*: off: staff cannot insert canned replies.*\n  hint: .*\/setinline to @BotFather/);
+    assert.match(r.stderr, /✓ wrote .*config\.yaml/);
+    assert.ok(await exists(d.config));
+  });
+
+  test("inline mode off with canned replies already in the replies file: ✗, exit 1, nothing written", async () => {
+    const d = await open({ bot: { supportsInlineQueries: false } });
+    await writeFile(join(d.dir, "replies.yaml"), "- id: hours\n  title: Opening hours\n  text: 9 to 6\n");
+    const r = await init(d, flags(d));
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /✗ inline mode on .*\n  hint: .*\/setinline to @BotFather/);
+    assert.match(r.stderr, /✗ inline mode on .*: off: staff cannot insert the 1 canned reply/);
     assert.equal(await exists(d.config), false);
+  });
+
+  test("--yes without --channel and without a terminal takes the one channel the bot was made admin of", async () => {
+    const d = await open({ botRights: { channel: null } });
+    d.sb.setBotRights("channel", {});
+    const r = await init(d, ["--token", d.sb.token, "--yes"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /✓ channel "Support cards" \(-1001000000001\), the only one @clientes_sandbox_bot is in; discussion group -1001000000002/);
+    assert.equal((await loadConfig({ configPath: d.config, env: {}, cwd: d.dir })).channel, d.sb.channelId);
+    assert.equal(d.sb.pendingUpdates().filter((u) => u.my_chat_member).length, 1, "the update is left for the daemon");
+  });
+
+  test("--yes without --channel when no channel can be found: exit 1 naming --channel; nothing written", async () => {
+    const d = await open();
+    const r = await init(d, ["--token", d.sb.token, "--yes"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error: no channel found: @clientes_sandbox_bot has not been added to a channel/);
+    assert.match(r.stderr, /hint: make @clientes_sandbox_bot an administrator of the support channel .*or pass --channel/);
+    assert.equal(await exists(d.config), false);
+  });
+
+  test("--yes without --channel while a daemon runs on the store: exit 2 naming --channel, no update read", async () => {
+    const d = await open({ botRights: { channel: null } });
+    d.sb.setBotRights("channel", {});
+    await mkdir(join(d.dir, "data"));
+    await writeFile(join(d.dir, "data", "clientes.json.lock"), JSON.stringify({ pid: 31337, startedAt: "now" }));
+    const { rt, stderr } = fakeRuntime(["--config", d.config, "init", "--api-root", d.sb.apiRoot, "--token", d.sb.token, "--yes"], { cwd: d.dir });
+    rt.isPidAlive = (pid) => pid === 31337;
+    const code = await main(rt);
+    await new Promise((res) => setImmediate(res));
+    assert.equal(code, 2, stderr());
+    assert.match(stderr(), /error: a clientes daemon is running on this store \(pid 31337\)/);
+    assert.match(stderr(), /hint: pass --channel/);
+    assert.equal(d.sb.requests.filter((q) => q.method === "getUpdates").length, 0);
   });
 
   test("a group with extra members: the count and how to remove them, exit 1", async () => {
@@ -315,7 +359,7 @@ describe("clientes init", () => {
     const d = await open();
     const r = await run(["--config", d.config, "init"], { cwd: d.dir });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /error: missing --token, --channel, --staff \(the bot token, or env CLIENTES_BOT_TOKEN; the channel's @name or id; staff ids like 111,222, or --yes/);
+    assert.match(r.stderr, /error: missing --token, --staff \(the bot token, or env CLIENTES_BOT_TOKEN; staff ids like 111,222, or --yes/);
     assert.match(r.stderr, /stdin is not a terminal/);
     assert.equal(await exists(d.config), false);
     assert.equal(d.sb.requests.length, 0);

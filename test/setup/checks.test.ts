@@ -94,12 +94,27 @@ describe("setup checks", () => {
     assert.match(token.fix ?? "", /not a Bot API server/);
   });
 
-  test("inline mode off fails with /setinline in @BotFather", async () => {
-    const checks = await runChecks(goodSetup({ getMe: () => ({ ...BOT, supports_inline_queries: false }) }), target);
+  test("inline mode off without canned replies is a warning with /setinline in @BotFather: the desk works without it", async () => {
+    const noInline = () => goodSetup({ getMe: () => ({ ...BOT, supports_inline_queries: false }) });
+    for (const replies of [undefined, join(dir, "none-yet.yaml")]) {
+      const checks = await runChecks(noInline(), { ...target, ...(replies ? { replies } : {}) });
+      const inline = byId(checks, "inline");
+      assert.equal(inline.state, "warn", `replies file ${replies}`);
+      assert.match(inline.detail ?? "", /there are none yet/);
+      assert.match(inline.fix ?? "", /\/setinline to @BotFather/);
+      assert.equal(hasFailures(checks), false);
+      assert.equal(byId(checks, "channel").state, "ok", "the rest is still checked");
+    }
+  });
+
+  test("inline mode off fails when the replies file holds replies staff could not reach", async () => {
+    const replies = join(dir, "two.yaml");
+    await writeFile(replies, "- id: a\n  title: A\n  text: one\n- id: b\n  title: B\n  text: two\n");
+    const checks = await runChecks(goodSetup({ getMe: () => ({ ...BOT, supports_inline_queries: false }) }), { ...target, replies });
     const inline = byId(checks, "inline");
     assert.equal(inline.state, "fail");
+    assert.match(inline.detail ?? "", /cannot insert the 2 canned replies of .*two\.yaml/);
     assert.match(inline.fix ?? "", /\/setinline to @BotFather/);
-    assert.equal(byId(checks, "channel").state, "ok", "the rest is still checked");
   });
 
   test("a channel the bot cannot see: add the bot as admin; what depends on it is skipped", async () => {

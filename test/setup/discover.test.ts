@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TelegramUpdate } from "@gramio/types";
-import { chatsFromUpdates, inspectChannel, parseChatRef, peekChats, waitForChat } from "../../src/setup/discover.ts";
+import { chatsFromUpdates, inspectChannel, parseChatRef, peekChats, soleChannel, waitForChat } from "../../src/setup/discover.ts";
 import { NetworkError } from "../../src/telegram/errors.ts";
 import { apiError, BOT, CHANNEL, fakePort, goodSetup, GROUP } from "./fake-port.ts";
 
@@ -23,6 +23,30 @@ function memberUpdate(id: number, chat: { id: number; type: string; title?: stri
 const message = (id: number) => ({ update_id: id, message: { message_id: 1, date: 0, chat: { id: 5, type: "private" }, text: "hi" } }) as unknown as TelegramUpdate;
 
 describe("finding the channel", () => {
+  test("soleChannel: the one channel is taken; none or several name the choices and --channel", () => {
+    const group = memberUpdate(1, { id: -1009, type: "supergroup", title: "Chat" }, "administrator");
+    const one = chatsFromUpdates([group, memberUpdate(2, { id: -1001, type: "channel", title: "Desk" }, "administrator")]);
+    const pick = soleChannel(one, "@acme_support_bot");
+    assert.ok(pick.ok);
+    assert.equal(pick.chat.id, -1001);
+
+    const none = soleChannel(chatsFromUpdates([group]), "@acme_support_bot");
+    assert.ok(!none.ok);
+    assert.equal(none.ambiguous, false);
+    assert.match(none.problem, /no channel found: @acme_support_bot has not been added to a channel/);
+    assert.match(none.fix, /--channel/);
+
+    const two = chatsFromUpdates([
+      memberUpdate(3, { id: -1001, type: "channel", title: "Desk" }, "administrator"),
+      memberUpdate(4, { id: -1002, type: "channel", title: "News", username: "acme_news" }, "administrator"),
+    ]);
+    const several = soleChannel(two, "@acme_support_bot");
+    assert.ok(!several.ok);
+    assert.equal(several.ambiguous, true);
+    assert.match(several.problem, /in 2 channels: "News" @acme_news \(-1002\), "Desk" \(-1001\)/);
+    assert.match(several.fix, /pass --channel with one of them, e\.g\. --channel -1002/);
+  });
+
   test("chatsFromUpdates: the latest status per chat wins; chats the bot left are dropped; newest first", () => {
     const found = chatsFromUpdates([
       memberUpdate(1, { id: -1001, type: "channel", title: "Old" }, "administrator"),

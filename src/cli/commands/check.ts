@@ -77,8 +77,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       "after",
       `
-Each line is ✓ (ok), ✗ (fails: the line below says how to fix it), ! (a warning) or
-- (skipped because an earlier check failed). Nothing is changed, in Telegram or on disk.
+Each line is ✓ (ok), ✗ (fails: the line below says how to fix it), ⚠ (a warning: works,
+but see the hint) or - (skipped because an earlier check failed). Nothing is changed, in Telegram or on disk.
 Once the daemon has run with this store, a line says whether it saw another program poll
 with the bot token (read from its health file: a probe from here would be one itself).
 

@@ -17,7 +17,7 @@ import { writeFileAtomic } from "../../store/atomic-write.ts";
 import { hasFailures, runChecks, type Check } from "../../setup/checks.ts";
 import { renderConfig } from "../../setup/config-text.ts";
 import { runningDaemonPid } from "../../setup/daemon-lock.ts";
-import { inspectChannel, parseChatRef, peekChats, waitForChat, type FoundChat } from "../../setup/discover.ts";
+import { inspectChannel, parseChatRef, peekChats, soleChannel, waitForChat, type ChannelPick, type FoundChat } from "../../setup/discover.ts";
 import { checkWritable } from "../../setup/files.ts";
 import { setupSteps } from "../../setup/instructions.ts";
 import { setupPort } from "../../setup/port.ts";
@@ -117,12 +117,10 @@ function planFrom(flags: InitFlags, env: Record<string, string | undefined>): Pl
 function requireFlags(plan: Plan): void {
   const missing: string[] = [];
   if (plan.token === undefined) missing.push("--token");
-  if (plan.channel === undefined) missing.push("--channel");
   if (plan.staff === undefined && !plan.yes) missing.push("--staff");
   if (missing.length === 0) return;
   const what: Record<string, string> = {
     "--token": "the bot token, or env CLIENTES_BOT_TOKEN",
-    "--channel": "the channel's @name or id",
     "--staff": "staff ids like 111,222, or --yes to take the channel's admins",
   };
   throw new NoTTYError(missing.join(", "), missing.map((f) => what[f]).join("; "));
@@ -183,15 +181,25 @@ async function acceptToken(ctx: CliContext, plan: Plan): Promise<{ token: string
 /** A found channel's id, or what to do instead (plain values, so answers can be scripted). */
 type ChannelChoice = number | "wait" | "type";
 
-/** The chats the bot was added to, read without taking any update from the daemon (see discover.ts). */
-async function lookForChats(ctx: CliContext, port: TelegramPort): Promise<FoundChat[] | undefined> {
+/**
+ * The chats the bot was added to, read without taking any update from the daemon (see
+ * discover.ts), or Telegram's reason when they cannot be read.
+ */
+async function lookForChats(port: TelegramPort): Promise<FoundChat[] | { refused: string }> {
   try {
     return await peekChats(port, 0);
   } catch (err) {
     if (!(err instanceof TelegramApiError)) throw err;
-    ctx.rt.stderr.write(`(cannot read the bot's updates to find the channel: ${err.description}; type it instead)\n`);
-    return undefined;
+    return { refused: err.description };
   }
+}
+
+/** {@link lookForChats} for the questions: a refusal is said, and typing offered instead. */
+async function lookForChatsToAsk(ctx: CliContext, port: TelegramPort): Promise<FoundChat[] | undefined> {
+  const found = await lookForChats(port);
+  if (Array.isArray(found)) return found;
+  ctx.rt.stderr.write(`(cannot read the bot's updates to find the channel: ${found.refused}; type it instead)\n`);
+  return undefined;
 }
 
 /** Lets the operator pick the channel: found from my_chat_member updates, waited for, or typed. */
@@ -239,7 +247,7 @@ async function chooseChannel(ctx: CliContext, p: Prompter, port: TelegramPort, m
         return fresh.id;
       }
       rt.stderr.write("No channel showed up. Check that you added the bot as an administrator (step 3), or type the channel.\n");
-      chats = (await lookForChats(ctx, port)) ?? chats;
+      chats = (await lookForChatsToAsk(ctx, port)) ?? chats;
     } catch (err) {
       if (!(err instanceof TelegramApiError)) throw err;
       rt.stderr.write(`(cannot read the bot's updates: ${err.description}; type the channel instead)\n`);
@@ -263,24 +271,48 @@ async function findChannel(
     writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), discussion group ${r.groupId}`);
     return { channelId: r.channel.id, ...(r.channel.title !== undefined ? { channelTitle: r.channel.title } : {}), groupId: r.groupId };
   }
+  // A getUpdates call would end a running daemon's long poll with 409: then only typing is offered.
+  let found: FoundChat[] | { refused: string } | undefined = daemonPid === undefined ? await lookForChats(port) : undefined;
+  if (plan.yes || !ctx.interactive) {
+    // "Accept the defaults": the channel is the one the bot was made admin of, if there is one.
+    const pick: ChannelPick =
+      daemonPid !== undefined
+        ? {
+            ok: false,
+            ambiguous: true,
+            problem: `a clientes daemon is running on this store (pid ${daemonPid}), so init does not read the bot's updates to find the channel`,
+            fix: "pass --channel @name (or its id like -1001234567890)",
+          }
+        : !Array.isArray(found)
+          ? { ok: false, ambiguous: true, problem: `cannot read the bot's updates to find the channel: ${found?.refused}`, fix: "pass --channel @name (or its id like -1001234567890)" }
+          : soleChannel(found, botLabel(me));
+    if (pick.ok) {
+      const r = await inspectChannel(port, pick.chat.id, botLabel(me), plan.group);
+      if (!r.ok) throw new CliError(r.problem, { hint: r.fix });
+      writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), the only one ${botLabel(me)} is in; discussion group ${r.groupId}`);
+      return { channelId: r.channel.id, ...(r.channel.title !== undefined ? { channelTitle: r.channel.title } : {}), groupId: r.groupId };
+    }
+    if (!ctx.interactive) throw pick.ambiguous ? new UsageError(pick.problem, { hint: pick.fix }) : new CliError(pick.problem, { hint: pick.fix });
+    rt.stderr.write(`(${pick.problem}: choose it below)\n`);
+  }
   const p = ctx.prompter;
   rt.stderr.write("\n" + setupSteps(botLabel(me)) + "\n");
-  // A getUpdates call would end a running daemon's long poll with 409: then only typing is offered.
-  let found: FoundChat[] | undefined;
   if (daemonPid !== undefined) {
     rt.stderr.write(`(a clientes daemon is running, pid ${daemonPid}: init will not read the bot's updates, so type the channel)\n`);
-  } else {
-    found = await lookForChats(ctx, port);
+  } else if (found !== undefined && !Array.isArray(found)) {
+    rt.stderr.write(`(cannot read the bot's updates to find the channel: ${found.refused}; type it instead)\n`);
+    found = undefined;
   }
   for (;;) {
-    const ref = await chooseChannel(ctx, p, port, me, found !== undefined, found ?? []);
+    const chats = Array.isArray(found) ? found : undefined;
+    const ref = await chooseChannel(ctx, p, port, me, chats !== undefined, chats ?? []);
     const r = await inspectChannel(port, ref, botLabel(me), plan.group);
     if (r.ok) {
       writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), discussion group ${r.groupId}`);
       return { channelId: r.channel.id, ...(r.channel.title !== undefined ? { channelTitle: r.channel.title } : {}), groupId: r.groupId };
     }
     rt.stderr.write(`✗ ${r.problem}\n  hint: ${r.fix}\n`);
-    if (found !== undefined) found = (await lookForChats(ctx, port)) ?? found;
+    if (chats !== undefined) found = (await lookForChatsToAsk(ctx, port)) ?? chats;
   }
 }
 
@@ -448,7 +480,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command("init")
     .description("set up the bot, the support channel and its group, and write the config (asks questions)")
     .option("--token <token>", "the bot token from @BotFather (default: asked, or env CLIENTES_BOT_TOKEN)")
-    .option("--channel <chat>", "the support channel: @name, id like -1001234567890, or a post link (default: found or asked)")
+    .option("--channel <chat>", "the support channel: @name, id like -1001234567890, or a post link (default: the one channel the bot is in, found from its updates; asked in a terminal)")
     .option("--group <chat>", "its discussion group (default: the one linked to the channel)")
     .option("--staff <ids>", 'staff Telegram user ids, comma-separated ("" for none; default: the channel\'s admins)')
     .addOption(new Option("--locale <locale>", "language of the bot's texts").choices([...LOCALES]))
@@ -459,9 +491,11 @@ export function register(program: Command, ctx: CliContext): void {
       "after",
       `
 In a terminal, init asks for what the flags do not give and explains each step in
-Telegram. Without a terminal (scripts), pass --token (or env CLIENTES_BOT_TOKEN),
---channel and --staff (or --yes). Nothing is written until every answer is in and the
-checks pass (or, in a terminal, you choose to write anyway); Ctrl+C leaves everything as it was.
+Telegram. Without a terminal (scripts), pass --token (or env CLIENTES_BOT_TOKEN) and
+--staff (or --yes); --channel too, unless the bot is admin of exactly one channel (init
+finds it and says which; with several it names them). --yes in a terminal does the same.
+Nothing is written until every answer is in and no check fails (warnings, marked ⚠,
+never stop it; in a terminal you may also write anyway). Ctrl+C leaves everything as it was.
 
 While looking for the channel, init reads the bot's pending updates without confirming or
 filtering any, so the daemon later receives every customer message; it does not look
@@ -471,6 +505,7 @@ Examples:
   $ clientes init
   $ clientes --config /etc/clientes/config.yaml init
   $ clientes init --token 123456:ABC… --channel @mysupport --yes
+  $ clientes init --token 123456:ABC… --yes      (the channel the bot was made admin of)
   $ CLIENTES_BOT_TOKEN=123456:ABC… clientes init --channel -1001234567890 --staff 111111111,222222222
 
 Exit codes: 0 written (or kept at your request), 1 a check failed or Telegram refused,
