@@ -43,3 +43,30 @@ export function distance(a: string, b: string): number {
   }
   return at(a.length, b.length);
 }
+
+/** Lower case, accents dropped, spaces squeezed: how people misremember a name. */
+function fold(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The candidates a mistyped name or id most likely meant, closest first (at most `max`):
+ * close in edit distance, or containing / contained in what was typed. Case and accents
+ * are ignored (`joao` finds `João`). For reply ids, staff names and staff ids.
+ */
+export function suggestAll(word: string, candidates: readonly string[], max = 3): string[] {
+  const w = fold(word);
+  if (w === "") return [];
+  const scored: { candidate: string; d: number }[] = [];
+  for (const candidate of new Set(candidates)) {
+    const c = fold(candidate);
+    const d = distance(w, c);
+    const near = d <= Math.max(1, Math.floor(c.length / 3));
+    const part = w.length >= 2 && c.length >= 2 && (c.includes(w) || w.includes(c));
+    if (near || part) scored.push({ candidate, d });
+  }
+  return scored
+    .sort((a, b) => a.d - b.d)
+    .slice(0, max)
+    .map((s) => s.candidate);
+}

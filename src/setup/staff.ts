@@ -5,6 +5,7 @@
 import type { TelegramChatMember, TelegramUser } from "@gramio/types";
 import { isMap, isSeq, Scalar, type Document, type YAMLMap, type YAMLSeq } from "yaml";
 import type { StaffMember } from "../config/index.ts";
+import { suggestAll } from "../config/suggest.ts";
 
 /** "Ana Souza" from a Telegram user (first and last name). */
 export function displayName(user: Pick<TelegramUser, "first_name" | "last_name">): string {
@@ -94,4 +95,62 @@ export function parseStaffId(raw: string): { ok: true; id: number } | { ok: fals
     };
   }
   return { ok: false, why: `expected a Telegram user id (a positive whole number like 111111111), got ${JSON.stringify(raw)}` };
+}
+
+/** Gives the entry with this id the name (double-quoted, comments kept); returns whether there was one. */
+export function renameStaffIn(doc: Document, id: number, name: string): boolean {
+  const node = doc.get("staff", true);
+  if (!isSeq(node)) return false;
+  const item = node.items.find((i) => idOf(i) === id);
+  if (!isMap(item)) return false;
+  const scalar = new Scalar(name);
+  scalar.type = Scalar.QUOTE_DOUBLE;
+  (item as YAMLMap).set("name", scalar);
+  return true;
+}
+
+/** Which staff member the operator meant, or why none (with the likely ones). */
+export type StaffLookup =
+  | { ok: true; member: StaffMember }
+  | { ok: false; problem: string; hint: string; badUsage: boolean };
+
+/**
+ * The staff member an argument names: an id, or a name (case and accents ignored) that
+ * only one member has. Not found: the closest ids and names as "did you mean".
+ */
+export function findStaff(staff: readonly StaffMember[], raw: string, where: string): StaffLookup {
+  const typed = raw.trim();
+  const parsed = parseStaffId(typed);
+  if (parsed.ok) {
+    const member = staff.find((m) => m.id === parsed.id);
+    if (member) return { ok: true, member };
+  } else {
+    const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
+    const named = staff.filter((m) => m.name !== undefined && fold(m.name) === fold(typed));
+    if (named.length === 1) return { ok: true, member: named[0]! };
+    if (named.length > 1) {
+      return {
+        ok: false,
+        badUsage: true,
+        problem: `${named.length} staff members are called ${JSON.stringify(typed)}: ${named.map(describeMember).join(", ")}`,
+        hint: `say which by id, e.g. ${named[0]!.id}`,
+      };
+    }
+  }
+  const byLabel = new Map<string, StaffMember>();
+  for (const m of staff) {
+    byLabel.set(String(m.id), m);
+    if (m.name !== undefined) byLabel.set(m.name, m);
+  }
+  const near = [...new Set(suggestAll(typed, [...byLabel.keys()]).map((label) => byLabel.get(label)!))];
+  const isId = parsed.ok;
+  if (!isId && near.length === 0 && !/^\p{L}/u.test(typed)) {
+    return { ok: false, badUsage: true, problem: parsed.ok ? "" : parsed.why, hint: "see who is staff with: clientes staff list" };
+  }
+  return {
+    ok: false,
+    badUsage: false,
+    problem: `${isId ? typed : JSON.stringify(typed)} is not on the staff list of ${where}`,
+    hint: near.length > 0 ? `did you mean ${near.map(describeMember).join(" or ")}?` : "see who is staff with: clientes staff list",
+  };
 }

@@ -55,9 +55,54 @@ describe("clientes staff", () => {
     assert.equal((await staff("add", "444")).code, 0);
     assert.deepEqual((await loaded()).staff.at(-1), { id: 444 });
     const before = await readFile(desk.config, "utf8");
-    const dup = await staff("add", "111111111", "--name", "Other");
-    assert.equal(dup.code, 1);
-    assert.match(dup.stderr, /error: Ana \(111111111\) is already staff/);
+    const dup = await staff("add", "111111111");
+    assert.equal(dup.code, 0);
+    assert.match(dup.stderr, /Ana \(111111111\) is already staff; nothing changed \(to rename: clientes staff rename 111111111 NAME\)/);
+    assert.equal(await readFile(desk.config, "utf8"), before);
+  });
+
+  test("add of a listed id with another --name renames them, saying so; comments kept", async () => {
+    await handWritten();
+    const r = await staff("add", "111111111", "--name", "Ana Lima");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /✓ 111111111 was already staff: renamed from "Ana" to "Ana Lima"/);
+    assert.match(await readFile(desk.config, "utf8"), /  - id: 111111111 # Ana, mornings\n    name: "Ana Lima"\n/);
+    assert.deepEqual((await loaded()).staff, [{ id: 111111111, name: "Ana Lima" }, { id: 222222222 }]);
+  });
+
+  test("rename by id or by current name keeps the comments; a nameless member gets one", async () => {
+    await handWritten();
+    const byId = await staff("rename", "222222222", "Bia");
+    assert.equal(byId.code, 0, byId.stderr);
+    assert.match(byId.stderr, /✓ renamed 222222222 to "Bia"/);
+    const byName = await staff("rename", "ana", "Ana Lima");
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.match(byName.stderr, /✓ renamed 111111111 from "Ana" to "Ana Lima"/);
+    const text = await readFile(desk.config, "utf8");
+    assert.match(text, /# The team \(keep this list short!\)/);
+    assert.match(text, /- id: 111111111 # Ana, mornings/);
+    assert.deepEqual((await loaded()).staff, [{ id: 111111111, name: "Ana Lima" }, { id: 222222222, name: "Bia" }]);
+    const same = await staff("rename", "Bia", "Bia");
+    assert.equal(same.code, 0);
+    assert.match(same.stderr, /already staff with that name; nothing changed/);
+    const empty = await staff("rename", "Bia", " ");
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /NAME: the name is empty/);
+  });
+
+  test("an unknown id or name: exit 1 with the members it most likely meant", async () => {
+    await handWritten();
+    const before = await readFile(desk.config, "utf8");
+    const id = await staff("rename", "11111111", "X");
+    assert.equal(id.code, 1);
+    assert.match(id.stderr, /error: 11111111 is not on the staff list of .*config\.yaml/);
+    assert.match(id.stderr, /hint: did you mean Ana \(111111111\)\?/);
+    const name = await staff("remove", "Anna");
+    assert.equal(name.code, 1);
+    assert.match(name.stderr, /error: "Anna" is not on the staff list/);
+    assert.match(name.stderr, /hint: did you mean Ana \(111111111\)\?/);
+    const far = await staff("remove", "Zeca");
+    assert.match(far.stderr, /hint: see who is staff with: clientes staff list/);
     assert.equal(await readFile(desk.config, "utf8"), before);
   });
 
@@ -105,7 +150,7 @@ describe("clientes staff", () => {
     const again = await staff("remove", "222222222");
     assert.equal(again.code, 1);
     assert.match(again.stderr, /222222222 is not on the staff list/);
-    assert.match(again.stderr, /hint: see who is with: clientes staff list/);
+    assert.match(again.stderr, /hint: see who is staff with: clientes staff list/);
   });
 
   test("sync adds the channel's human admins not listed yet, says who; a second sync adds nobody", async () => {

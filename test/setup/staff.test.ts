@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseDocument } from "yaml";
-import { addStaffTo, displayName, humanAdmins, parseStaffId, removeStaffFrom } from "../../src/setup/staff.ts";
+import { addStaffTo, displayName, findStaff, humanAdmins, parseStaffId, removeStaffFrom, renameStaffIn } from "../../src/setup/staff.ts";
 
 const FILE = `# top comment
 channel: -1001 # the channel
@@ -70,5 +70,28 @@ describe("staff list edits", () => {
     assert.ok(!at.ok && /numeric Telegram id/.test(at.why));
     const zero = parseStaffId("0");
     assert.ok(!zero.ok);
+  });
+
+  test("renameStaffIn sets a quoted name and keeps the entry's comment", () => {
+    const doc = parseDocument(FILE);
+    assert.equal(renameStaffIn(doc, 111, "Ana Lima"), true);
+    assert.equal(renameStaffIn(doc, 222, "Bia"), true);
+    assert.equal(renameStaffIn(doc, 999, "Nobody"), false);
+    const text = doc.toString({ lineWidth: 0 });
+    assert.match(text, /  - id: 111 # the boss\n    name: "Ana Lima"\n  - id: 222\n    name: "Bia"\n/);
+  });
+
+  test("findStaff: by id, by name (case and accents ignored), and a did-you-mean when neither", () => {
+    const staff = [{ id: 111, name: "João" }, { id: 222, name: "Ana" }, { id: 333, name: "Ana" }, { id: 444 }];
+    assert.deepEqual(findStaff(staff, "111", "c.yaml"), { ok: true, member: staff[0] });
+    assert.deepEqual(findStaff(staff, "joao", "c.yaml"), { ok: true, member: staff[0] });
+    const twice = findStaff(staff, "ana", "c.yaml");
+    assert.ok(!twice.ok && twice.badUsage && /2 staff members are called "ana": Ana \(222\), Ana \(333\)/.test(twice.problem));
+    const typo = findStaff(staff, "Joa", "c.yaml");
+    assert.ok(!typo.ok && !typo.badUsage && /"Joa" is not on the staff list of c\.yaml/.test(typo.problem) && /did you mean João \(111\)\?/.test(typo.hint));
+    const id = findStaff(staff, "4444", "c.yaml");
+    assert.ok(!id.ok && /did you mean 444\?/.test(id.hint));
+    const chat = findStaff(staff, "-1001", "c.yaml");
+    assert.ok(!chat.ok && chat.badUsage && /chat id/.test(chat.problem));
   });
 });

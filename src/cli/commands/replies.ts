@@ -29,6 +29,7 @@ import {
   type Reply,
 } from "../../replies/index.ts";
 import { configOption, loadCliConfig } from "../config.ts";
+import { suggestAll } from "../../config/suggest.ts";
 import { CliError, UsageError, type CliContext } from "../context.ts";
 import { writeDone, writeJson, writeTable } from "../output.ts";
 import { requirePrompter, type Prompter } from "../prompts.ts";
@@ -113,10 +114,14 @@ function describeReply(r: Reply): string {
   return `${JSON.stringify(r.id)} (${JSON.stringify(r.title)})`;
 }
 
+/** An unknown id: the replies whose id or title is closest to what was typed, as "did you mean". */
 function notFound(id: string, target: Target, replies: Reply[]): CliError {
-  const near = replies.filter((r) => r.id.includes(id) || id.includes(r.id)).map((r) => r.id);
+  const byLabel = new Map<string, Reply>();
+  for (const r of replies) byLabel.set(r.id, r);
+  for (const r of replies) if (!byLabel.has(r.title)) byLabel.set(r.title, r);
+  const near = [...new Set(suggestAll(id, [...byLabel.keys()]).map((label) => byLabel.get(label)!))];
   return new CliError(`no reply with id ${JSON.stringify(id)} in ${target.label}`, {
-    hint: near.length > 0 ? `did you mean ${near.slice(0, 3).join(", ")}?` : "see the ids with: clientes replies list",
+    hint: near.length > 0 ? `did you mean ${near.map(describeReply).join(" or ")}?` : "see the ids with: clientes replies list",
   });
 }
 

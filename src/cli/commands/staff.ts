@@ -1,5 +1,5 @@
 /**
- * `clientes staff add|list|remove|sync`: the config's `staff:` list, edited in place
+ * `clientes staff add|list|rename|remove|sync`: the config's `staff:` list, edited in place
  * (comments and layout kept, mode 0600). The running daemon re-reads the config when it
  * changes, so staff changes apply without a restart.
  */
@@ -10,7 +10,7 @@ import { hintOf } from "../../errors.ts";
 import { EXIT } from "../../runtime.ts";
 import { errorText } from "../../setup/checks.ts";
 import { setupPort } from "../../setup/port.ts";
-import { addStaffTo, describeMember, humanAdmins, parseStaffId, removeStaffFrom } from "../../setup/staff.ts";
+import { addStaffTo, describeMember, findStaff, humanAdmins, parseStaffId, removeStaffFrom, renameStaffIn } from "../../setup/staff.ts";
 import { configOption, loadCliConfig } from "../config.ts";
 import { CliError, UsageError, type CliContext } from "../context.ts";
 import { writeDone, writeJson, writeTable } from "../output.ts";
@@ -61,17 +61,45 @@ async function list(ctx: CliContext, cmd: Command): Promise<number> {
   return EXIT.OK;
 }
 
+/** The member an ID-or-name argument names, or the error with the likely ones. */
+function memberArgument(config: Config, raw: string): StaffMember {
+  const found = findStaff(config.staff, raw, config.path);
+  if (found.ok) return found.member;
+  if (found.badUsage) throw new UsageError(found.problem, { hint: found.hint });
+  throw new CliError(found.problem, { hint: found.hint });
+}
+
+function nameOption(raw: unknown, flag: string): string | undefined {
+  const name = typeof raw === "string" ? raw.trim() : undefined;
+  if (name === "") throw new UsageError(`${flag}: the name is empty`, { hint: flag === "--name" ? "leave --name out to add the id alone" : "give the name to show, e.g. \"Ana Lima\"" });
+  return name;
+}
+
+/** Sets an existing member's name; says what changed. */
+async function setName(ctx: CliContext, config: Config, member: StaffMember, name: string, done = `renamed ${member.id}`): Promise<number> {
+  if (member.name === name) {
+    ctx.rt.stderr.write(`${describeMember(member)} is already staff with that name; nothing changed\n`);
+    return EXIT.OK;
+  }
+  let renamed = false;
+  await save(ctx, config, (doc) => {
+    renamed = renameStaffIn(doc, member.id, name);
+  });
+  if (!renamed) throw new CliError(`could not find ${member.id} in the staff: list of ${config.path}`, { hint: "edit the file by hand" });
+  const was = member.name !== undefined ? `from ${JSON.stringify(member.name)} ` : "";
+  writeDone(ctx.rt.stderr, `${done} ${was}to ${JSON.stringify(name)} in ${config.path}`);
+  return EXIT.OK;
+}
+
 async function add(ctx: CliContext, rawId: string, cmd: Command): Promise<number> {
   const id = idArgument(rawId);
-  const rawName = cmd.opts()["name"];
-  const name = typeof rawName === "string" ? rawName.trim() : undefined;
-  if (name === "") throw new UsageError("--name: the name is empty", { hint: "leave --name out to add the id alone" });
+  const name = nameOption(cmd.opts()["name"], "--name");
   const config = await load(ctx, cmd);
   const existing = config.staff.find((m) => m.id === id);
   if (existing) {
-    throw new CliError(`${describeMember(existing)} is already staff`, {
-      hint: `nothing changed; to rename, remove and add again: clientes staff remove ${id} && clientes staff add ${id} --name NAME`,
-    });
+    if (name !== undefined && name !== existing.name) return setName(ctx, config, existing, name, `${id} was already staff: renamed`);
+    ctx.rt.stderr.write(`${describeMember(existing)} is already staff; nothing changed (to rename: clientes staff rename ${id} NAME)\n`);
+    return EXIT.OK;
   }
   const member: StaffMember = name !== undefined ? { id, name } : { id };
   await save(ctx, config, (doc) => addStaffTo(doc, [member]));
@@ -79,18 +107,20 @@ async function add(ctx: CliContext, rawId: string, cmd: Command): Promise<number
   return EXIT.OK;
 }
 
-async function remove(ctx: CliContext, rawId: string, cmd: Command): Promise<number> {
-  const id = idArgument(rawId);
+async function rename(ctx: CliContext, who: string, rawName: string, cmd: Command): Promise<number> {
+  const name = nameOption(rawName, "NAME");
   const config = await load(ctx, cmd);
-  const existing = config.staff.find((m) => m.id === id);
-  if (!existing) {
-    throw new CliError(`${id} is not on the staff list of ${config.path}`, { hint: "see who is with: clientes staff list" });
-  }
+  return setName(ctx, config, memberArgument(config, who), name!);
+}
+
+async function remove(ctx: CliContext, who: string, cmd: Command): Promise<number> {
+  const config = await load(ctx, cmd);
+  const existing = memberArgument(config, who);
   let removed = false;
   await save(ctx, config, (doc) => {
-    removed = removeStaffFrom(doc, id);
+    removed = removeStaffFrom(doc, existing.id);
   });
-  if (!removed) throw new CliError(`could not find ${id} in the staff: list of ${config.path}`, { hint: "edit the file by hand" });
+  if (!removed) throw new CliError(`could not find ${existing.id} in the staff: list of ${config.path}`, { hint: "edit the file by hand" });
   writeDone(ctx.rt.stderr, `removed ${describeMember(existing)} from the staff in ${config.path}`);
   return EXIT.OK;
 }
@@ -139,6 +169,7 @@ a message to @userinfobot.
 Examples:
   $ clientes staff list
   $ clientes staff add 111111111 --name "Ana"
+  $ clientes staff rename 111111111 "Ana Lima"
   $ clientes staff remove 111111111
   $ clientes staff sync`,
     );
@@ -152,19 +183,27 @@ Examples:
 
   staff
     .command("add")
-    .description("add a person by Telegram user id")
+    .description("add a person by Telegram user id (an id already listed gets the new --name)")
     .argument("<id>", "the person's Telegram user id (a positive number)")
     .option("--name <name>", "a name to recognize them by (optional)")
     .addHelpText("after", '\nExamples:\n  $ clientes staff add 111111111 --name "Ana"\n  $ clientes staff add 222222222\n')
     .action(ctx.action((id: string, _opts: unknown, cmd: Command) => add(ctx, id, cmd)));
 
   staff
+    .command("rename")
+    .description("change the name a staff member is listed with")
+    .argument("<member>", "their Telegram user id, or their current name")
+    .argument("<name>", "the new name")
+    .addHelpText("after", '\nExamples:\n  $ clientes staff rename 111111111 "Ana Lima"\n  $ clientes staff rename Ana "Ana Lima"\n')
+    .action(ctx.action((who: string, name: string, _opts: unknown, cmd: Command) => rename(ctx, who, name, cmd)));
+
+  staff
     .command("remove")
     .alias("rm")
     .description("remove a person from the staff")
-    .argument("<id>", "their Telegram user id")
-    .addHelpText("after", "\nExamples:\n  $ clientes staff remove 111111111\n")
-    .action(ctx.action((id: string, _opts: unknown, cmd: Command) => remove(ctx, id, cmd)));
+    .argument("<member>", "their Telegram user id, or their name")
+    .addHelpText("after", "\nExamples:\n  $ clientes staff remove 111111111\n  $ clientes staff remove Ana\n")
+    .action(ctx.action((who: string, _opts: unknown, cmd: Command) => remove(ctx, who, cmd)));
 
   staff
     .command("sync")

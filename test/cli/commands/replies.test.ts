@@ -265,7 +265,14 @@ describe("replies edit", () => {
     await seed();
     const r = await replies(["edit", "hora", "--title", "x"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /error: no reply with id "hora" in replies\.yaml\nhint: did you mean horario\?/);
+    assert.match(r.stderr, /error: no reply with id "hora" in replies\.yaml\nhint: did you mean "horario" \("Horário de atendimento"\)\?/);
+    const typo = await replies(["edit", "horaro", "--title", "x"]);
+    assert.match(typo.stderr, /hint: did you mean "horario" /, "a typo, not only a prefix");
+    const title = await replies(["remove", "Pix", "--yes"]);
+    assert.equal(title.code, 1);
+    assert.match(title.stderr, /error: no reply with id "Pix".*\nhint: did you mean "pix" \("Pix"\)\?/);
+    const far = await replies(["remove", "zzzz", "--yes"]);
+    assert.match(far.stderr, /hint: see the ids with: clientes replies list/);
   });
 
   test("Ctrl+C: exit 130, file untouched", async () => {
