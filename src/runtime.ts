@@ -10,8 +10,9 @@ export interface Runtime {
   env: Record<string, string | undefined>;
   cwd: string;
   stdin: Readable & { isTTY?: boolean };
-  stdout: Writable;
-  /** `isTTY` as process.stderr has it: log entries are laid out for a terminal only on one. */
+  /** isTTY: a terminal (colours); unset for pipes, files and tests. */
+  stdout: Writable & { isTTY?: boolean };
+  /** `isTTY` as process.stderr has it: log entries are laid out for a terminal, colours and a spinner, only on one. */
   stderr: Writable & { isTTY?: boolean };
   /** stderr's "device:inode", to tell whether it is the systemd journal (JOURNAL_STREAM); unset when unknown. */
   stderrId?: string;

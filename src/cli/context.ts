@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { OperatorError } from "../errors.ts";
 import { EXIT, type Runtime } from "../runtime.ts";
+import type { Style } from "./output.ts";
 import type { Prompter } from "./prompts.ts";
 
 /** Handed to every command's `register`. */
@@ -13,6 +14,16 @@ export interface CliContext {
   prompter: Prompter;
   /** stdin is a terminal: questions may be asked. */
   interactive: boolean;
+  /**
+   * How to colour what goes to each stream: colours only for a terminal, none with NO_COLOR,
+   * `--no-color`, TERM=dumb or a pipe (see wantsColor in output.ts).
+   */
+  readonly style: { stdout: Style; stderr: Style };
+  /**
+   * Runs `work` (a wait on Telegram) with a spinner saying `label` on stderr when stderr is a
+   * terminal; otherwise just runs it. Never around a question.
+   */
+  spin<T>(label: string, work: () => Promise<T>): Promise<T>;
   /**
    * Wraps a command body for commander's `.action()`: the body returns its exit code,
    * which `main` returns. Throwing is fine too: `main` maps errors to codes.

@@ -4,6 +4,7 @@ import { formatForOperator } from "../errors.ts";
 import { EXIT, type Runtime } from "../runtime.ts";
 import { COMMANDS } from "./commands/index.ts";
 import type { CliContext, CommandModule } from "./context.ts";
+import { COLORS, PLAIN, startSpinner, wantsColor } from "./output.ts";
 import { inquirerPrompter, noTTYPrompter, type Prompter } from "./prompts.ts";
 
 /** What tests (or an embedding program) may replace. */
@@ -34,12 +35,16 @@ function createProgram(ctx: CliContext, commands: readonly CommandModule[] = COM
     .version(pkg.version, "-V, --version", "print the version")
     .option("--config <path>", "config file (default ./config.yaml, or env CLIENTES_CONFIG)")
     .option("--debug", "print stack traces of unexpected errors")
+    .option("--no-color", "no colours (also: env NO_COLOR, or output to a pipe)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => rt.stdout.write(s),
       writeErr: (s) => rt.stderr.write(s),
+      // From the Runtime, not commander's own look at process.stdout.
+      getOutHasColors: () => ctx.style.stdout.colored,
+      getErrHasColors: () => ctx.style.stderr.colored,
     })
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({ showGlobalOptions: true, styleTitle: (title) => COLORS.heading(title) })
     .showHelpAfterError("hint: add --help to see the usage")
     .addHelpText("after", EXAMPLES);
   for (const command of commands) command.register(program, ctx);
@@ -57,9 +62,26 @@ function createProgram(ctx: CliContext, commands: readonly CommandModule[] = COM
 export async function main(rt: Runtime, deps: MainDeps = {}): Promise<number> {
   const interactive = rt.stdin.isTTY === true;
   let exitCode: number = EXIT.OK;
+  // `--no-color` is known before commander parses: help and errors are coloured (or not) too.
+  const noColor = rt.argv.slice(0, rt.argv.includes("--") ? rt.argv.indexOf("--") : undefined).includes("--no-color");
+  const style = {
+    stdout: wantsColor(rt.stdout, rt.env, noColor) ? COLORS : PLAIN,
+    stderr: wantsColor(rt.stderr, rt.env, noColor) ? COLORS : PLAIN,
+  };
+  const spinning = rt.stderr.isTTY === true && rt.env.TERM !== "dumb";
   const ctx: CliContext = {
     rt,
     interactive,
+    style,
+    async spin(label, work) {
+      if (!spinning) return work();
+      const spinner = startSpinner(rt.stderr, label);
+      try {
+        return await work();
+      } finally {
+        spinner.stop();
+      }
+    },
     // No question may ever be asked without a terminal, whatever prompter was injected.
     prompter: interactive ? (deps.prompter ?? inquirerPrompter(rt)) : noTTYPrompter(),
     action:

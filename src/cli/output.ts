@@ -94,6 +94,45 @@ export function writeJson(out: Writable, value: unknown): void {
   out.write(formatJson(value));
 }
 
+// ---------------------------------------------------------------------------- colours
+
+/** How text is coloured on one stream: ANSI colours in a terminal, or nothing at all. */
+export interface Style {
+  /** Whether this style adds colours (false: every function returns its text as it is). */
+  readonly colored: boolean;
+  ok(s: string): string;
+  fail(s: string): string;
+  warn(s: string): string;
+  /** Skipped or secondary text. */
+  dim(s: string): string;
+  /** A heading ("Checking the setup:", the help's "Usage:"). */
+  heading(s: string): string;
+}
+
+const same = (s: string): string => s;
+const sgr = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+
+/** No colours: for pipes, files, NO_COLOR and --no-color. */
+export const PLAIN: Style = { colored: false, ok: same, fail: same, warn: same, dim: same, heading: same };
+/** The terminal's green, red, yellow, dim and bold. */
+export const COLORS: Style = { colored: true, ok: sgr(32, 39), fail: sgr(31, 39), warn: sgr(33, 39), dim: sgr(2, 22), heading: sgr(1, 22) };
+
+/** A stream as bin/ hands it in: a terminal says so with isTTY. */
+export interface MaybeTTY {
+  isTTY?: boolean;
+}
+
+/**
+ * Whether to colour a stream: only a terminal, and never with NO_COLOR set (to anything
+ * but "", as no-color.org says), `--no-color`, or TERM=dumb.
+ */
+export function wantsColor(stream: MaybeTTY, env: Record<string, string | undefined>, noColorFlag: boolean): boolean {
+  if (noColorFlag || (env.NO_COLOR ?? "") !== "" || env.TERM === "dumb") return false;
+  return stream.isTTY === true;
+}
+
+// ---------------------------------------------------------------------------- checklist
+
 /** The state of one checklist item. */
 export type CheckState = "ok" | "fail" | "warn" | "skip";
 
@@ -107,21 +146,62 @@ export interface CheckItem {
   hint?: string;
 }
 
+function mark(state: CheckState, style: Style): string {
+  const m = MARKS[state];
+  return state === "ok" ? style.ok(m) : state === "fail" ? style.fail(m) : state === "warn" ? style.warn(m) : style.dim(m);
+}
+
 /** `✓ label`, `✗ label: detail` and, for a hint, an indented `hint: …` line. */
-export function formatCheck(item: CheckItem): string {
-  let s = `${MARKS[item.state]} ${item.label}`;
-  if (item.detail) s += `: ${item.detail}`;
+export function formatCheck(item: CheckItem, style: Style = PLAIN): string {
+  const label = item.state === "skip" ? style.dim(item.label) : item.label;
+  let s = `${mark(item.state, style)} ${label}`;
+  if (item.detail) s += item.state === "skip" ? style.dim(`: ${item.detail}`) : `: ${item.detail}`;
   s += "\n";
-  if (item.hint) for (const line of item.hint.split("\n")) s += `  hint: ${line}\n`;
+  if (item.hint) for (const line of item.hint.split("\n")) s += `  ${style.dim("hint:")} ${line}\n`;
   return s;
 }
 
 /** Writes one checklist line (see {@link formatCheck}). */
-export function writeCheck(out: Writable, item: CheckItem): void {
-  out.write(formatCheck(item));
+export function writeCheck(out: Writable, item: CheckItem, style: Style = PLAIN): void {
+  out.write(formatCheck(item, style));
 }
 
 /** A short success line for the end of an action: `✓ message`. */
-export function writeDone(out: Writable, message: string): void {
-  out.write(`✓ ${message}\n`);
+export function writeDone(out: Writable, message: string, style: Style = PLAIN): void {
+  out.write(`${style.ok("✓")} ${message}\n`);
+}
+
+/** A failure that does not end the command (it asks again): `✗ message` and its hint. */
+export function writeFailed(out: Writable, message: string, hint: string, style: Style = PLAIN): void {
+  out.write(formatCheck({ state: "fail", label: message, hint }, style));
+}
+
+// ---------------------------------------------------------------------------- spinner
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/** A running spinner; `stop` erases its line. */
+export interface Spinner {
+  stop(): void;
+}
+
+/**
+ * Draws `⠋ label` on one terminal line and turns it every `intervalMs` until stopped,
+ * then erases the line, so what is written next starts clean. For terminals only.
+ */
+export function startSpinner(out: Writable, label: string, intervalMs = 80): Spinner {
+  let frame = 0;
+  const draw = () => out.write(`\r${FRAMES[frame++ % FRAMES.length]} ${label}`);
+  draw();
+  const timer = setInterval(draw, intervalMs);
+  timer.unref?.();
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      out.write("\r\x1b[2K");
+    },
+  };
 }

@@ -1,8 +1,9 @@
 /** What `clientes init` tells the operator to do in Telegram, in plain words. */
+import { PLAIN, type Style } from "../cli/output.ts";
 
 /** Creating the channel, its discussion group, and making the bot an admin of both. */
-export function setupSteps(botName: string): string {
-  return `Now, in the Telegram app (phone or desktop):
+export function setupSteps(botName: string, style: Style = PLAIN): string {
+  return `${style.heading("Now, in the Telegram app (phone or desktop):")}
 
   1. Create the support channel: New Channel → a name such as "Support" → Private.
      Your team reads conversations here; customers never see it.

@@ -191,4 +191,25 @@ describe("clientes check", () => {
     assert.match(r.stdout, /--config <path>/);
     assert.match(r.stdout, /Exit codes: 0/);
   });
+
+  test("in a terminal: coloured marks, a spinner on stderr while Telegram answers; none with NO_COLOR, --no-color or a pipe", async () => {
+    desk = await openDesk({ bot: { supportsInlineQueries: false } });
+    await writeConfig(desk);
+    const tty = await run(["--config", desk.config, "check"], { cwd: desk.dir, ttyOut: true });
+    assert.equal(tty.code, 0);
+    assert.match(tty.stdout, /^\x1b\[32m✓\x1b\[39m bot token accepted/);
+    assert.match(tty.stdout, /\n\x1b\[33m⚠\x1b\[39m inline mode on/);
+    assert.match(tty.stderr, /^\r⠋ asking Telegram about the bot, the channel and the group…/);
+    assert.match(tty.stderr, /\r\x1b\[2K9 passed, 1 warning/, "the spinner's line is erased before the summary");
+    for (const [what, extra] of [["NO_COLOR", { env: { NO_COLOR: "1" } }], ["--no-color", { argv: ["--no-color"] }], ["a pipe", { ttyOut: false }]] as const) {
+      const opts = "ttyOut" in extra ? extra : { ttyOut: true, ...("env" in extra ? { env: extra.env } : {}) };
+      const argv = ["--config", desk.config, ...("argv" in extra ? extra.argv : []), "check"];
+      const r = await run(argv, { cwd: desk.dir, ...opts });
+      assert.equal(r.code, 0, what);
+      assert.doesNotMatch(r.stdout, /\x1b\[/, `no colour with ${what}`);
+      assert.match(r.stdout, /^✓ bot token accepted/, what);
+    }
+    const piped = await run(["--config", desk.config, "check"], { cwd: desk.dir });
+    assert.doesNotMatch(piped.stderr, /⠋/, "no spinner without a terminal");
+  });
 });

@@ -12,6 +12,8 @@ export interface RunOptions {
   cwd: string;
   /** stdin is a terminal (questions may be asked). Default false. */
   tty?: boolean;
+  /** stdout and stderr are a terminal (colours, spinner). Default false: a pipe. */
+  ttyOut?: boolean;
   /** Scripted answers (only used when tty). */
   answers?: unknown[];
   env?: Record<string, string | undefined>;
@@ -42,8 +44,9 @@ export function fakeRuntime(argv: string[], opts: RunOptions): { rt: Runtime; st
   if (opts.tty) stdin.isTTY = true;
   if (opts.stdin !== undefined) stdin.end(opts.stdin);
   else if (!opts.tty) stdin.end();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stdout = new PassThrough() as PassThrough & { isTTY?: boolean };
+  const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
+  if (opts.ttyOut) stdout.isTTY = stderr.isTTY = true;
   const rt: Runtime = {
     argv,
     env: opts.env ?? {},

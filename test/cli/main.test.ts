@@ -43,6 +43,12 @@ describe("clientes (the program)", () => {
     assert.match(r.stdout, /--config <path>/);
     assert.match(r.stdout, /Examples:/);
     assert.match(r.stdout, /Exit codes: 0 ok, 1 failure, 2 bad usage or bad config/);
+    assert.doesNotMatch(r.stdout, /\x1b\[/, "no colours into a pipe");
+    const tty = await run(["--help"], { cwd: dir, ttyOut: true });
+    assert.match(tty.stdout, /\x1b\[1mUsage:\x1b\[22m clientes/, "headings in bold in a terminal");
+    assert.match(tty.stdout, /--no-color/);
+    const plain = await run(["--no-color", "--help"], { cwd: dir, ttyOut: true });
+    assert.doesNotMatch(plain.stdout, /\x1b\[/);
     assert.equal(r.stderr, "");
   });
 

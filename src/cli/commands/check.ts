@@ -11,7 +11,7 @@ import { hasFailures, runChecks, type Check } from "../../setup/checks.ts";
 import { setupPort } from "../../setup/port.ts";
 import { configOption, loadCliConfig } from "../config.ts";
 import type { CliContext } from "../context.ts";
-import { writeCheck, writeJson } from "../output.ts";
+import { PLAIN, writeCheck, writeJson, type Style } from "../output.ts";
 
 /** The checks for a loaded config. */
 export function checkConfig(ctx: CliContext, config: Config): Promise<Check[]> {
@@ -26,14 +26,14 @@ export function checkConfig(ctx: CliContext, config: Config): Promise<Check[]> {
 }
 
 /** ✓/✗ lines, each ✗ followed by its fix. */
-export function writeChecklist(out: Writable, checks: readonly Check[]): void {
+export function writeChecklist(out: Writable, checks: readonly Check[], style: Style = PLAIN): void {
   for (const c of checks) {
     writeCheck(out, {
       state: c.state,
       label: c.label,
       ...(c.detail !== undefined ? { detail: c.detail } : {}),
       ...(c.fix !== undefined && (c.state === "fail" || c.state === "warn") ? { hint: c.fix } : {}),
-    });
+    }, style);
   }
 }
 
@@ -50,14 +50,14 @@ export function checkSummary(checks: readonly Check[]): string {
 async function check(ctx: CliContext, cmd: Command): Promise<number> {
   const { rt } = ctx;
   const config = await loadCliConfig(rt, configOption(cmd.optsWithGlobals()));
-  const checks = await checkConfig(ctx, config);
+  const checks = await ctx.spin("asking Telegram about the bot, the channel and the group…", () => checkConfig(ctx, config));
   const failed = hasFailures(checks);
   if (cmd.opts()["json"]) {
     writeJson(rt.stdout, checks);
   } else if (cmd.opts()["quiet"]) {
     writeChecklist(rt.stdout, checks.filter((c) => c.state === "fail"));
   } else {
-    writeChecklist(rt.stdout, checks);
+    writeChecklist(rt.stdout, checks, ctx.style.stdout);
     rt.stderr.write(
       failed
         ? `${checkSummary(checks)}: fix what is marked ✗, then run \`clientes check\` again\n`

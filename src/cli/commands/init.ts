@@ -28,7 +28,7 @@ import type { TelegramPort } from "../../telegram/port.ts";
 import { LOCALES, type Locale } from "../../texts.ts";
 import { configOption } from "../config.ts";
 import { CliError, UsageError, type CliContext } from "../context.ts";
-import { writeDone } from "../output.ts";
+import { writeDone, writeFailed } from "../output.ts";
 import { NoTTYError, type Prompter } from "../prompts.ts";
 import { checkSummary, writeChecklist } from "./check.ts";
 
@@ -152,15 +152,15 @@ async function acceptToken(ctx: CliContext, plan: Plan): Promise<{ token: string
   for (;;) {
     const port = setupPort({ token, apiRoot: plan.apiRoot, signal: rt.shutdown });
     try {
-      const me = await port.call("getMe", undefined as never);
-      writeDone(rt.stderr, `token accepted: ${botLabel(me)} (${me.first_name})`);
+      const me = await ctx.spin("checking the token with Telegram…", () => port.call("getMe", undefined as never));
+      writeDone(rt.stderr, `token accepted: ${botLabel(me)} (${me.first_name})`, ctx.style.stderr);
       return { token, port, me };
     } catch (err) {
       if (err instanceof TelegramApiError && (err.code === 401 || err.code === 404)) {
         const message = `Telegram does not accept this token (${err.code} ${err.description})`;
         const hint = "copy it again from @BotFather: /mybots → your bot → API Token";
         if (plan.token !== undefined || !ctx.interactive) throw new CliError(message, { hint });
-        rt.stderr.write(`✗ ${message}\n  hint: ${hint}\n`);
+        writeFailed(rt.stderr, message, hint, ctx.style.stderr);
         token = await ask();
         continue;
       }
@@ -185,9 +185,9 @@ type ChannelChoice = number | "wait" | "type";
  * The chats the bot was added to, read without taking any update from the daemon (see
  * discover.ts), or Telegram's reason when they cannot be read.
  */
-async function lookForChats(port: TelegramPort): Promise<FoundChat[] | { refused: string }> {
+async function lookForChats(ctx: CliContext, port: TelegramPort): Promise<FoundChat[] | { refused: string }> {
   try {
-    return await peekChats(port, 0);
+    return await ctx.spin("looking for the channel in the bot's updates…", () => peekChats(port, 0));
   } catch (err) {
     if (!(err instanceof TelegramApiError)) throw err;
     return { refused: err.description };
@@ -196,7 +196,7 @@ async function lookForChats(port: TelegramPort): Promise<FoundChat[] | { refused
 
 /** {@link lookForChats} for the questions: a refusal is said, and typing offered instead. */
 async function lookForChatsToAsk(ctx: CliContext, port: TelegramPort): Promise<FoundChat[] | undefined> {
-  const found = await lookForChats(port);
+  const found = await lookForChats(ctx, port);
   if (Array.isArray(found)) return found;
   ctx.rt.stderr.write(`(cannot read the bot's updates to find the channel: ${found.refused}; type it instead)\n`);
   return undefined;
@@ -237,13 +237,15 @@ async function chooseChannel(ctx: CliContext, p: Prompter, port: TelegramPort, m
     }
     rt.stderr.write(`Waiting for ${botLabel(me)} to become an admin of a channel (up to ${WAIT_FOR_CHANNEL_MS / 60_000} minutes; Ctrl+C stops)…\n`);
     try {
-      const fresh = await waitForChat(port, {
-        knownUpdateIds: new Set(chats.map((c) => c.updateId)),
-        accept: (c) => c.type === "channel",
-        timeoutMs: WAIT_FOR_CHANNEL_MS,
-      });
+      const fresh = await ctx.spin(`waiting for ${botLabel(me)} to become a channel admin…`, () =>
+        waitForChat(port, {
+          knownUpdateIds: new Set(chats.map((c) => c.updateId)),
+          accept: (c) => c.type === "channel",
+          timeoutMs: WAIT_FOR_CHANNEL_MS,
+        }),
+      );
       if (fresh) {
-        writeDone(rt.stderr, `found the channel ${JSON.stringify(fresh.title)} (${fresh.id}), where ${fresh.by.first_name} made ${botLabel(me)} ${fresh.status === "administrator" ? "an admin" : "a member"}`);
+        writeDone(rt.stderr, `found the channel ${JSON.stringify(fresh.title)} (${fresh.id}), where ${fresh.by.first_name} made ${botLabel(me)} ${fresh.status === "administrator" ? "an admin" : "a member"}`, ctx.style.stderr);
         return fresh.id;
       }
       rt.stderr.write("No channel showed up. Check that you added the bot as an administrator (step 3), or type the channel.\n");
@@ -256,6 +258,11 @@ async function chooseChannel(ctx: CliContext, p: Prompter, port: TelegramPort, m
   }
 }
 
+/** {@link inspectChannel} with a spinner. */
+function inspect(ctx: CliContext, port: TelegramPort, ref: number | string, me: TelegramUser, group: number | string | undefined) {
+  return ctx.spin("reading the channel and its discussion group…", () => inspectChannel(port, ref, botLabel(me), group));
+}
+
 /** The channel (numeric id) and its linked group: from the flags, or found with the operator. */
 async function findChannel(
   ctx: CliContext,
@@ -266,13 +273,13 @@ async function findChannel(
 ): Promise<{ channelId: number; channelTitle?: string; groupId: number }> {
   const { rt } = ctx;
   if (plan.channel !== undefined) {
-    const r = await inspectChannel(port, plan.channel, botLabel(me), plan.group);
+    const r = await inspect(ctx, port, plan.channel, me, plan.group);
     if (!r.ok) throw new CliError(r.problem, { hint: r.fix });
-    writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), discussion group ${r.groupId}`);
+    writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), discussion group ${r.groupId}`, ctx.style.stderr);
     return { channelId: r.channel.id, ...(r.channel.title !== undefined ? { channelTitle: r.channel.title } : {}), groupId: r.groupId };
   }
   // A getUpdates call would end a running daemon's long poll with 409: then only typing is offered.
-  let found: FoundChat[] | { refused: string } | undefined = daemonPid === undefined ? await lookForChats(port) : undefined;
+  let found: FoundChat[] | { refused: string } | undefined = daemonPid === undefined ? await lookForChats(ctx, port) : undefined;
   if (plan.yes || !ctx.interactive) {
     // "Accept the defaults": the channel is the one the bot was made admin of, if there is one.
     const pick: ChannelPick =
@@ -287,16 +294,16 @@ async function findChannel(
           ? { ok: false, ambiguous: true, problem: `cannot read the bot's updates to find the channel: ${found?.refused}`, fix: "pass --channel @name (or its id like -1001234567890)" }
           : soleChannel(found, botLabel(me));
     if (pick.ok) {
-      const r = await inspectChannel(port, pick.chat.id, botLabel(me), plan.group);
+      const r = await inspect(ctx, port, pick.chat.id, me, plan.group);
       if (!r.ok) throw new CliError(r.problem, { hint: r.fix });
-      writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), the only one ${botLabel(me)} is in; discussion group ${r.groupId}`);
+      writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), the only one ${botLabel(me)} is in; discussion group ${r.groupId}`, ctx.style.stderr);
       return { channelId: r.channel.id, ...(r.channel.title !== undefined ? { channelTitle: r.channel.title } : {}), groupId: r.groupId };
     }
     if (!ctx.interactive) throw pick.ambiguous ? new UsageError(pick.problem, { hint: pick.fix }) : new CliError(pick.problem, { hint: pick.fix });
     rt.stderr.write(`(${pick.problem}: choose it below)\n`);
   }
   const p = ctx.prompter;
-  rt.stderr.write("\n" + setupSteps(botLabel(me)) + "\n");
+  rt.stderr.write("\n" + setupSteps(botLabel(me), ctx.style.stderr) + "\n");
   if (daemonPid !== undefined) {
     rt.stderr.write(`(a clientes daemon is running, pid ${daemonPid}: init will not read the bot's updates, so type the channel)\n`);
   } else if (found !== undefined && !Array.isArray(found)) {
@@ -306,12 +313,12 @@ async function findChannel(
   for (;;) {
     const chats = Array.isArray(found) ? found : undefined;
     const ref = await chooseChannel(ctx, p, port, me, chats !== undefined, chats ?? []);
-    const r = await inspectChannel(port, ref, botLabel(me), plan.group);
+    const r = await inspect(ctx, port, ref, me, plan.group);
     if (r.ok) {
-      writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), discussion group ${r.groupId}`);
+      writeDone(rt.stderr, `channel ${JSON.stringify(r.channel.title)} (${r.channel.id}), discussion group ${r.groupId}`, ctx.style.stderr);
       return { channelId: r.channel.id, ...(r.channel.title !== undefined ? { channelTitle: r.channel.title } : {}), groupId: r.groupId };
     }
-    rt.stderr.write(`✗ ${r.problem}\n  hint: ${r.fix}\n`);
+    writeFailed(rt.stderr, r.problem, r.fix, ctx.style.stderr);
     if (chats !== undefined) found = (await lookForChatsToAsk(ctx, port)) ?? chats;
   }
 }
@@ -321,7 +328,7 @@ async function chooseStaff(ctx: CliContext, plan: Plan, port: TelegramPort, chan
   const { rt } = ctx;
   let admins: StaffMember[] = [];
   try {
-    admins = humanAdmins(await port.call("getChatAdministrators", { chat_id: channelId }));
+    admins = humanAdmins(await ctx.spin("reading the channel's admins…", () => port.call("getChatAdministrators", { chat_id: channelId })));
   } catch (err) {
     if (!(err instanceof TelegramApiError)) throw err;
     rt.stderr.write(`(cannot list the channel's admins: ${err.description}; add staff later with \`clientes staff sync\`)\n`);
@@ -360,9 +367,9 @@ type AfterChecks = "recheck" | "write" | "quit";
 async function checkUntilGood(ctx: CliContext, plan: Plan, run: () => Promise<Check[]>): Promise<boolean> {
   const { rt } = ctx;
   for (;;) {
-    rt.stderr.write("\nChecking the setup:\n");
-    const checks = await run();
-    writeChecklist(rt.stderr, checks);
+    rt.stderr.write(`\n${ctx.style.stderr.heading("Checking the setup:")}\n`);
+    const checks = await ctx.spin("asking Telegram…", run);
+    writeChecklist(rt.stderr, checks, ctx.style.stderr);
     if (!hasFailures(checks)) return true;
     const summary = checkSummary(checks);
     if (!ctx.interactive || plan.yes) {
@@ -398,12 +405,12 @@ async function writeFiles(ctx: CliContext, path: string, label: string, text: st
       cause: err,
     });
   }
-  writeDone(rt.stderr, `wrote ${label} (mode 600: it holds the bot token)`);
+  writeDone(rt.stderr, `wrote ${label} (mode 600: it holds the bot token)`, ctx.style.stderr);
   // An existing replies file is kept as it is (the checklist said whether it is valid).
   const replies = await checkWritable(config.replies);
   if (replies.ok && !replies.exists) {
     await saveReplies(config.replies, []);
-    writeDone(rt.stderr, `created ${config.replies} (no canned replies yet: \`clientes replies add\`)`);
+    writeDone(rt.stderr, `created ${config.replies} (no canned replies yet: \`clientes replies add\`)`, ctx.style.stderr);
   }
 }
 

@@ -267,7 +267,7 @@ async function add(ctx: CliContext, cmd: Command): Promise<number> {
 
   const created = reply({ id, title: fields.title!, text: fields.text!, tags: fields.tags, parse_mode: fields.parse_mode });
   await saveReplies(target.path, [...current, created], { label: target.label });
-  writeDone(ctx.rt.stderr, `added ${describeReply(created)} to ${target.label}`);
+  writeDone(ctx.rt.stderr, `added ${describeReply(created)} to ${target.label}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -304,7 +304,7 @@ async function edit(ctx: CliContext, id: string, cmd: Command): Promise<number> 
   const updated = current.with(index, next);
   await saveReplies(target.path, updated, { label: target.label, renamed: { [next.id]: old.id } });
   const renamed = next.id !== old.id ? ` (renamed from ${JSON.stringify(old.id)})` : "";
-  writeDone(ctx.rt.stderr, `updated ${describeReply(next)}${renamed} in ${target.label}`);
+  writeDone(ctx.rt.stderr, `updated ${describeReply(next)}${renamed} in ${target.label}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -329,7 +329,7 @@ async function remove(ctx: CliContext, id: string, cmd: Command): Promise<number
     current.filter((r) => r !== old),
     { label: target.label },
   );
-  writeDone(ctx.rt.stderr, `removed ${describeReply(old)} from ${target.label}`);
+  writeDone(ctx.rt.stderr, `removed ${describeReply(old)} from ${target.label}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -399,7 +399,7 @@ async function importFile(ctx: CliContext, file: string, cmd: Command): Promise<
     return EXIT.OK;
   }
   await saveReplies(target.path, next, { label: target.label });
-  writeDone(ctx.rt.stderr, `imported ${sourceLabel} into ${target.label}: ${summary}`);
+  writeDone(ctx.rt.stderr, `imported ${sourceLabel} into ${target.label}: ${summary}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -433,7 +433,7 @@ async function exportFile(ctx: CliContext, file: string | undefined, cmd: Comman
     }
   }
   await writeFileAtomic(dest, serializeReplies(current, format));
-  writeDone(ctx.rt.stderr, `exported ${current.length} ${current.length === 1 ? "reply" : "replies"} from ${target.label} to ${destLabel}`);
+  writeDone(ctx.rt.stderr, `exported ${current.length} ${current.length === 1 ? "reply" : "replies"} from ${target.label} to ${destLabel}`, ctx.style.stderr);
   return EXIT.OK;
 }
 

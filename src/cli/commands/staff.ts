@@ -87,7 +87,7 @@ async function setName(ctx: CliContext, config: Config, member: StaffMember, nam
   });
   if (!renamed) throw new CliError(`could not find ${member.id} in the staff: list of ${config.path}`, { hint: "edit the file by hand" });
   const was = member.name !== undefined ? `from ${JSON.stringify(member.name)} ` : "";
-  writeDone(ctx.rt.stderr, `${done} ${was}to ${JSON.stringify(name)} in ${config.path}`);
+  writeDone(ctx.rt.stderr, `${done} ${was}to ${JSON.stringify(name)} in ${config.path}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -103,7 +103,7 @@ async function add(ctx: CliContext, rawId: string, cmd: Command): Promise<number
   }
   const member: StaffMember = name !== undefined ? { id, name } : { id };
   await save(ctx, config, (doc) => addStaffTo(doc, [member]));
-  writeDone(ctx.rt.stderr, `added ${describeMember(member)} to the staff in ${config.path}`);
+  writeDone(ctx.rt.stderr, `added ${describeMember(member)} to the staff in ${config.path}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -121,7 +121,7 @@ async function remove(ctx: CliContext, who: string, cmd: Command): Promise<numbe
     removed = removeStaffFrom(doc, existing.id);
   });
   if (!removed) throw new CliError(`could not find ${existing.id} in the staff: list of ${config.path}`, { hint: "edit the file by hand" });
-  writeDone(ctx.rt.stderr, `removed ${describeMember(existing)} from the staff in ${config.path}`);
+  writeDone(ctx.rt.stderr, `removed ${describeMember(existing)} from the staff in ${config.path}`, ctx.style.stderr);
   return EXIT.OK;
 }
 
@@ -145,7 +145,7 @@ async function sync(ctx: CliContext, cmd: Command): Promise<number> {
     return EXIT.OK;
   }
   await save(ctx, config, (doc) => addStaffTo(doc, fresh));
-  for (const m of fresh) writeDone(ctx.rt.stderr, `added ${describeMember(m)}`);
+  for (const m of fresh) writeDone(ctx.rt.stderr, `added ${describeMember(m)}`, ctx.style.stderr);
   ctx.rt.stderr.write(`${fresh.length} added to the staff in ${config.path}; ${config.staff.length + fresh.length} in all\n`);
   return EXIT.OK;
 }
