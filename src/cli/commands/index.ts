@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from "../context.ts";
 import * as check from "./check.ts";
+import * as completion from "./completion.ts";
 import * as demo from "./demo.ts";
 import * as init from "./init.ts";
 import * as replies from "./replies.ts";
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CommandModule[] = [
   staff,
   status,
   report,
+  completion,
 ];
