@@ -2,6 +2,7 @@
  * `clientes demo`'s engine: the sandbox Telegram, the real daemon with a generated config
  * in a fresh temp folder, and the web page that plays customers and staff side by side.
  */
+import { rmSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,8 +27,19 @@ export const PAGE_DIR = fileURLToPath(new URL("./page/", import.meta.url));
 
 /** How to start the demo; everything is optional. */
 export interface DemoOptions {
-  /** The web page's port on 127.0.0.1; default 0 (any free port). */
+  /** The web page's port; default 0 (any free port). */
   port?: number;
+  /**
+   * The address the web page listens on; default 127.0.0.1 (this machine only). The
+   * sandbox Telegram always stays on 127.0.0.1: the page reaches it through its proxy.
+   */
+  host?: string;
+  /**
+   * Aborted when the user asks to stop (the first Ctrl+C): the temp folder, which holds a
+   * config with a token, is removed there and then, before anything else stops, so a second
+   * Ctrl+C that ends the process at once leaves nothing behind. Not with `keep`.
+   */
+  signal?: AbortSignal;
   /** The bot's texts and the sample people and replies; default "en". */
   locale?: Locale;
   /** Keep the temp folder (config, store, replies) after close(). */
@@ -45,6 +57,8 @@ export interface DemoOptions {
 export interface Demo {
   /** The page, e.g. http://127.0.0.1:40123 */
   url: string;
+  /** The address the page listens on (as given with `host`). */
+  host: string;
   /** The temp folder: config.yaml, replies.yaml, data/clientes.json. */
   dir: string;
   sandbox: Sandbox;
@@ -101,10 +115,18 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const locale = opts.locale ?? "en";
   const cast: Cast = castFor(locale);
   const log = opts.log ?? silentLogger;
+  const host = opts.host ?? "127.0.0.1";
   const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), "clientes-demo-"));
   const cleanup: Array<() => Promise<unknown>> = [];
   const undo = () => settle([...cleanup].reverse());
-  if (!opts.keep) cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  if (!opts.keep) {
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    // Synchronous on purpose: nothing (not a second Ctrl+C) can run before it is done.
+    const dropFolder = () => rmSync(dir, { recursive: true, force: true });
+    if (opts.signal?.aborted) dropFolder();
+    opts.signal?.addEventListener("abort", dropFolder, { once: true });
+    cleanup.push(async () => opts.signal?.removeEventListener("abort", dropFolder));
+  }
 
   try {
     const samples = await SampleImages.open(join(PAGE_DIR, "samples"));
@@ -151,11 +173,15 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
           addCustomer,
         },
         opts.port ?? 0,
+        host,
       );
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EADDRINUSE") {
-        throw new DemoError(`port ${opts.port} on 127.0.0.1 is already in use`, "pick another one with --port N, or leave --port out for any free port", { cause: err });
+        throw new DemoError(`port ${opts.port} on ${host} is already in use`, "pick another one with --port N, or leave --port out for any free port", { cause: err });
+      }
+      if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN") {
+        throw new DemoError(`cannot listen on ${host}: it is not an address of this machine`, "pass one of this machine's addresses with --host, or --host 0.0.0.0 for all of them", { cause: err });
       }
       throw err;
     }
@@ -188,6 +214,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     let closing: Promise<void> | undefined;
     return {
       url: server.url,
+      host,
       dir,
       sandbox: sb,
       config,

@@ -1,5 +1,5 @@
 /**
- * The demo's web server on 127.0.0.1: the page (plain files from ./page), the demo's own
+ * The demo's web server (on 127.0.0.1 unless told otherwise): the page (plain files from ./page), the demo's own
  * endpoints under /demo/, and the sandbox's control API proxied under /sandbox/.
  *
  *   GET  /                         the page
@@ -9,12 +9,16 @@
  *   POST /demo/customers           adds the next sample customer (or {first_name, …})
  *   GET  /demo/files/<file_id>     the picture behind a photo's file id
  *   *    /sandbox/…                the sandbox's control API and its event stream
+ *
+ * Only its own page may use it: a foreign Host (DNS rebinding) or a write from another
+ * origin gets 403, and no answer carries CORS headers (see sandbox/same-origin.ts).
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join } from "node:path";
 import type { TelegramUser } from "@gramio/types";
+import { foreignRequest } from "../sandbox/same-origin.ts";
 import { proxyToSandbox } from "./proxy.ts";
 import type { SampleImages } from "./samples.ts";
 import type { DemoView, ViewQuery } from "./view.ts";
@@ -132,13 +136,22 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
+/** `http://host:port`, with an IPv6 address in brackets; a wildcard host is reached at 127.0.0.1. */
+export function pageUrl(host: string, port: number): string {
+  const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${local.includes(":") ? `[${local}]` : local}:${port}`;
+}
+
 /**
- * Starts the web server on 127.0.0.1:`port` (0 = any free port). Rejects with the listen
- * error (EADDRINUSE when the port is taken).
+ * Starts the web server on `host`:`port` (default 127.0.0.1; port 0 = any free port).
+ * Rejects with the listen error (EADDRINUSE when the port is taken, EADDRNOTAVAIL or
+ * ENOTFOUND for a host that is not this machine's).
  */
-export async function startDemoServer(backend: DemoBackend, port: number): Promise<DemoServer> {
+export async function startDemoServer(backend: DemoBackend, port: number, host = "127.0.0.1"): Promise<DemoServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const refused = foreignRequest(req, host);
+    if (refused) return sendJson(res, 403, { error: refused });
     route(backend, req, res, url).catch((err: unknown) => {
       if (res.headersSent) return void res.destroy();
       const status = err instanceof HttpError ? err.status : 500;
@@ -148,14 +161,14 @@ export async function startDemoServer(backend: DemoBackend, port: number): Promi
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
+    server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
     });
   });
   const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url: pageUrl(host, actual),
     port: actual,
     close: () =>
       new Promise<void>((resolve) => {

@@ -107,13 +107,7 @@ export class ControlApi {
 
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (!url.pathname.startsWith("/sandbox/")) return false;
-    // The demo page may be served from another origin.
-    res.setHeader("access-control-allow-origin", "*");
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, { "access-control-allow-methods": "GET, POST", "access-control-allow-headers": "content-type" });
-      res.end();
-      return true;
-    }
+    // No CORS: only same-origin pages (the demo proxies these calls) and non-browser clients.
     const parts = url.pathname.slice("/sandbox/".length).split("/").filter(Boolean).map(decodeURIComponent);
     try {
       if (req.method === "GET" && parts.length === 1 && parts[0] === "events") {

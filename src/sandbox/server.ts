@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "./errors.ts";
 import { Params } from "./params.ts";
+import { foreignRequest } from "./same-origin.ts";
 import type { UploadedFile } from "./params.ts";
 
 /** Routes one HTTP request; `null` means "not mine". */
@@ -65,10 +66,13 @@ export function botPath(pathname: string): { token: string; method: string } | u
   return m ? { token: decodeURIComponent(m[1]!), method: m[2]! } : undefined;
 }
 
-/** Starts an HTTP server on 127.0.0.1 that tries each route in turn. */
+/** Starts an HTTP server on 127.0.0.1 that tries each route in turn (requests from other sites refused with 403). */
 export async function listen(port: number, routes: Route[]): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    // DNS rebinding and cross-origin writes from a web page (see same-origin.ts).
+    const refused = foreignRequest(req, "127.0.0.1");
+    if (refused) return sendJson(res, 403, { ok: false, error_code: 403, description: `Forbidden: ${refused}` });
     void (async () => {
       try {
         for (const route of routes) if (await route(req, res, url)) return;

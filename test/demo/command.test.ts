@@ -4,7 +4,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../../src/cli/main.ts";
 import type { Runtime } from "../../src/runtime.ts";
@@ -111,3 +115,67 @@ test("a bad --port or --locale is bad usage (exit 2), naming the flag", async ()
   assert.match(locale.stderr(), /--locale/);
   assert.equal(port.stdout() + big.stdout() + locale.stdout(), "", "nothing started, no address printed");
 });
+
+test("`clientes demo --host 0.0.0.0` warns that anyone who reaches it can play the desk; a bad --host is bad usage", async () => {
+  const f = fakeRuntime(["demo", "--host", "0.0.0.0"]);
+  const running = main(f.rt);
+  const url = await f.url();
+  try {
+    assert.match(f.stderr(), /⚠ clientes demo: listening on 0\.0\.0\.0: anyone who can reach it can play the desk/);
+    assert.equal((await fetch(`${url}/demo/info`)).status, 200);
+  } finally {
+    f.interrupt();
+  }
+  assert.equal(await running, 0);
+  const quiet = fakeRuntime(["demo"]);
+  const alsoRunning = main(quiet.rt);
+  await quiet.url();
+  quiet.interrupt();
+  assert.equal(await alsoRunning, 0);
+  assert.doesNotMatch(quiet.stderr(), /anyone who can reach it/, "no warning on 127.0.0.1");
+
+  const bad = fakeRuntime(["demo", "--host", "http://x"]);
+  assert.equal(await main(bad.rt), 2);
+  await new Promise((r) => setImmediate(r));
+  assert.match(bad.stderr(), /--host must be an address like 0\.0\.0\.0/);
+});
+
+test("bin/clientes demo: Ctrl+C twice in a row still leaves no temp folder (with its token) behind", { timeout: 30_000 }, async () => {
+  const bin = new URL("../../bin/clientes", import.meta.url).pathname;
+  const child = spawn(bin, ["demo"], { cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no address within 20 s; stderr:\n${err}`)), 20_000);
+      const look = () => {
+        const m = /open (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child.stdout.on("data", look);
+      look();
+    });
+    const { dir } = await getJson<{ dir: string }>(`${url}/demo/info`);
+    assert.ok(existsSync(join(dir, "config.yaml")));
+    child.kill("SIGINT");
+    // The impatient second Ctrl+C, once the first one is being handled: the process ends at once.
+    await new Promise<void>((resolve) => {
+      const look = () => /stopping/.test(err) && resolve();
+      child.stderr.on("data", look);
+      look();
+    });
+    child.kill("SIGINT");
+    const code = await exited;
+    assert.ok(code === 130 || code === 0, `exit ${code}; stderr:\n${err}`);
+    assert.equal(existsSync(dir), false, `${dir} is still there`);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
+

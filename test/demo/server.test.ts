@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TelegramMessage, TelegramUser } from "@gramio/types";
 import { PAGE_DIR, startDemo, type Demo } from "../../src/demo/index.ts";
+import { rawRequest } from "../sandbox/helpers.ts";
 import { eventually, getJson, postJson, textOf, view } from "./helpers.ts";
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
@@ -214,6 +216,32 @@ describe("a running demo", () => {
     assert.match(seen, /event: message/);
   });
 
+  test("only its own page may use it: a foreign Host (DNS rebinding) and a cross-origin POST get 403, and there is no CORS", async () => {
+    const port = new URL(base).port;
+    const rebound = await rawRequest(`${base}/demo/info`, { headers: { host: `attacker.example:${port}` } });
+    assert.equal(rebound.status, 403);
+    assert.match(JSON.parse(rebound.text).error, /Host "attacker\.example:\d+" is not this server/);
+    const proxied = await rawRequest(`${base}/sandbox/state`, { headers: { host: "attacker.example" } });
+    assert.equal(proxied.status, 403, "the sandbox behind the page too");
+    assert.equal((await rawRequest(`${base}/demo/info`, { headers: { host: `localhost:${port}` } })).status, 200);
+
+    const before = (await view(base)).customers.length;
+    const json = { "content-type": "application/json" };
+    for (const path of ["/demo/customers", "/sandbox/sendPrivate"]) {
+      const r = await rawRequest(`${base}${path}`, { method: "POST", headers: { ...json, origin: "https://attacker.example" }, body: JSON.stringify({ userId: emma.id, content: { text: "from another site" } }) });
+      assert.equal(r.status, 403, path);
+      assert.match(JSON.parse(r.text).error, /from the page at https:\/\/attacker\.example is refused/);
+      assert.equal(r.headers["access-control-allow-origin"], undefined);
+    }
+    assert.equal((await view(base)).customers.length, before, "no customer was added");
+    assert.ok(!(await view(base, emma.id)).chat.some((m) => m.text === "from another site"), "nothing was sent");
+    const own = await rawRequest(`${base}/demo/customers`, { method: "POST", headers: { ...json, origin: base }, body: JSON.stringify({ first_name: "Same Origin" }) });
+    assert.equal(own.status, 200, "the page's own POSTs work");
+    assert.equal(own.headers["access-control-allow-origin"], undefined);
+    const page = await rawRequest(`${base}/`);
+    assert.equal(page.headers["access-control-allow-origin"], undefined);
+  });
+
   test("sandbox errors reach the page as {error} with the sandbox's status", async () => {
     const res = await fetch(`${base}/sandbox/editPrivate`, {
       method: "POST",
@@ -237,6 +265,38 @@ describe("stopping", () => {
     await assert.rejects(fetch(`${url}/demo/info`), "the page is gone");
     await assert.rejects(fetch(`${apiRoot}/sandbox/state`), "the sandbox is gone");
     await demo.close(); // twice is harmless
+  });
+
+  test("the first Ctrl+C removes the temp folder (it holds a config with a token) at once: a second one that ends the process finds nothing left", async () => {
+    const stop = new AbortController();
+    const demo = await startDemo({ signal: stop.signal });
+    assert.ok(await exists(join(demo.dir, "config.yaml")));
+    stop.abort("SIGINT");
+    // Synchronously gone: nothing, not even a second signal, can run in between.
+    assert.equal(existsSync(demo.dir), false);
+    await demo.close();
+    assert.equal(existsSync(demo.dir), false);
+  });
+
+  test("--host: the page listens where told (0.0.0.0 reaches it from 127.0.0.1 too); Host names are still checked", async () => {
+    const demo = await startDemo({ host: "0.0.0.0" });
+    try {
+      assert.equal(demo.host, "0.0.0.0");
+      assert.match(demo.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const info = await getJson<{ locale: string }>(`${demo.url}/demo/info`);
+      assert.equal(info.locale, "en");
+      const rebound = await rawRequest(`${demo.url}/demo/info`, { headers: { host: "attacker.example" } });
+      assert.equal(rebound.status, 403);
+      const byAddress = await rawRequest(`${demo.url}/demo/info`, { headers: { host: `192.168.1.20:${new URL(demo.url).port}` } });
+      assert.equal(byAddress.status, 200, "an address (as from another machine on the network) is fine");
+    } finally {
+      await demo.close();
+    }
+    await assert.rejects(startDemo({ host: "203.0.113.7" }), (err: Error & { hint?: string }) => {
+      assert.match(err.message, /cannot listen on 203\.0\.113\.7: it is not an address of this machine/);
+      assert.match(err.hint ?? "", /--host 0\.0\.0\.0/);
+      return true;
+    });
   });
 
   test("keep: the temp folder stays, with the config, the replies and the daemon's store", async () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
 import { afterEach, beforeEach } from "node:test";
 import type { Sandbox, SandboxOptions } from "../../src/sandbox/index.ts";
 import { startSandbox } from "../../src/sandbox/index.ts";
@@ -74,4 +75,24 @@ export async function drain(sb: Sandbox): Promise<void> {
   const pending = sb.pendingUpdates();
   const last = pending.at(-1);
   if (last) await ok(sb, "getUpdates", { offset: last.update_id + 1, timeout: 0 });
+}
+
+/**
+ * An HTTP request with the headers a browser would send (a fetch() may not set Host):
+ * for the DNS-rebinding and cross-origin checks. Resolves with the status, headers and body.
+ */
+export function rawRequest(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: import("node:http").IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: opts.method ?? "GET", headers: opts.headers ?? {} }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
 }
