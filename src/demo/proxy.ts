@@ -6,7 +6,7 @@
 import { request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { SampleImages } from "./samples.ts";
 
-/** Control API actions whose body may carry `content.photo` = a sample name. */
+/** Control API actions whose body may carry `content.photo` = a sample name (sendAlbum: `items[].photo`). */
 const SENDS_CONTENT = new Set(["sendPrivate", "comment", "postInGroup", "postInChannel", "editPrivate", "editInChat"]);
 
 async function readAll(stream: IncomingMessage): Promise<Buffer> {
@@ -15,13 +15,22 @@ async function readAll(stream: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function sampleOf(action: string, body: Buffer): string | undefined {
-  if (!SENDS_CONTENT.has(action) || body.length === 0) return undefined;
+/**
+ * The sample photo names a request sends, in the order of the messages it makes: one for a
+ * content, one per item for an album (undefined where an item is no sample photo).
+ */
+function samplesOf(action: string, body: Buffer): Array<string | undefined> {
+  if ((!SENDS_CONTENT.has(action) && action !== "sendAlbum") || body.length === 0) return [];
+  const photo = (c: unknown) => {
+    const p = (c as { photo?: unknown } | null)?.photo;
+    return typeof p === "string" ? p : undefined;
+  };
   try {
-    const photo = (JSON.parse(body.toString("utf8")) as { content?: { photo?: unknown } }).content?.photo;
-    return typeof photo === "string" ? photo : undefined;
+    const parsed = JSON.parse(body.toString("utf8")) as { content?: unknown; items?: unknown };
+    if (action === "sendAlbum") return Array.isArray(parsed.items) ? parsed.items.map(photo) : [];
+    return [photo(parsed.content)];
   } catch {
-    return undefined; // the sandbox will say what is wrong with it
+    return []; // the sandbox will say what is wrong with it
   }
 }
 
@@ -53,10 +62,12 @@ export async function proxyToSandbox(apiRoot: string, req: IncomingMessage, res:
         return;
       }
       void readAll(answer).then((buf) => {
-        const sample = sampleOf(action, body);
-        if (sample !== undefined && answer.statusCode === 200) {
+        const sent = samplesOf(action, body);
+        if (sent.some((name) => name !== undefined) && answer.statusCode === 200) {
           try {
-            samples.remember(JSON.parse(buf.toString("utf8")), sample);
+            const result: unknown = JSON.parse(buf.toString("utf8"));
+            const messages = Array.isArray(result) ? result : [result];
+            sent.forEach((name, i) => name !== undefined && samples.remember(messages[i], name));
           } catch {
             // not a message: nothing to remember
           }

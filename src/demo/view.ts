@@ -27,6 +27,8 @@ export interface DemoView {
   chat: TelegramMessage[];
   /** The channel's cards, oldest first (service messages left out). */
   cards: CardView[];
+  /** The card pinned last (what Telegram's pinned bar shows), or null when none is pinned. */
+  pinnedLast: number | null;
   /** The card whose thread is in `thread`: the asked one, or the customer's card. */
   selectedCard: number | null;
   /** `fromCustomer`: ids of the thread's messages that are the bot's copies of the customer's. */
@@ -88,7 +90,8 @@ function chatMessages(sb: Sandbox, chatId: number): TelegramMessage[] {
 export function buildView(sb: Sandbox, notCustomers: ReadonlySet<number>, query: ViewQuery = {}): DemoView {
   const customers = customersOf(sb, notCustomers);
   const customerId = customers.find((c) => c.id === query.customer)?.id ?? customers[0]?.id ?? null;
-  const pinned = new Set(sb.pinned(sb.channelId));
+  const pinOrder = sb.pinned(sb.channelId); // oldest pin first
+  const pinned = new Set(pinOrder);
   const cards: CardView[] = sb
     .messages(sb.channelId)
     .filter((m) => m.pinned_message === undefined)
@@ -116,6 +119,7 @@ export function buildView(sb: Sandbox, notCustomers: ReadonlySet<number>, query:
     customerId,
     chat: customerId === null ? [] : chatMessages(sb, customerId),
     cards,
+    pinnedLast: [...pinOrder].reverse().find((id) => cards.some((c) => c.message.message_id === id)) ?? null,
     selectedCard: selected?.message.message_id ?? null,
     thread,
   };

@@ -140,6 +140,9 @@ describe("a running demo", () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "image/svg+xml");
     assert.equal(await res.text(), await readFile(join(PAGE_DIR, "samples", "broken-mug.svg"), "utf8"));
+    const album = await postJson<TelegramMessage[]>(`${base}/sandbox/sendAlbum`, { userId: emma.id, items: [{ photo: "parcel.svg", caption: "the box" }, { photo: "receipt.svg" }] });
+    const second = await fetch(`${base}/demo/files/${encodeURIComponent(album[1]!.photo!.at(-1)!.file_id)}`);
+    assert.equal(await second.text(), await readFile(join(PAGE_DIR, "samples", "receipt.svg"), "utf8"), "each photo of an album gets its own picture");
     const unknown = await fetch(`${base}/demo/files/AgACAgEAAxkBAAnotknown`);
     assert.equal(unknown.status, 200, "an unknown file id still gets a picture");
     assert.match(await unknown.text(), /<svg/);
@@ -194,6 +197,15 @@ describe("a running demo", () => {
     const bad = await fetch(`${base}/demo/view?customer=abc`);
     assert.equal(bad.status, 400);
     await bad.arrayBuffer();
+  });
+
+  test("pinnedLast is the card pinned most recently (what Telegram's pinned bar shows), not the newest card", async () => {
+    const liamCard = (await view(base)).cards.find((c) => c.customerId !== emma.id && c.pinned);
+    assert.ok(liamCard, "Liam's open card is pinned");
+    assert.equal((await view(base)).pinnedLast, liamCard.message.message_id);
+    // Emma's closed conversation reopens: her (older) card is pinned again, last.
+    await postJson(`${base}/sandbox/sendPrivate`, { userId: emma.id, content: { text: "and another thing" } });
+    await eventually(async () => (await view(base)).pinnedLast === postId, "Emma's card pinned last");
   });
 
   test("the sandbox's event stream is proxied: the page hears of each change", async () => {

@@ -21,8 +21,12 @@ const TEXTS = {
     addCustomer: "+ customer",
     chatPlaceholder: "Message as {name}…",
     threadPlaceholder: "Comment as {name}…",
-    formatHint: "**bold**, __italic__, `code`, ~~strike~~, ||spoiler||; Enter sends, Shift+Enter adds a line",
-    threadHint: "A reply to the card goes to the customer; # starts an internal note; /help lists the commands",
+    formatHint: "**bold** __italic__ `code` ~~strike~~ ||spoiler||",
+    keysHint: "Enter sends · Shift+Enter: new line",
+    noteHint: "{prefix} at the start: internal note (not sent)",
+    commandsHint: "/help: commands",
+    note: "internal note",
+    noteTitle: "Starts with {prefix}: stays in the thread, the customer never gets it",
     threadTitle: "Comments",
     threadSubtitle: "{group}",
     threadOn: "on {name}'s card",
@@ -48,7 +52,14 @@ const TEXTS = {
     comments: "{count} comments",
     oneComment: "1 comment",
     noComments: "Leave a comment",
-    samplesHint: "Send a sample photo (the text box is its caption):",
+    samplesHint: "Send a sample (the text box is its caption):",
+    sampleAlbum: "Album",
+    sampleDocument: "Document",
+    sampleVoice: "Voice",
+    sampleSticker: "Sticker",
+    sampleDocumentName: "invoice-4821.pdf",
+    voiceNote: "voice note",
+    priorityChip: "Set priority {next} (now {now}): the card changes",
     inlineHead: "Canned replies · inline mode of @{bot}",
     cannedButton: "Canned replies (@)",
     inlineNone: "No canned reply matches “{query}”.",
@@ -56,6 +67,7 @@ const TEXTS = {
     inlineWaiting: "asking the bot…",
     pickCard: "Pick a card first: the comment goes into its thread.",
     photo: "photo",
+    album: "album",
   },
   "pt-BR": {
     intro:
@@ -72,8 +84,12 @@ const TEXTS = {
     addCustomer: "+ cliente",
     chatPlaceholder: "Mensagem como {name}…",
     threadPlaceholder: "Comentar como {name}…",
-    formatHint: "**negrito**, __itálico__, `código`, ~~riscado~~, ||spoiler||; Enter envia, Shift+Enter quebra a linha",
-    threadHint: "Uma resposta ao cartão vai para o cliente; # começa uma nota interna; /ajuda lista os comandos",
+    formatHint: "**negrito** __itálico__ `código` ~~riscado~~ ||spoiler||",
+    keysHint: "Enter envia · Shift+Enter: nova linha",
+    noteHint: "{prefix} no início: nota interna (não enviada)",
+    commandsHint: "/ajuda: comandos",
+    note: "nota interna",
+    noteTitle: "Começa com {prefix}: fica nos comentários, o cliente nunca recebe",
     threadTitle: "Comentários",
     threadSubtitle: "{group}",
     threadOn: "no cartão de {name}",
@@ -99,7 +115,14 @@ const TEXTS = {
     comments: "{count} comentários",
     oneComment: "1 comentário",
     noComments: "Comentar",
-    samplesHint: "Envie uma foto de exemplo (o texto vira a legenda):",
+    samplesHint: "Envie um exemplo (o texto vira a legenda):",
+    sampleAlbum: "Álbum",
+    sampleDocument: "Documento",
+    sampleVoice: "Voz",
+    sampleSticker: "Figurinha",
+    sampleDocumentName: "nota-fiscal-4821.pdf",
+    voiceNote: "mensagem de voz",
+    priorityChip: "Definir prioridade {next} (agora {now}): o cartão muda",
     inlineHead: "Respostas prontas · modo inline de @{bot}",
     cannedButton: "Respostas prontas (@)",
     inlineNone: "Nenhuma resposta pronta para “{query}”.",
@@ -107,6 +130,7 @@ const TEXTS = {
     inlineWaiting: "perguntando ao bot…",
     pickCard: "Escolha um cartão primeiro: o comentário vai para os comentários dele.",
     photo: "foto",
+    album: "álbum",
   },
 };
 
@@ -140,6 +164,12 @@ const ICONS = {
   send: '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M3.4 20.4l17.5-7.5a1 1 0 0 0 0-1.8L3.4 3.6a.9.9 0 0 0-1.3 1l1.7 6.1a1 1 0 0 0 .8.7L13 12l-8.4.6a1 1 0 0 0-.8.7l-1.7 6.1a.9.9 0 0 0 1.3 1z"/></svg>',
   pin: '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M14.5 2.5l7 7-2.4.6-3.6 3.6.3 4.6-2 2-4-4-5.3 5.3-1-1 5.3-5.3-4-4 2-2 4.6.3 3.6-3.6z"/></svg>',
   comment: '<svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" stroke-width="2"><path d="M4 5h16v11H9l-5 4z" stroke-linejoin="round"/></svg>',
+  lock: '<svg viewBox="0 0 24 24" width="11" height="11" fill="currentColor"><path d="M7 10V7a5 5 0 0 1 10 0v3h1a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm2 0h6V7a3 3 0 0 0-6 0z"/></svg>',
+  play: '<svg viewBox="0 0 24 24" width="16" height="16" fill="currentColor"><path d="M8 5v14l11-7z"/></svg>',
+  album: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="3" width="8" height="8" rx="1"/><rect x="13" y="3" width="8" height="8" rx="1"/><rect x="3" y="13" width="8" height="8" rx="1"/><rect x="13" y="13" width="8" height="8" rx="1"/></svg>',
+  doc: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M6 2h9l5 5v15H6z"/><path d="M14 2v6h6"/></svg>',
+  mic: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><rect x="9" y="2" width="6" height="12" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v4"/></svg>',
+  sticker: '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9"/><path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/></svg>',
 };
 function icon(name) {
   const span = document.createElement("span");
@@ -319,6 +349,10 @@ const S = {
   samplesOpen: { chat: false, thread: false },
   inline: { seq: 0, query: null, answer: null, userId: null, pending: false },
   rendered: {},
+  /** Each card's text when last drawn: a different one makes it flash. */
+  cardTexts: {},
+  /** When each flashing card started to. */
+  flashSince: {},
 };
 
 const isStaff = (id) => S.info.staff.some((s) => s.id === id);
@@ -364,14 +398,20 @@ function render() {
   renderChat();
   renderCards();
   renderThread();
+  renderChips();
   renderComposers();
 }
 
-/** Re-renders a wall only when what it shows changed; keeps the scroll at the bottom if it was there. */
-function paint(el, key, build) {
+/**
+ * Re-renders a wall only when what it shows changed; keeps the scroll at the bottom if it was
+ * there. Another `scope` (another chat or thread) starts at the bottom, like opening a chat.
+ */
+function paint(el, key, build, scope = "") {
   if (S.rendered[el.id] === key) return;
   S.rendered[el.id] = key;
-  const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60 || !el.dataset.painted;
+  const fresh = !el.dataset.painted || el.dataset.scope !== scope;
+  el.dataset.scope = scope;
+  const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 60 || fresh;
   const keep = el.scrollTop;
   el.replaceChildren(...build());
   el.dataset.painted = "1";
@@ -408,18 +448,20 @@ function renderChat() {
   paint($("chat"), JSON.stringify([v.chat, v.customerId]), () => {
     if (!customer) return [];
     if (v.chat.length === 0) return [h("div", { class: "empty" }, t("noChat", { name: customer.first_name }))];
-    return v.chat.map((m) => {
+    return groupAlbums(v.chat).map(({ m, album }) => {
       if (m.pinned_message) return h("div", { class: "service" }, `${fullName(m.from)} · ${t("pinnedMessage")}`);
       const own = m.from?.id === customer.id;
+      const target = album?.find((a) => a.caption) ?? m;
       return bubble(m, {
         own,
+        album,
         actions: [
           [t("reply"), () => setContext("chat", { mode: "reply", message: m })],
-          own && [t("edit"), () => setContext("chat", { mode: "edit", message: m })],
+          own && editable(target) && [t("edit"), () => setContext("chat", { mode: "edit", message: target })],
         ],
       });
     });
-  });
+  }, `customer ${v.customerId}`);
 }
 
 function selectCustomer(id) {
@@ -452,8 +494,61 @@ function preview(m) {
   if (!m) return "";
   const text = m.text ?? m.caption;
   if (text) return text.replace(/\s+/g, " ");
-  if (m.photo) return `[${t("photo")}]`;
+  if (m.photo) return `[${t(m.media_group_id ? "album" : "photo")}]`;
+  if (m.voice) return `[${t("voiceNote")}]`;
+  if (m.sticker) return `${m.sticker.emoji ?? ""} [sticker]`.trim();
   return describeKind(m) || "…";
+}
+
+/** An internal note: a person's comment that starts with the note prefix (the bot never relays it). */
+function isNote(m) {
+  const text = m.text ?? m.caption ?? "";
+  return !m.is_automatic_forward && m.from?.id !== S.info.bot.id && text.startsWith(S.info.notePrefix);
+}
+
+/** Consecutive messages of one album as one item: [{m, album?: [messages]}]. */
+function groupAlbums(messages) {
+  const out = [];
+  for (const m of messages) {
+    const last = out[out.length - 1];
+    if (m.media_group_id && last && last.m.media_group_id === m.media_group_id) last.album.push(m);
+    else out.push(m.media_group_id ? { m, album: [m] } : { m });
+  }
+  return out;
+}
+
+const sizeText = (bytes) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`);
+const durationText = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+
+/** A voice note's bars, always the same for the same file. */
+function waveform(seed) {
+  let n = [...String(seed)].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const bars = [];
+  for (let i = 0; i < 28; i++) {
+    n = (n * 1103515245 + 12345) >>> 0;
+    bars.push(h("i", { style: `height:${25 + (n % 75)}%` }));
+  }
+  return h("span", { class: "wave" }, bars);
+}
+
+function mediaOf(m, album) {
+  const parts = [];
+  const photoSrc = (p) => `/demo/files/${encodeURIComponent(p.photo[p.photo.length - 1].file_id)}`;
+  if (album && album.length > 1) {
+    parts.push(h("div", { class: `album n${Math.min(album.length, 4)}` }, album.filter((a) => a.photo).map((a) => h("img", { class: "photo", src: photoSrc(a), alt: t("photo") }))));
+  } else if (m.photo) {
+    parts.push(h("img", { class: "photo", src: photoSrc(m), alt: t("photo"), width: 260, height: 195 }));
+  } else if (m.document) {
+    const ext = (m.document.file_name ?? "").split(".").pop()?.slice(0, 4) || "file";
+    parts.push(
+      h("div", { class: "doc" }, h("span", { class: "doc-icon" }, ext), h("span", { class: "doc-text" }, h("span", { class: "doc-name" }, m.document.file_name ?? "file"), h("span", { class: "doc-size" }, sizeText(m.document.file_size ?? 0)))),
+    );
+  } else if (m.voice) {
+    parts.push(h("div", { class: "voice", title: t("voiceNote") }, h("span", { class: "play" }, icon("play")), waveform(m.voice.file_unique_id), h("span", { class: "dur" }, durationText(m.voice.duration ?? 0))));
+  } else if (m.sticker) {
+    parts.push(h("div", { class: "sticker-art", title: "sticker" }, m.sticker.emoji ?? "🙂"));
+  }
+  return parts;
 }
 
 /** A sender's display name in the group: the chat for posts as a chat, else the person. */
@@ -462,20 +557,23 @@ function senderName(m) {
   return fullName(m.from);
 }
 
-function body(m) {
-  const parts = [];
-  if (m.photo) {
-    const largest = m.photo[m.photo.length - 1];
-    parts.push(h("img", { class: "photo", src: `/demo/files/${encodeURIComponent(largest.file_id)}`, alt: t("photo"), width: 260, height: 195 }));
-  }
-  const text = m.text ?? m.caption;
+/** What a message shows: its media (an album as one grid), then its text with the time. */
+function body(m, album) {
+  const parts = mediaOf(m, album);
+  // An album's caption is on whichever item has one (the first, as apps send it).
+  const captioned = album?.find((a) => a.caption) ?? m;
+  const text = captioned.text ?? captioned.caption;
   const el = h("div", { class: "text" });
-  if (text) el.append(formatted(text, m.entities ?? m.caption_entities));
-  else if (!m.photo) el.append(h("span", { class: "kind" }, describeKind(m)));
-  el.append(h("span", { class: "meta" }, m.edit_date ? h("span", { class: "edited" }, t("edited")) : null, timeOf(m.date)));
+  if (text) el.append(formatted(text, captioned.entities ?? captioned.caption_entities));
+  else if (parts.length === 0) el.append(h("span", { class: "kind" }, describeKind(m)));
+  const edited = (album ?? [m]).some((a) => a.edit_date);
+  el.append(h("span", { class: "meta" }, edited ? h("span", { class: "edited" }, t("edited")) : null, timeOf(m.date)));
   parts.push(el);
   return parts;
 }
+
+/** Messages whose text or caption can be edited (not stickers, polls, …). */
+const editable = (m) => m.text !== undefined || m.photo || m.document || m.voice || m.video || m.audio || m.animation;
 
 /**
  * One message. opts: own (right side), name ([text, color, tags…]), quote (the replied
@@ -484,16 +582,17 @@ function body(m) {
 function bubble(m, opts) {
   const quote = opts.quote === undefined ? m.reply_to_message : opts.quote;
   const actions = (opts.actions ?? []).filter(Boolean);
+  const kind = m.sticker ? " sticker" : opts.album?.length > 1 ? " has-album" : "";
   return h(
     "div",
-    { class: `msg ${opts.own ? "own" : "other"} ${opts.extraClass ?? ""}`, dataset: { id: m.message_id } },
+    { class: `msg ${opts.own ? "own" : "other"}${kind} ${opts.extraClass ?? ""}`, dataset: { id: m.message_id } },
     h(
       "div",
       { class: "bubble" },
       opts.name,
       m.via_bot ? h("div", { class: "via" }, `via @${m.via_bot.username}`) : null,
       quote ? h("div", { class: "reply-quote" }, h("div", { class: "rq-name" }, opts.quoteName?.(quote) ?? senderName(quote)), h("div", { class: "rq-text" }, preview(quote))) : null,
-      body(m),
+      body(m, opts.album),
     ),
     actions.length ? h("div", { class: "actions" }, actions.map(([label, fn]) => h("button", { type: "button", class: "act", onclick: fn }, label))) : null,
   );
@@ -501,26 +600,43 @@ function bubble(m, opts) {
 
 // ------------------------------------------------------------------ place 2: the channel's cards
 
+/** How long a changed card flashes (style.css: .card.flash). */
+const FLASH_MS = 1600;
+
 function renderCards() {
   const v = S.view;
   const pinned = v.cards.filter((c) => c.pinned);
   $("channel-subtitle").textContent = t("channelSubtitle", { cards: v.cards.length, pinned: pinned.length });
-  const last = pinned[pinned.length - 1];
+  // Like Telegram's pinned bar: the message pinned last.
+  const last = v.cards.find((c) => c.message.message_id === v.pinnedLast);
   const bar = $("pinbar");
   bar.hidden = !last;
   if (last) {
+    bar.dataset.post = String(last.message.message_id);
+    bar.onclick = () => selectCard(last);
     bar.replaceChildren(
       h("span", { class: "pin-line" }),
-      h("div", { style: "min-width:0" }, h("b", {}, `${t("pinnedMessage")}${pinned.length > 1 ? ` #${pinned.length}` : ""}`), h("div", { class: "pin-text" }, preview(last.message))),
+      h("div", { style: "min-width:0" }, h("b", {}, `${t("pinnedMessage")}${pinned.length > 1 ? ` · ${pinned.length}` : ""}`), h("div", { class: "pin-text" }, preview(last.message))),
     );
   }
+  // A card the bot just edited (status, priority…) flashes, so the change is seen.
+  // It keeps flashing through repaints (a new comment redraws the cards) until the animation ends.
+  const shown = (c) => c.message.text ?? c.message.caption ?? "";
+  const now = Date.now();
+  for (const c of v.cards) {
+    const id = c.message.message_id;
+    if (S.cardTexts[id] !== undefined && S.cardTexts[id] !== shown(c)) S.flashSince[id] = now;
+    S.cardTexts[id] = shown(c);
+  }
+  const flashing = (id) => S.flashSince[id] !== undefined && now - S.flashSince[id] < FLASH_MS;
   paint($("cards"), JSON.stringify([v.cards, v.selectedCard, T === TEXTS.en]), () => {
     if (v.cards.length === 0) return [h("div", { class: "empty" }, t("noCards"))];
     return v.cards.map((c) =>
       h(
         "div",
         {
-          class: `card${c.pinned ? " pinned" : ""}${c.message.message_id === v.selectedCard ? " selected" : ""}`,
+          class: `card${c.pinned ? " pinned" : ""}${c.message.message_id === v.selectedCard ? " selected" : ""}${flashing(c.message.message_id) ? " flash" : ""}`,
+          style: flashing(c.message.message_id) ? `animation-delay:-${now - S.flashSince[c.message.message_id]}ms` : undefined,
           dataset: { post: c.message.message_id, pinned: String(c.pinned) },
           role: "button",
           tabindex: "0",
@@ -532,6 +648,7 @@ function renderCards() {
           { class: "post-head" },
           S.info.channel.title,
           h("span", { class: "spacer" }),
+          priorityOf(c) !== null ? h("span", { class: `prio p${priorityOf(c)}` }, `P${priorityOf(c)}`) : null,
           c.pinned ? h("span", { class: "pin-badge" }, icon("pin"), t("pinned")) : null,
         ),
         body(c.message),
@@ -539,6 +656,12 @@ function renderCards() {
       ),
     );
   });
+}
+
+/** The priority a card shows ("Priority: 3"), or null. */
+function priorityOf(card) {
+  const m = /(?:Priority|Prioridade):\s*([1-5])\b/.exec(card?.message.text ?? card?.message.caption ?? "");
+  return m ? Number(m[1]) : null;
 }
 
 function selectCard(card) {
@@ -558,9 +681,10 @@ function isMine(m) {
   return m.from?.id === S.as && !m.sender_chat;
 }
 
-function nameLine(m, customer) {
+function nameLine(m, customer, note = false) {
   if (m.is_automatic_forward) return h("div", { class: "name" }, m.sender_chat?.title ?? "");
   const tags = [];
+  if (note) tags.push(h("span", { class: "tag note", title: t("noteTitle", { prefix: S.info.notePrefix }) }, icon("lock"), t("note")));
   if (m.from?.id === S.info.bot.id) tags.push(h("span", { class: "tag bot" }, t("bot")));
   if (customer) tags.push(h("span", { class: "tag customer", title: t("copyHint", { name: fullName(customer) }) }, t("fromCustomer", { name: customer.first_name })));
   else if (m.sender_chat?.id === S.info.channel.id || isStaff(m.from?.id)) tags.push(h("span", { class: "tag staff" }, t("staff")));
@@ -584,7 +708,7 @@ function renderThread() {
       out.push(bubble(root, { own: false, name: nameLine(root), quote: null, extraClass: "root", actions: [[t("reply"), () => setContext("thread", { mode: "reply", message: root })]] }));
       out.push(h("div", { class: "divider" }, t("discussion")));
     }
-    for (const m of comments) {
+    for (const { m, album } of groupAlbums(comments)) {
       if (m.pinned_message) {
         out.push(h("div", { class: "service" }, `${senderName(m)} · ${t("pinnedMessage")}`));
         continue;
@@ -592,18 +716,24 @@ function renderThread() {
       const mine = isMine(m);
       const parent = m.reply_to_message;
       const copyOf = v.thread.fromCustomer.includes(m.message_id) ? who : null;
+      const target = album?.find((a) => a.caption) ?? m;
       out.push(
         bubble(m, {
           own: mine,
-          name: nameLine(m, copyOf),
+          album,
+          name: nameLine(m, copyOf, isNote(target)),
+          extraClass: isNote(target) ? "note" : "",
           // Replies to the card itself are the thread: Telegram shows no quote for them.
           quote: parent && parent.message_id !== v.thread.rootId ? parent : null,
-          actions: [[t("reply"), () => setContext("thread", { mode: "reply", message: m })], mine && [t("edit"), () => setContext("thread", { mode: "edit", message: m })]],
+          actions: [
+            [t("reply"), () => setContext("thread", { mode: "reply", message: m })],
+            mine && editable(target) && [t("edit"), () => setContext("thread", { mode: "edit", message: target })],
+          ],
         }),
       );
     }
     return out;
-  });
+  }, `card ${v.selectedCard}`);
 }
 
 // ------------------------------------------------------------------ composers
@@ -641,29 +771,52 @@ function autosize(input) {
   input.style.height = `${Math.min(input.scrollHeight + 2, 120)}px`;
 }
 
-/** Content for the sandbox: text with entities, or a photo with a caption. */
-function contentOf(value, photo) {
+/** The file a sample kind sends (the sandbox mints a file for the name). */
+function sampleFile(kind) {
+  if (kind === "document") return t("sampleDocumentName");
+  if (kind === "voice") return "voice-note.ogg";
+  return "thumbs-up.webp";
+}
+
+/**
+ * Content for the sandbox: text with entities, or an attachment ({kind, name?}) with the
+ * text as its caption (a sticker has none).
+ */
+function contentOf(value, attachment) {
   const { text, entities } = parseMarkers(value);
-  if (photo !== undefined) return { photo, ...(text ? { caption: text } : {}), ...(entities.length ? { caption_entities: entities } : {}) };
+  const caption = { ...(text ? { caption: text } : {}), ...(entities.length ? { caption_entities: entities } : {}) };
+  if (attachment?.kind === "photo") return { photo: attachment.name, ...caption };
+  if (attachment?.kind === "sticker") return { sticker: attachment.file ?? sampleFile("sticker") };
+  if (attachment) return { [attachment.kind]: attachment.file ?? sampleFile(attachment.kind), ...caption };
   return { text, ...(entities.length ? { entities } : {}) };
 }
 
-/** For an edit: the same photo (by file id) with the new caption, or the new text. */
+/** An album of the sample photos, the text as the first one's caption. */
+function albumOf(value) {
+  return S.info.samples.slice(0, 3).map((name, i) => (i === 0 ? contentOf(value, { kind: "photo", name }) : { photo: name }));
+}
+
+/** For an edit: the same file (by file id) with the new caption, or the new text. */
 function editedContent(original, value) {
-  if (original.photo) return contentOf(value, original.photo[original.photo.length - 1].file_id);
+  if (original.photo) return contentOf(value, { kind: "photo", name: original.photo[original.photo.length - 1].file_id });
+  for (const kind of ["document", "voice", "video", "audio", "animation"]) {
+    if (original[kind]) return contentOf(value, { kind, file: original[kind].file_id });
+  }
   return contentOf(value);
 }
 
-async function sendFromChat(photo) {
+async function sendFromChat(attachment) {
   const input = $("chat-input");
   const value = input.value;
   const customer = currentCustomer();
-  if (!customer || (photo === undefined && !value.trim())) return;
+  if (!customer || (attachment === undefined && !value.trim())) return;
   const ctx = S.chatCtx;
   const ok = await attempt(() =>
     ctx?.mode === "edit"
       ? post("/sandbox/editPrivate", { userId: customer.id, messageId: ctx.message.message_id, content: editedContent(ctx.message, value) })
-      : post("/sandbox/sendPrivate", { userId: customer.id, content: contentOf(value, photo), ...(ctx?.mode === "reply" ? { replyTo: ctx.message.message_id } : {}) }),
+      : attachment?.kind === "album"
+        ? post("/sandbox/sendAlbum", { userId: customer.id, items: albumOf(value) })
+        : post("/sandbox/sendPrivate", { userId: customer.id, content: contentOf(value, attachment), ...(ctx?.mode === "reply" ? { replyTo: ctx.message.message_id } : {}) }),
   );
   if (!ok) return;
   input.value = "";
@@ -675,11 +828,11 @@ async function sendFromChat(photo) {
   refresh();
 }
 
-async function sendFromThread(photo) {
+async function sendFromThread(attachment) {
   const input = $("thread-input");
   const value = input.value;
-  if (photo === undefined && !value.trim()) return;
-  if (inlineQueryOf(value) !== null && photo === undefined) {
+  if (attachment === undefined && !value.trim()) return;
+  if (inlineQueryOf(value) !== null && attachment === undefined) {
     const first = S.inline.answer?.results?.[0];
     if (first) return pickInline(first.id);
     return;
@@ -690,7 +843,7 @@ async function sendFromThread(photo) {
   const ok = await attempt(() =>
     ctx?.mode === "edit"
       ? post("/sandbox/editInChat", { chatId: S.info.group.id, as: S.as, messageId: ctx.message.message_id, content: editedContent(ctx.message, value) })
-      : post("/sandbox/comment", { as: S.as, replyTo: ctx?.mode === "reply" ? ctx.message.message_id : thread.rootId, content: contentOf(value, photo) }),
+      : post("/sandbox/comment", { as: S.as, replyTo: ctx?.mode === "reply" ? ctx.message.message_id : thread.rootId, content: contentOf(value, attachment) }),
   );
   if (!ok) return;
   input.value = "";
@@ -702,14 +855,23 @@ async function sendFromThread(photo) {
   refresh();
 }
 
-/** Staff commands, one click each (they go into the thread like any comment). */
+/**
+ * Staff commands, one click each (they go into the thread like any comment). The priority
+ * chip always offers another priority than the card's, so a click visibly changes the card.
+ */
 function renderChips() {
-  const commands = S.info.locale === "pt-BR" ? ["/fim", "/fs", "/p 3", "/ban", "/unban", "/ajuda"] : ["/close", "/close silent", "/p 3", "/ban", "/unban", "/help"];
+  const now = priorityOf(selectedCard()) ?? 3;
+  const next = (now % 5) + 1;
+  const key = JSON.stringify([now, T === TEXTS.en]);
+  if (S.rendered.chips === key) return;
+  S.rendered.chips = key;
+  const p = `/p ${next}`;
+  const commands = S.info.locale === "pt-BR" ? ["/fim", "/fs", p, "/ban", "/unban", "/ajuda"] : ["/close", "/close silent", p, "/ban", "/unban", "/help"];
   $("chips").replaceChildren(
-    ...commands.map((c) => h("button", { type: "button", class: "chip", dataset: { command: c }, onclick: () => sendCommand(c) }, c)),
-  );
-  $("inline-slot").replaceChildren(
     h("button", { type: "button", class: "chip inline-chip", id: "inline-chip", title: t("inlineHead", { bot: S.info.bot.username }), onclick: startInline }, t("cannedButton")),
+    ...commands.map((c) =>
+      h("button", { type: "button", class: "chip", dataset: { command: c === p ? "/p" : c }, title: c === p ? t("priorityChip", { next, now }) : undefined, onclick: () => sendCommand(c) }, c),
+    ),
   );
 }
 
@@ -720,15 +882,32 @@ async function sendCommand(command) {
   if (ok) refresh();
 }
 
+/** The other kinds a person can send, next to the photos (an album only from a private chat: the sandbox sends those). */
+function sampleKinds(pane) {
+  const kinds = [
+    pane === "chat" && { kind: "album", icon: "album", label: t("sampleAlbum") },
+    { kind: "document", icon: "doc", label: t("sampleDocument") },
+    { kind: "voice", icon: "mic", label: t("sampleVoice") },
+    { kind: "sticker", icon: "sticker", label: t("sampleSticker") },
+  ];
+  return kinds.filter(Boolean);
+}
+
 function renderSamples(pane) {
+  const send = (attachment) => (pane === "chat" ? sendFromChat(attachment) : sendFromThread(attachment));
   $(`${pane}-samples`).replaceChildren(
     h("span", { class: "hint" }, t("samplesHint")),
-    ...S.info.samples.map((name) =>
-      h(
-        "button",
-        { type: "button", class: "sample", title: name, dataset: { sample: name }, onclick: () => (pane === "chat" ? sendFromChat(name) : sendFromThread(name)) },
-        h("img", { src: `/samples/${encodeURIComponent(name)}`, alt: name }),
+    h(
+      "div",
+      { class: "sample-row" },
+      ...S.info.samples.map((name) =>
+        h(
+          "button",
+          { type: "button", class: "sample", title: name, dataset: { sample: name }, onclick: () => send({ kind: "photo", name }) },
+          h("img", { src: `/samples/${encodeURIComponent(name)}`, alt: name }),
+        ),
       ),
+      ...sampleKinds(pane).map((k) => h("button", { type: "button", class: "sample kind-sample", dataset: { sample: k.kind }, onclick: () => send({ kind: k.kind }) }, icon(k.icon), h("span", {}, k.label))),
     ),
   );
 }
@@ -838,9 +1017,18 @@ function renderAs() {
   };
 }
 
+/** The hint line under a composer: what # and the markers do, and which keys send. */
+function renderHint(pane) {
+  const parts =
+    pane === "chat"
+      ? [t("formatHint"), t("keysHint")]
+      : [t("noteHint", { prefix: S.info.notePrefix }), t("commandsHint"), t("formatHint"), t("keysHint")];
+  $(`${pane}-hint`).replaceChildren(...parts.flatMap((p, i) => (i > 0 ? [h("span", { class: "sep" }, " · "), h("span", {}, p)] : [h("span", {}, p)])));
+}
+
 function wireComposer(pane, send) {
   const input = $(`${pane}-input`);
-  input.title = pane === "chat" ? t("formatHint") : `${t("threadHint")}\n${t("formatHint")}`;
+  renderHint(pane);
   $(`${pane}-form`).addEventListener("submit", (ev) => {
     ev.preventDefault();
     send();
