@@ -109,6 +109,26 @@ function shCaseArms(root: CompletionCommand, indent: string): { descend: string;
   return { descend, skip };
 }
 
+/**
+ * The loop bash and zsh run over the words before the cursor: it ends with `cmdpath` set
+ * to the command they name, option values skipped. `armIndent` starts each case arm.
+ */
+function shWalk(root: CompletionCommand, first: string, cursor: string, words: string, armIndent: string): string {
+  const { descend, skip } = shCaseArms(root, armIndent);
+  return `  local cmdpath="" word i skip=0
+  for ((i = ${first}; i < ${cursor}; i++)); do
+    word="\${${words}[i]}"
+    if ((skip)); then skip=0; continue; fi
+    case "$cmdpath|$word" in
+${descend}
+    esac
+    case "$cmdpath|$word" in
+${skip}
+    esac
+  done
+`;
+}
+
 /** For the word after an option that takes a value: files, its choices, or nothing to offer. */
 function valueArms(root: CompletionCommand, indent: string, files: string, choices: (list: readonly string[]) => string, nothing: string): string {
   const arms: string[] = [];
@@ -123,7 +143,6 @@ function valueArms(root: CompletionCommand, indent: string, files: string, choic
 }
 
 function bashScript(root: CompletionCommand): string {
-  const { descend, skip } = shCaseArms(root, "      ");
   const listArms = walk(root)
     .map((c) => {
       const subs = [...c.commands.map((s) => s.name), ...c.argumentChoices].join(" ");
@@ -137,18 +156,7 @@ function bashScript(root: CompletionCommand): string {
 _clientes() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev=""
   ((COMP_CWORD > 0)) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  local cmdpath="" word i skip=0
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    word="\${COMP_WORDS[i]}"
-    if ((skip)); then skip=0; continue; fi
-    case "$cmdpath|$word" in
-${descend}
-    esac
-    case "$cmdpath|$word" in
-${skip}
-    esac
-  done
-  case "$cmdpath|$prev" in
+${shWalk(root, "1", "COMP_CWORD", "COMP_WORDS", "      ")}  case "$cmdpath|$prev" in
 ${valueArms(root, "    ", `compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return`, (list) => `COMPREPLY=($(compgen -W ${sq(list.join(" "))} -- "$cur")); return`, "COMPREPLY=(); return")}
   esac
   local subs="" flags="" files=0
@@ -175,7 +183,6 @@ function zshEntry(name: string, description: string): string {
 }
 
 function zshScript(root: CompletionCommand): string {
-  const { descend, skip } = shCaseArms(root, "      (");
   const listArms = walk(root)
     .map((c) => {
       const subs = [...c.commands.map((s) => zshEntry(s.name, s.description)), ...c.argumentChoices.map((v) => zshEntry(v, c.name))].join(" ");
@@ -188,18 +195,7 @@ function zshScript(root: CompletionCommand): string {
 # Now:      source <(clientes completion zsh)
 # For good: clientes completion zsh > "\${fpath[1]}/_clientes"   (then start a new zsh)
 _clientes() {
-  local cmdpath="" word i skip=0
-  for ((i = 2; i < CURRENT; i++)); do
-    word="\${words[i]}"
-    if ((skip)); then skip=0; continue; fi
-    case "$cmdpath|$word" in
-${descend}
-    esac
-    case "$cmdpath|$word" in
-${skip}
-    esac
-  done
-  local cur="\${words[CURRENT]}" prev="\${words[CURRENT-1]}"
+${shWalk(root, "2", "CURRENT", "words", "      (")}  local cur="\${words[CURRENT]}" prev="\${words[CURRENT-1]}"
   case "$cmdpath|$prev" in
 ${valueArms(root, "    (", "_files; return", (list) => `compadd -- ${list.map(sq).join(" ")}; return`, "return")}
   esac
