@@ -50,12 +50,14 @@ export function checkSummary(checks: readonly Check[]): string {
 async function check(ctx: CliContext, cmd: Command): Promise<number> {
   const { rt } = ctx;
   const config = await loadCliConfig(rt, configOption(cmd.optsWithGlobals()));
-  const checks = await ctx.spin("asking Telegram about the bot, the channel and the group…", () => checkConfig(ctx, config));
+  const quiet = cmd.opts()["quiet"] === true;
+  const run = () => checkConfig(ctx, config);
+  const checks = await (quiet ? run() : ctx.spin("asking Telegram about the bot, the channel and the group…", run));
   const failed = hasFailures(checks);
   if (cmd.opts()["json"]) {
     writeJson(rt.stdout, checks);
-  } else if (cmd.opts()["quiet"]) {
-    writeChecklist(rt.stdout, checks.filter((c) => c.state === "fail"));
+  } else if (quiet) {
+    writeChecklist(rt.stdout, checks.filter((c) => c.state === "fail"), ctx.style.stdout);
   } else {
     writeChecklist(rt.stdout, checks, ctx.style.stdout);
     rt.stderr.write(
@@ -78,9 +80,10 @@ export function register(program: Command, ctx: CliContext): void {
       "after",
       `
 Each line is ✓ (ok), ✗ (fails: the line below says how to fix it), ⚠ (a warning: works,
-but see the hint) or - (skipped because an earlier check failed). Nothing is changed, in Telegram or on disk.
-Once the daemon has run with this store, a line says whether it saw another program poll
-with the bot token (read from its health file: a probe from here would be one itself).
+but see the hint) or - (skipped because an earlier check failed). Nothing is changed, in
+Telegram or on disk. Once the daemon has run with this store, a line says whether it saw
+another program poll with the bot token (read from its health file: a probe from here
+would be one itself).
 
 Examples:
   $ clientes check

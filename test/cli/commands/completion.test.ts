@@ -54,8 +54,8 @@ describe("clientes completion", () => {
     const { file } = await script("bash");
     await exec("bash", ["-n", file]);
     const cases: Array<[string[], string]> = [
-      [["clientes", ""], "demo init check start replies staff status completion help"],
-      [["clientes", "rep"], "replies"],
+      [["clientes", ""], (await topLevelCommands()).join(" ")],
+      [["clientes", "repl"], "replies"],
       [["clientes", "replies", ""], "list add edit remove import export help"],
       [["clientes", "--config", "x.yaml", "st"], "start staff status"],
       [["clientes", "demo", "--locale", ""], "pt-BR en"],
@@ -86,7 +86,7 @@ describe("clientes completion", () => {
       `${stubs}\nsource '${file}'\nt() { words=("$@"); CURRENT=$#; _clientes }\nt clientes ''\nt clientes replies ''\nt clientes demo --locale ''\nt clientes --config ''\nt clientes replies import ''`,
     ]);
     assert.deepEqual(stdout.trimEnd().split("\n"), [
-      "demo init check start replies staff status completion help",
+      (await topLevelCommands()).join(" "),
       "list add edit remove import export help",
       "pt-BR en",
       "FILES",
