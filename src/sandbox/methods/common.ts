@@ -2,6 +2,7 @@ import type { TelegramMessage } from "@gramio/types";
 import type { Stored } from "../content.ts";
 import type { Engine } from "../engine.ts";
 import { badRequest, forbidden } from "../errors.ts";
+import { replyMarkup } from "../keyboard.ts";
 import type { Params } from "../params.ts";
 import type { ChatRecord, MessageRecord } from "../world.ts";
 
@@ -66,18 +67,6 @@ export function replyTarget(e: Engine, chat: ChatRecord, p: Params): MessageReco
   const target = otherChat && otherChat.id !== chat.id ? undefined : e.world.liveMessage(chat.id, messageId);
   if (!target && !allowWithout) throw badRequest("message to be replied not found");
   return target;
-}
-
-/** The inline keyboard to attach (only inline keyboards show in the message JSON). */
-export function replyMarkup(p: Params): { value: unknown } | undefined {
-  const markup = p.json<Record<string, unknown>>("reply_markup", "reply keyboard markup");
-  if (markup === undefined) return undefined;
-  if (typeof markup !== "object" || markup === null || Array.isArray(markup)) throw badRequest("object expected as reply markup");
-  if (markup.inline_keyboard === undefined) return { value: undefined };
-  if (!Array.isArray(markup.inline_keyboard) || !markup.inline_keyboard.every(Array.isArray)) {
-    throw badRequest(`field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays`);
-  }
-  return { value: { inline_keyboard: markup.inline_keyboard } };
 }
 
 /**

@@ -2,9 +2,10 @@ import { apiCaption, CAPTIONED, isCopyable, kindOf, newPoll } from "../content.t
 import type { Stored } from "../content.ts";
 import type { Engine } from "../engine.ts";
 import { badRequest } from "../errors.ts";
+import { replyMarkup } from "../keyboard.ts";
 import type { Params } from "../params.ts";
 import type { ChatRecord, MessageRecord } from "../world.ts";
-import { chatParam, checkCanWrite, entitiesParam, messageIds, messageParam, replyMarkup, replyTarget } from "./common.ts";
+import { chatParam, checkCanWrite, entitiesParam, messageIds, messageParam, replyTarget } from "./common.ts";
 import type { Handler } from "./common.ts";
 
 /** The source chat of a copy/forward ("from_chat_id"). */

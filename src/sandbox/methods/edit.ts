@@ -2,10 +2,12 @@ import { apiCaption, apiText, CAPTIONED, kindOf } from "../content.ts";
 import type { Stored } from "../content.ts";
 import type { Engine } from "../engine.ts";
 import { badRequest } from "../errors.ts";
+import { replyMarkup } from "../keyboard.ts";
+import type { MarkupParam } from "../keyboard.ts";
 import type { Params } from "../params.ts";
 import type { MessageRecord } from "../world.ts";
 import { parseInputMedia } from "./album.ts";
-import { chatParam, entitiesParam, messageIds, messageParam, replyMarkup } from "./common.ts";
+import { chatParam, entitiesParam, messageIds, messageParam } from "./common.ts";
 import type { Handler } from "./common.ts";
 
 const NOT_MODIFIED =
@@ -33,7 +35,7 @@ function same(a: unknown, b: unknown): boolean {
  * Applies an edit unless nothing changes. Like Telegram, an edit without reply_markup
  * removes the message's inline keyboard.
  */
-function applyEdit(e: Engine, rec: MessageRecord, content: Stored, markup: { value: unknown } | undefined): unknown {
+function applyEdit(e: Engine, rec: MessageRecord, content: Stored, markup: MarkupParam | undefined): unknown {
   const newMarkup = markup ? markup.value : undefined;
   if (same(content, rec.content) && same(newMarkup, rec.replyMarkup)) throw badRequest(NOT_MODIFIED);
   e.editMessage(rec, content, { byBot: true, replyMarkup: { value: newMarkup } });
@@ -51,7 +53,7 @@ function withoutCaption(content: Stored): Stored {
 export const editMethods: Record<string, Handler> = {
   editMessageText(e, p) {
     const text = apiText(p.str("text"), p.str("parse_mode"), entitiesParam(p, "entities"), e.formatOptions);
-    const markup = replyMarkup(p);
+    const markup = replyMarkup(p, { inlineOnly: true });
     const rec = editTarget(e, p);
     if (kindOf(rec.content) !== "text") throw badRequest("there is no text in the message to edit");
     const content: Stored = { ...structuredClone(rec.content), ...text };
@@ -61,7 +63,7 @@ export const editMethods: Record<string, Handler> = {
 
   editMessageCaption(e, p) {
     const caption = apiCaption(p.str("caption"), p.str("parse_mode"), entitiesParam(p, "caption_entities"), e.formatOptions);
-    const markup = replyMarkup(p);
+    const markup = replyMarkup(p, { inlineOnly: true });
     const rec = editTarget(e, p);
     const kind = kindOf(rec.content);
     if (!CAPTIONED.has(kind) || kind === "paid_media") throw badRequest("there is no caption in the message to edit");
@@ -71,7 +73,7 @@ export const editMethods: Record<string, Handler> = {
   },
 
   editMessageMedia(e, p) {
-    const markup = replyMarkup(p);
+    const markup = replyMarkup(p, { inlineOnly: true });
     if (p.str("media") === "") throw badRequest(`parameter "media" is required`);
     const media = parseInputMedia(e, p, p.json<unknown>("media", "input media"), false);
     const rec = editTarget(e, p);
@@ -87,7 +89,7 @@ export const editMethods: Record<string, Handler> = {
   },
 
   editMessageReplyMarkup(e, p) {
-    const markup = replyMarkup(p);
+    const markup = replyMarkup(p, { inlineOnly: true });
     const rec = editTarget(e, p);
     return applyEdit(e, rec, structuredClone(rec.content), markup);
   },
