@@ -60,6 +60,10 @@ const ACTIONS: Record<string, Action> = {
     if (typeof b.answer !== "object" || b.answer === null) throw new SandboxUsageError(`"answer" must be the object inlineQuery returned`);
     return sb.sendInlineResult(num(b, "userId"), num(b, "chatId"), b.answer as InlineAnswer, String(b.resultId ?? ""), replyOpts(b));
   },
+  pressButton: (sb, b) => {
+    if (typeof b.data !== "string") throw new SandboxUsageError(`"data" must be the button's callback_data (a string)`);
+    return sb.pressButton(num(b, "userId"), num(b, "chatId"), num(b, "messageId"), b.data);
+  },
   failNext: (sb, b) => sb.failNext(b as unknown as FaultSpec),
   rateLimits: (sb, b) => sb.setRateLimits(b.on === true),
   botRights: (sb, b) => sb.setBotRights(b.chat === "channel" ? "channel" : "group", (b.rights ?? null) as never),
@@ -92,6 +96,12 @@ function read(sb: Sandbox, parts: string[]): unknown {
     return m;
   }
   if (head === "chats" && parts[2] === "pinned" && parts.length === 3) return sb.pinned(id(1));
+  if (head === "callbacks" && parts.length === 1) return sb.callbackPresses();
+  if (head === "callbacks" && parts.length === 2) {
+    const press = sb.callbackPresses().find((c) => c.query.id === parts[1]);
+    if (!press) throw new SandboxUsageError(`no button press with callback query id ${parts[1]}`, 404);
+    return press;
+  }
   throw new SandboxUsageError(`no such endpoint: GET /sandbox/${parts.join("/")}`, 404);
 }
 

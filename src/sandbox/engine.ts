@@ -1,5 +1,6 @@
 import type { TelegramUser } from "@gramio/types";
 import { AutoForwarder } from "./autoforward.ts";
+import { CallbackQueries } from "./callbacks.ts";
 import type { Clock } from "./clock.ts";
 import type { Stored } from "./content.ts";
 import { badRequest, SandboxUsageError } from "./errors.ts";
@@ -24,6 +25,7 @@ export interface EngineOptions {
   canReadAllGroupMessages: boolean;
   autoForwardDelayMs: number;
   pollGuards: PollGuards | false;
+  callbackAnswerTimeoutMs: number;
 }
 
 interface PendingInline {
@@ -47,6 +49,7 @@ export class Engine {
   readonly files = new FileStore();
   readonly updates: UpdateQueue;
   readonly forwarder: AutoForwarder;
+  readonly callbacks: CallbackQueries;
   /** setMyCommands storage: key = scope JSON + language code. */
   readonly commands = new Map<string, Array<{ command: string; description: string }>>();
   /** Last chat action the bot sent, per chat (for the demo page). */
@@ -67,6 +70,7 @@ export class Engine {
     this.formatOptions = { resolveUser: (id) => (id === world.bot.id ? { ...world.bot } : world.users.get(id)) };
     this.updates = new UpdateQueue(options.pollGuards, (type, detail) => feed.emit(type, detail), () => this.clock.unix());
     this.forwarder = new AutoForwarder(options.autoForwardDelayMs, (postId) => this.materializeForward(postId));
+    this.callbacks = new CallbackQueries(world, clock, this.updates, feed, options.callbackAnswerTimeoutMs);
   }
 
   close(): void {

@@ -18,4 +18,5 @@ export { ALL_CHANNEL_RIGHTS, ALL_GROUP_RIGHTS } from "./types.ts";
 export type { SandboxEvent } from "./events.ts";
 export { SandboxUsageError } from "./errors.ts";
 export { CONFLICT_DESCRIPTION } from "./updates.ts";
+export type { CallbackAnswer, CallbackPress } from "./callbacks.ts";
 export { TELEGRAM_SERVICE_USER, CHANNEL_BOT_USER, GROUP_ANONYMOUS_BOT_USER } from "./world.ts";

@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
 import { isDeepStrictEqual } from "node:util";
-import type { TelegramMessage, TelegramUpdate, TelegramUser } from "@gramio/types";
+import type { TelegramCallbackQuery, TelegramMessage, TelegramUpdate, TelegramUser } from "@gramio/types";
 import { BotApi } from "./api.ts";
+import type { CallbackAnswer, CallbackPress } from "./callbacks.ts";
 import { Clock } from "./clock.ts";
 import { storedFromContent } from "./content.ts";
 import { ControlApi } from "./control.ts";
@@ -127,6 +128,7 @@ export class Sandbox {
       canReadAllGroupMessages: opts.bot?.canReadAllGroupMessages ?? false,
       autoForwardDelayMs: opts.autoForwardDelayMs ?? 0,
       pollGuards: opts.pollGuards ?? { sameOffsetMinWaitMs: 3000, sameOffsetLimitOneMs: 500 },
+      callbackAnswerTimeoutMs: opts.callbackAnswerTimeoutMs ?? 15_000,
     });
     const limiter = new RateLimiter(() => clock.now());
     const faults = new FaultInjector();
@@ -178,6 +180,26 @@ export class Sandbox {
     if (!admins) w.admins.set(chatId, (admins = new Map()));
     admins.set(userId, { ...all, ...(rights ?? {}) });
     this.feed.emit("settings", { admin: userId, chatId });
+  }
+
+  /**
+   * A user presses an inline button with `data` under a message of the bot: the bot gets a
+   * callback_query (id, from, message, chat_instance, data), which it must answer with
+   * answerCallbackQuery within callbackAnswerTimeoutMs. The press is taken as given, even if
+   * the message no longer shows that button (an app may still show an old keyboard).
+   */
+  pressButton(userId: number, chatId: number, messageId: number, data: string): TelegramCallbackQuery {
+    return this.engine.callbacks.press(userId, chatId, messageId, data) as unknown as TelegramCallbackQuery;
+  }
+
+  /** The bot's answer to a press (answerCallbackQuery), once it gave one. */
+  callbackAnswer(callbackQueryId: string): CallbackAnswer | undefined {
+    return this.engine.callbacks.get(callbackQueryId)?.answer;
+  }
+
+  /** Every button press, oldest first, with the bot's answer when it gave one. */
+  callbackPresses(): CallbackPress[] {
+    return this.engine.callbacks.list();
   }
 
   /** A customer writes to the bot (the private chat id is the user id). */

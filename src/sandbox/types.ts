@@ -144,6 +144,8 @@ export interface SandboxOptions {
   logRequests?: boolean;
   /** getUpdates anti busy-loop rules (default Telegram's: 3000 / 500 ms); false = off. */
   pollGuards?: PollGuards | false;
+  /** How long after a press answerCallbackQuery is accepted, on the sandbox clock (default 15000). */
+  callbackAnswerTimeoutMs?: number;
   /**
    * The time source of message dates, the 48 h edit window and rate limits, in Unix ms
    * (default Date.now). Tests pass a frozen one and move it with advanceClock.

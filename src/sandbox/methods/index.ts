@@ -1,5 +1,6 @@
 import { albumMethods } from "./album.ts";
 import { botMethods } from "./bot.ts";
+import { callbackMethods } from "./callback.ts";
 import { chatMethods } from "./chats.ts";
 import type { Handler } from "./common.ts";
 import { copyMethods } from "./copy.ts";
@@ -12,7 +13,7 @@ export { WithDescription } from "./common.ts";
 
 /** Every Bot API method the sandbox answers, keyed by lower-case name (method names are case-insensitive). */
 export const METHODS: ReadonlyMap<string, { name: string; handler: Handler }> = new Map(
-  Object.entries({ ...botMethods, ...sendMethods, ...copyMethods, ...albumMethods, ...editMethods, ...chatMethods, ...inlineMethods }).map(
+  Object.entries({ ...botMethods, ...sendMethods, ...copyMethods, ...albumMethods, ...editMethods, ...chatMethods, ...inlineMethods, ...callbackMethods }).map(
     ([name, handler]) => [name.toLowerCase(), { name, handler }],
   ),
 );
