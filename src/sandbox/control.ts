@@ -60,6 +60,8 @@ const ACTIONS: Record<string, Action> = {
     if (typeof b.answer !== "object" || b.answer === null) throw new SandboxUsageError(`"answer" must be the object inlineQuery returned`);
     return sb.sendInlineResult(num(b, "userId"), num(b, "chatId"), b.answer as InlineAnswer, String(b.resultId ?? ""), replyOpts(b));
   },
+  joinGroup: (sb, b) => sb.joinGroup(num(b, "userId"), optNum(b, "addedBy") !== undefined ? { addedBy: num(b, "addedBy") } : {}),
+  leaveGroup: (sb, b) => sb.leaveGroup(num(b, "userId")),
   pressButton: (sb, b) => {
     if (typeof b.data !== "string") throw new SandboxUsageError(`"data" must be the button's callback_data (a string)`);
     return sb.pressButton(num(b, "userId"), num(b, "chatId"), num(b, "messageId"), b.data);
@@ -96,6 +98,7 @@ function read(sb: Sandbox, parts: string[]): unknown {
     return m;
   }
   if (head === "chats" && parts[2] === "pinned" && parts.length === 3) return sb.pinned(id(1));
+  if (head === "chats" && parts[2] === "members" && parts.length === 4) return { status: sb.memberStatus(id(1), id(3)) };
   if (head === "callbacks" && parts.length === 1) return sb.callbackPresses();
   if (head === "callbacks" && parts.length === 2) {
     const press = sb.callbackPresses().find((c) => c.query.id === parts[1]);

@@ -2,6 +2,7 @@ import type { TelegramUser } from "@gramio/types";
 import { AutoForwarder } from "./autoforward.ts";
 import { CallbackQueries } from "./callbacks.ts";
 import type { Clock } from "./clock.ts";
+import { kindOf } from "./content.ts";
 import type { Stored } from "./content.ts";
 import { badRequest, SandboxUsageError } from "./errors.ts";
 import type { ChangeFeed } from "./events.ts";
@@ -218,15 +219,25 @@ export class Engine {
     this.feed.emit("pin", { chatId, messageId });
     if (already) return;
     const isChannel = chatId === w.channelId;
-    const fromUser = byBot ? { ...w.bot } : as ? { ...as } : undefined;
+    this.serviceMessage(chatId, byBot ? { ...w.bot } : as, {}, { byBot: byBot && !isChannel, pinnedId: messageId });
+  }
+
+  /**
+   * A service message (a pin, someone joining or leaving). In the channel it is posted by the
+   * channel. The bot gets it even when its own action caused it: the Bot API server does not
+   * skip these outgoing kinds (Client.cpp need_skip_update_message).
+   */
+  serviceMessage(chatId: number, from: TelegramUser | undefined, content: Stored, opts: { byBot: boolean; pinnedId?: number }): MessageRecord {
+    const w = this.world;
     const rec = w.addMessage(chatId, this.clock.unix(), {
-      ...(isChannel ? { senderChatId: chatId } : fromUser ? { from: fromUser } : {}),
-      byBot: byBot && !isChannel,
-      content: {},
-      pinnedId: messageId,
+      ...(chatId === w.channelId ? { senderChatId: chatId } : from ? { from: { ...from } } : {}),
+      byBot: opts.byBot,
+      content,
+      ...(opts.pinnedId !== undefined ? { pinnedId: opts.pinnedId } : {}),
     });
     this.feed.emit("message", { chatId, messageId: rec.id, byBot: rec.byBot, service: true });
-    if (!rec.byBot) this.deliver(rec, false);
+    this.deliver(rec, false, true);
+    return rec;
   }
 
   unpin(chatId: number, messageId?: number): void {
@@ -303,7 +314,8 @@ export class Engine {
   private botSeesGroupMessage(rec: MessageRecord): boolean {
     const w = this.world;
     if (w.isAdmin(rec.chatId, w.bot.id) || this.options.canReadAllGroupMessages) return true;
-    if (rec.pinnedId !== undefined) return true;
+    // Service messages (pins, joins, leaves) reach every bot in the group.
+    if (kindOf(rec.content) === "service") return true;
     const text = String(rec.content.text ?? rec.content.caption ?? "");
     if (text.startsWith("/")) return true;
     if (w.bot.username && text.toLowerCase().includes(`@${w.bot.username.toLowerCase()}`)) return true;

@@ -14,6 +14,7 @@ import type { SandboxEvent } from "./events.ts";
 import { FaultInjector } from "./faults.ts";
 import { contentOfInlineResult } from "./inline-result.ts";
 import { RateLimiter } from "./limits.ts";
+import { announceMemberChange, joinGroup, leaveGroup, memberOf } from "./members.ts";
 import { botMember, botMemberUpdate } from "./membership.ts";
 import { botPath, listen, readParams, sendJson } from "./server.ts";
 import type { ChannelRights, Content, FaultSpec, GroupRights, InlineAnswer, RequestLogEntry, SandboxOptions } from "./types.ts";
@@ -176,10 +177,31 @@ export class Sandbox {
     w.user(userId);
     const all = chat === "channel" ? ALL_CHANNEL_RIGHTS : ALL_GROUP_RIGHTS;
     const chatId = chat === "channel" ? this.channelId : this.groupId;
+    const before = memberOf(w, w.chat(chatId), userId);
     let admins = w.admins.get(chatId);
     if (!admins) w.admins.set(chatId, (admins = new Map()));
     admins.set(userId, { ...all, ...(rights ?? {}) });
     this.feed.emit("settings", { admin: userId, chatId });
+    announceMemberChange(this.engine, chatId, w.creator, before, memberOf(w, w.chat(chatId), userId));
+  }
+
+  /**
+   * A user joins the discussion group (by its link, or added by `addedBy`): the group shows a
+   * new_chat_members service message (which the bot gets), and an administrator bot that listed
+   * "chat_member" in allowed_updates gets a chat_member update (left → member).
+   */
+  joinGroup(userId: number, opts: { addedBy?: number } = {}): TelegramMessage {
+    return this.render(joinGroup(this.engine, userId, opts.addedBy));
+  }
+
+  /** A member leaves the group: left_chat_member service message and a chat_member update. */
+  leaveGroup(userId: number): TelegramMessage {
+    return this.render(leaveGroup(this.engine, userId));
+  }
+
+  /** A user's ChatMember status in a chat: "creator", "administrator", "member", "kicked" or "left". */
+  memberStatus(chatId: number, userId: number): string {
+    return String(memberOf(this.engine.world, this.engine.world.chat(chatId), userId).status);
   }
 
   /**

@@ -112,7 +112,7 @@ test("banChatMember / unbanChatMember", async () => {
   assert.equal((await ok(sb, "getChatMember", { chat_id: sb.groupId, user_id: troll.id })).status, "left");
   assert.equal((await fails(sb, "banChatMember", { chat_id: sb.groupId, user_id: sb.creator.id })).description, "Bad Request: can't remove chat owner");
   sb.setBotRights("group", { can_restrict_members: false });
-  assert.equal((await fails(sb, "banChatMember", { chat_id: sb.groupId, user_id: troll.id })).description, "Bad Request: not enough rights to restrict/ban chat member");
+  assert.equal((await fails(sb, "banChatMember", { chat_id: sb.groupId, user_id: troll.id })).description, "Bad Request: not enough rights to restrict/unrestrict chat member");
 });
 
 test("setMyCommands / getMyCommands per scope and language", async () => {

@@ -1,48 +1,19 @@
 import type { Stored } from "../content.ts";
 import type { Engine } from "../engine.ts";
 import { badRequest } from "../errors.ts";
-import type { Params } from "../params.ts";
+import { memberOf } from "../members.ts";
 import type { ChatRecord } from "../world.ts";
 import { chatParam, messageParam } from "./common.ts";
 import type { Handler } from "./common.ts";
+import { userIdParam } from "./members.ts";
 
 const NO_PIN_RIGHTS = "not enough rights to manage pinned messages in the chat";
-const NO_BAN_RIGHTS = "not enough rights to restrict/ban chat member";
-
-/** The ChatMember object of a user in a chat. */
-function memberOf(e: Engine, chat: ChatRecord, userId: number): Stored {
-  const w = e.world;
-  const user = userId === w.bot.id ? { ...w.bot } : { ...w.user(userId) };
-  if (chat.type === "private") return { user, status: "member" };
-  if (userId === w.creator.id) return { user, status: "creator", is_anonymous: false };
-  if (w.isBanned(chat.id, userId)) return { user, status: "kicked", until_date: 0 };
-  const rights = userId === w.bot.id ? w.botRightsIn(chat.id) : w.admins.get(chat.id)?.get(userId);
-  if (rights) return { user, status: "administrator", can_be_edited: false, ...rights };
-  // A bot without rights still belongs to the chat as an ordinary member.
-  if (userId === w.bot.id || w.members.get(chat.id)?.has(userId)) return { user, status: "member" };
-  return { user, status: "left" };
-}
-
-function userIdParam(e: Engine, p: Params): number {
-  const id = p.int("user_id");
-  if (id <= 0) throw badRequest("invalid user_id specified");
-  if (id !== e.world.bot.id && !e.world.users.has(id)) throw badRequest("user not found");
-  return id;
-}
 
 /** Pinning rights: can_pin_messages in the group, can_edit_messages in the channel; private chats are free. */
 function checkPinRights(e: Engine, chat: ChatRecord): void {
   if (chat.type === "private") return;
   const right = chat.type === "channel" ? "can_edit_messages" : "can_pin_messages";
   if (!e.world.botCan(chat.id, right)) throw badRequest(NO_PIN_RIGHTS);
-}
-
-function checkBanTarget(e: Engine, chat: ChatRecord, userId: number): void {
-  if (chat.type === "private") throw badRequest("chat member status can't be changed in private chats");
-  if (!e.world.botCan(chat.id, "can_restrict_members")) throw badRequest(NO_BAN_RIGHTS);
-  if (userId === e.world.creator.id) throw badRequest("can't remove chat owner");
-  if (userId === e.world.bot.id) throw badRequest("can't restrict self");
-  if (e.world.admins.get(chat.id)?.has(userId)) throw badRequest("user is an administrator of the chat");
 }
 
 export const chatMethods: Record<string, Handler> = {
@@ -78,7 +49,7 @@ export const chatMethods: Record<string, Handler> = {
 
   getChatMember(e, p) {
     const chat = chatParam(e, p);
-    return memberOf(e, chat, userIdParam(e, p));
+    return memberOf(e.world, chat, userIdParam(e, p));
   },
 
   getChatAdministrators(e, p) {
@@ -87,8 +58,8 @@ export const chatMethods: Record<string, Handler> = {
     if (chat.type === "private") throw badRequest("there are no administrators in the private chat");
     const ids = [w.creator.id, ...(w.admins.get(chat.id)?.keys() ?? [])];
     // Other bots are omitted; the bot itself is listed.
-    const people = ids.filter((id) => !w.users.get(id)?.is_bot).map((id) => memberOf(e, chat, id));
-    if (w.botRightsIn(chat.id)) people.push(memberOf(e, chat, w.bot.id));
+    const people = ids.filter((id) => !w.users.get(id)?.is_bot).map((id) => memberOf(e.world, chat, id));
+    if (w.botRightsIn(chat.id)) people.push(memberOf(e.world, chat, w.bot.id));
     return people;
   },
 
@@ -117,31 +88,6 @@ export const chatMethods: Record<string, Handler> = {
     const chat = chatParam(e, p);
     checkPinRights(e, chat);
     e.unpinAll(chat.id);
-    return true;
-  },
-
-  banChatMember(e, p) {
-    const w = e.world;
-    const chat = chatParam(e, p);
-    const userId = userIdParam(e, p);
-    checkBanTarget(e, chat, userId);
-    w.setOf(w.banned, chat.id).add(userId);
-    w.members.get(chat.id)?.delete(userId);
-    e.feed.emit("ban", { chatId: chat.id, userId });
-    return true;
-  },
-
-  unbanChatMember(e, p) {
-    const w = e.world;
-    const chat = chatParam(e, p);
-    const userId = userIdParam(e, p);
-    checkBanTarget(e, chat, userId);
-    const banned = w.isBanned(chat.id, userId);
-    if (!banned && p.bool("only_if_banned")) return true;
-    w.banned.get(chat.id)?.delete(userId);
-    // Without only_if_banned, unbanning a member removes them from the chat (they may rejoin).
-    if (!banned) w.members.get(chat.id)?.delete(userId);
-    e.feed.emit("unban", { chatId: chat.id, userId });
     return true;
   },
 };

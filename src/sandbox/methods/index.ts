@@ -6,6 +6,7 @@ import type { Handler } from "./common.ts";
 import { copyMethods } from "./copy.ts";
 import { editMethods } from "./edit.ts";
 import { inlineMethods } from "./inline.ts";
+import { memberMethods } from "./members.ts";
 import { sendMethods } from "./send.ts";
 
 export type { Handler } from "./common.ts";
@@ -13,7 +14,7 @@ export { WithDescription } from "./common.ts";
 
 /** Every Bot API method the sandbox answers, keyed by lower-case name (method names are case-insensitive). */
 export const METHODS: ReadonlyMap<string, { name: string; handler: Handler }> = new Map(
-  Object.entries({ ...botMethods, ...sendMethods, ...copyMethods, ...albumMethods, ...editMethods, ...chatMethods, ...inlineMethods, ...callbackMethods }).map(
+  Object.entries({ ...botMethods, ...sendMethods, ...copyMethods, ...albumMethods, ...editMethods, ...chatMethods, ...memberMethods, ...inlineMethods, ...callbackMethods }).map(
     ([name, handler]) => [name.toLowerCase(), { name, handler }],
   ),
 );
