@@ -372,6 +372,12 @@ export class Sandbox {
     return [...this.engine.world.chat(chatId).pinned];
   }
 
+  /** The most recently pinned message of a chat (what the app's pinned bar shows), if any. */
+  pinnedMessage(chatId: number): TelegramMessage | undefined {
+    const id = this.engine.world.chat(chatId).pinned.at(-1);
+    return id === undefined ? undefined : this.message(chatId, id);
+  }
+
   /** Updates queued for the bot and not yet confirmed by getUpdates' offset. */
   pendingUpdates(): TelegramUpdate[] {
     return this.engine.updates.pendingUpdates() as unknown as TelegramUpdate[];

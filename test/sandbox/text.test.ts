@@ -304,3 +304,20 @@ test("utf16Length counts UTF-16 code units, as Telegram's 4096/1024 limits do", 
   assert.equal(utf16Length("a😀"), 3);
   assert.equal(utf16Length("👨‍👩‍👧"), 8);
 });
+
+test("a card's hashtags over HTTP: #p5, #waiting, #ana and #billing_2 are hashtags, #5 is not, at most 256 characters", async () => {
+  const { startSandbox } = await import("../../src/sandbox/index.ts");
+  const sb = await startSandbox({ pollGuards: false });
+  try {
+    const res = await fetch(`${sb.apiRoot}/bot${sb.token}/sendMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chat_id: sb.channelId, text: `Ana Souza\n#waiting #p5 #ana #5 #billing_2 #${"a".repeat(300)}` }),
+    });
+    const m = (await res.json()).result;
+    const tags = m.entities.filter((e: TelegramMessageEntity) => e.type === "hashtag").map((e: TelegramMessageEntity) => m.text.slice(e.offset, e.offset + e.length));
+    assert.deepEqual(tags, ["#waiting", "#p5", "#ana", "#billing_2", `#${"a".repeat(256)}`]);
+  } finally {
+    await sb.close();
+  }
+});
