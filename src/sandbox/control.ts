@@ -100,6 +100,7 @@ function read(sb: Sandbox, parts: string[]): unknown {
   if (head === "chats" && parts[2] === "pinned" && parts.length === 3) return sb.pinned(id(1));
   if (head === "chats" && parts[2] === "pinnedMessage" && parts.length === 3) return sb.pinnedMessage(id(1)) ?? null;
   if (head === "chats" && parts[2] === "members" && parts.length === 4) return { status: sb.memberStatus(id(1), id(3)) };
+  if (head === "webhook" && parts.length === 1) return sb.webhookInfo();
   if (head === "callbacks" && parts.length === 1) return sb.callbackPresses();
   if (head === "callbacks" && parts.length === 2) {
     const press = sb.callbackPresses().find((c) => c.query.id === parts[1]);

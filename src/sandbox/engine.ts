@@ -10,6 +10,8 @@ import { FileStore } from "./files.ts";
 import type { FormatOptions } from "./text.ts";
 import type { InlineAnswer, PollGuards } from "./types.ts";
 import { UpdateQueue } from "./updates.ts";
+import { Webhook } from "./webhook.ts";
+import type { WebhookTiming } from "./webhook.ts";
 import type { MessageRecord, World } from "./world.ts";
 import { CHANNEL_BOT_USER, GROUP_ANONYMOUS_BOT_USER, TELEGRAM_SERVICE_USER } from "./world.ts";
 
@@ -27,6 +29,7 @@ export interface EngineOptions {
   autoForwardDelayMs: number;
   pollGuards: PollGuards | false;
   callbackAnswerTimeoutMs: number;
+  webhook: WebhookTiming;
 }
 
 interface PendingInline {
@@ -50,6 +53,7 @@ export class Engine {
   readonly files = new FileStore();
   readonly updates: UpdateQueue;
   readonly forwarder: AutoForwarder;
+  readonly webhook: Webhook;
   readonly callbacks: CallbackQueries;
   /** setMyCommands storage: key = scope JSON + language code. */
   readonly commands = new Map<string, Array<{ command: string; description: string }>>();
@@ -71,10 +75,12 @@ export class Engine {
     this.formatOptions = { resolveUser: (id) => (id === world.bot.id ? { ...world.bot } : world.users.get(id)) };
     this.updates = new UpdateQueue(options.pollGuards, (type, detail) => feed.emit(type, detail), () => this.clock.unix());
     this.forwarder = new AutoForwarder(options.autoForwardDelayMs, (postId) => this.materializeForward(postId));
+    this.webhook = new Webhook(this.updates, clock, feed, options.webhook);
     this.callbacks = new CallbackQueries(world, clock, this.updates, feed, options.callbackAnswerTimeoutMs);
   }
 
   close(): void {
+    this.webhook.close();
     this.updates.close();
     this.forwarder.close();
     for (const [id, q] of this.inline) {

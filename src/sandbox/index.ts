@@ -19,4 +19,6 @@ export type { SandboxEvent } from "./events.ts";
 export { SandboxUsageError } from "./errors.ts";
 export { CONFLICT_DESCRIPTION } from "./updates.ts";
 export type { CallbackAnswer, CallbackPress } from "./callbacks.ts";
+export type { WebhookInfo } from "./webhook.ts";
+export { WEBHOOK_CONFLICT_DESCRIPTION } from "./methods/webhook.ts";
 export { TELEGRAM_SERVICE_USER, CHANNEL_BOT_USER, GROUP_ANONYMOUS_BOT_USER } from "./world.ts";

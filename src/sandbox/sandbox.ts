@@ -19,6 +19,7 @@ import { botMember, botMemberUpdate } from "./membership.ts";
 import { botPath, listen, readParams, sendJson } from "./server.ts";
 import type { ChannelRights, Content, FaultSpec, GroupRights, InlineAnswer, RequestLogEntry, SandboxOptions } from "./types.ts";
 import { ALL_CHANNEL_RIGHTS, ALL_GROUP_RIGHTS } from "./types.ts";
+import type { WebhookInfo } from "./webhook.ts";
 import { World } from "./world.ts";
 import type { MessageRecord } from "./world.ts";
 
@@ -44,6 +45,7 @@ export interface SandboxState {
   /** Each channel post (the cards) and the group message that is its thread root, if it appeared yet. */
   roots: Array<{ postId: number; rootId?: number; preview: string }>;
   pinned: { channel: number[]; group: number[] };
+  webhook: WebhookInfo;
 }
 
 function rightsOrNull<T>(all: T, given: Partial<T> | null | undefined): T | null {
@@ -130,7 +132,9 @@ export class Sandbox {
       autoForwardDelayMs: opts.autoForwardDelayMs ?? 0,
       pollGuards: opts.pollGuards ?? { sameOffsetMinWaitMs: 3000, sameOffsetLimitOneMs: 500 },
       callbackAnswerTimeoutMs: opts.callbackAnswerTimeoutMs ?? 15_000,
+      webhook: { timeoutMs: opts.webhookTimeoutMs ?? 60_000, retryUnitMs: opts.webhookRetryUnitMs ?? 1000 },
     });
+    engine.webhook.floodControl = opts.rateLimits ?? false;
     const limiter = new RateLimiter(() => clock.now());
     const faults = new FaultInjector();
     const log: RequestLogEntry[] = [];
@@ -378,6 +382,11 @@ export class Sandbox {
     return id === undefined ? undefined : this.message(chatId, id);
   }
 
+  /** The webhook as getWebhookInfo reports it (url "" when the bot polls). */
+  webhookInfo(): WebhookInfo {
+    return this.engine.webhook.info();
+  }
+
   /** Updates queued for the bot and not yet confirmed by getUpdates' offset. */
   pendingUpdates(): TelegramUpdate[] {
     return this.engine.updates.pendingUpdates() as unknown as TelegramUpdate[];
@@ -422,6 +431,7 @@ export class Sandbox {
         .filter((m) => m.pinnedId === undefined)
         .map((m) => ({ postId: m.id, ...(w.roots.has(m.id) ? { rootId: w.roots.get(m.id)! } : {}), preview: previewOf(m) })),
       pinned: { channel: this.pinned(this.channelId), group: this.pinned(this.groupId) },
+      webhook: this.webhookInfo(),
     };
   }
 
@@ -446,6 +456,7 @@ export class Sandbox {
 
   setRateLimits(on: boolean): void {
     this.api.rateLimits = on;
+    this.engine.webhook.floodControl = on;
     if (!on) this.limiter.reset();
     this.feed.emit("settings", { rateLimits: on });
   }

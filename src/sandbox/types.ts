@@ -144,6 +144,13 @@ export interface SandboxOptions {
   logRequests?: boolean;
   /** getUpdates anti busy-loop rules (default Telegram's: 3000 / 500 ms); false = off. */
   pollGuards?: PollGuards | false;
+  /** A webhook delivery with no complete answer within this long fails: "Read timeout expired" (default 60000, Telegram's). */
+  webhookTimeoutMs?: number;
+  /**
+   * One second of Telegram's webhook retry delays (after 0, 2, 4, 8… s, at most 60–120) and of
+   * a Retry-After answer, in ms (default 1000; tests shrink it).
+   */
+  webhookRetryUnitMs?: number;
   /** How long after a press answerCallbackQuery is accepted, on the sandbox clock (default 15000). */
   callbackAnswerTimeoutMs?: number;
   /**

@@ -127,11 +127,7 @@ export class UpdateQueue {
 
   /** Answers a getUpdates call; resolves with the updates, or rejects with Telegram's 409. */
   async poll(req: PollRequest): Promise<Update[]> {
-    if (req.allowedUpdates !== undefined) {
-      // Like the Bot API server: unknown names are ignored, and nothing known left means the default set.
-      const known = req.allowedUpdates.filter((t) => UPDATE_TYPES.has(t));
-      this.allowed = known.length === 0 ? null : new Set(known);
-    }
+    if (req.allowedUpdates !== undefined) this.setAllowedUpdates(req.allowedUpdates);
     let { offset, limit, timeout } = req;
     limit = clamp(limit, 1, 100);
     timeout = clamp(timeout, 0, LONG_POLL_MAX_TIMEOUT);
@@ -162,6 +158,40 @@ export class UpdateQueue {
       this.pending = poll;
       this.notify("poll", { offset: from, timeout });
     });
+  }
+
+  /** allowed_updates of getUpdates or setWebhook; it persists until the next list. */
+  setAllowedUpdates(types: string[]): void {
+    // Like the Bot API server: unknown names are ignored, and nothing known left means the default set.
+    const known = types.filter((t) => UPDATE_TYPES.has(t));
+    this.allowed = known.length === 0 ? null : new Set(known);
+  }
+
+  /** The update types asked for, or null for Telegram's default set. */
+  get allowedUpdates(): string[] | null {
+    return this.allowed ? [...this.allowed] : null;
+  }
+
+  /** Removes one update (a webhook delivered it, or gave up on it). */
+  forget(updateId: number): void {
+    const before = this.queue.length;
+    this.queue = this.queue.filter((u) => u.update_id !== updateId);
+    if (this.queue.length !== before) this.notify("confirm", { updateId });
+  }
+
+  /** When a queued update expires, unix seconds (undefined once it is gone). */
+  expiresAt(updateId: number): number | undefined {
+    return this.queue.some((u) => u.update_id === updateId) ? this.expires.get(updateId) : undefined;
+  }
+
+  /** Drops expired updates now (webhook delivery reads the queue without getUpdates). */
+  dropExpired(): void {
+    this.expire();
+  }
+
+  /** Ends a waiting long poll with 409 and this description (setWebhook ends it so). */
+  abortLongPoll(description: string): void {
+    this.abortPending(description);
   }
 
   /** Ends a waiting long poll with an empty result (the server is closing). */
@@ -212,12 +242,12 @@ export class UpdateQueue {
     return structuredClone(this.queue.filter((u) => u.update_id >= from).slice(0, limit));
   }
 
-  private abortPending(): void {
+  private abortPending(description = CONFLICT_DESCRIPTION): void {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
     clearTimeout(p.timer);
-    p.reject(new ApiError(409, CONFLICT_DESCRIPTION));
+    p.reject(new ApiError(409, description));
   }
 
   private wake(): void {

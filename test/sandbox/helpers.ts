@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { afterEach, beforeEach } from "node:test";
 import type { Sandbox, SandboxOptions } from "../../src/sandbox/index.ts";
 import { startSandbox } from "../../src/sandbox/index.ts";
@@ -95,4 +95,73 @@ export function rawRequest(
     req.on("error", reject);
     req.end(opts.body);
   });
+}
+
+/** One request a webhook test server received. */
+export interface HookRequest {
+  body: any;
+  headers: import("node:http").IncomingHttpHeaders;
+  /** performance.now() when it arrived. */
+  at: number;
+  /** Answers it (status 200 and "{}" unless given). */
+  reply: (status?: number, headers?: Record<string, string>, body?: string) => void;
+}
+
+/**
+ * A local HTTP server standing for the bot's webhook. Each request waits for `answer` (default:
+ * 200 at once); `until` waits, bounded, for a condition on what arrived.
+ */
+export async function startHookServer(answer: (r: HookRequest) => void = (r) => r.reply()): Promise<{
+  url: string;
+  port: number;
+  received: HookRequest[];
+  until: (what: string, predicate: (received: HookRequest[]) => boolean, timeoutMs?: number) => Promise<void>;
+  close: () => Promise<void>;
+}> {
+  const received: HookRequest[] = [];
+  const waiters = new Set<() => void>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const r: HookRequest = {
+        body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+        headers: req.headers,
+        at: performance.now(),
+        reply: (status = 200, headers = {}, body = "{}") => {
+          if (!res.writableEnded && !res.destroyed) res.writeHead(status, { "content-type": "application/json", ...headers }).end(body);
+        },
+      };
+      received.push(r);
+      for (const w of [...waiters]) w();
+      answer(r);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    port,
+    received,
+    until: (what, predicate, timeoutMs = 5000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!predicate(received)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`webhook server: timed out waiting for ${what}; got ${received.length} request(s)`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -1,8 +1,9 @@
 import type { Engine } from "../engine.ts";
-import { badRequest } from "../errors.ts";
+import { ApiError, badRequest } from "../errors.ts";
 import type { Params } from "../params.ts";
 import type { Handler } from "./common.ts";
-import { WithDescription } from "./common.ts";
+import { allowedUpdatesParam } from "./common.ts";
+import { WEBHOOK_CONFLICT_DESCRIPTION } from "./webhook.ts";
 
 const SCOPES = new Set(["default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators", "chat_member"]);
 
@@ -65,22 +66,9 @@ export const botMethods: Record<string, Handler> = {
     return true;
   },
 
-  deleteWebhook(e, p) {
-    if (p.bool("drop_pending_updates")) e.updates.dropAll();
-    return new WithDescription(true, "Webhook is already deleted");
-  },
-
-  getWebhookInfo(e) {
-    return { url: "", has_custom_certificate: false, pending_update_count: e.updates.pendingUpdates().length };
-  },
-
   async getUpdates(e, p) {
-    let allowedUpdates: string[] | undefined;
-    if (p.has("allowed_updates") && p.str("allowed_updates") !== "") {
-      const v = p.json<unknown>("allowed_updates", "allowed updates");
-      if (!Array.isArray(v)) throw badRequest("can't parse allowed updates JSON object");
-      allowedUpdates = v.map(String);
-    }
+    if (e.webhook.active) throw new ApiError(409, WEBHOOK_CONFLICT_DESCRIPTION);
+    const allowedUpdates = allowedUpdatesParam(p);
     return e.updates.poll({
       offset: p.int("offset"),
       limit: p.int("limit", 100),

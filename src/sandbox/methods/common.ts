@@ -120,3 +120,11 @@ export function entitiesParam(p: Params, name: string) {
   if (!Array.isArray(v)) throw badRequest(`can't parse entities JSON object`);
   return v as import("@gramio/types").TelegramMessageEntity[];
 }
+
+/** allowed_updates of getUpdates and setWebhook (undefined: keep the current filter). */
+export function allowedUpdatesParam(p: Params): string[] | undefined {
+  if (!p.has("allowed_updates") || p.str("allowed_updates") === "") return undefined;
+  const v = p.json<unknown>("allowed_updates", "allowed updates");
+  if (!Array.isArray(v)) throw badRequest("can't parse allowed updates JSON object");
+  return v.map(String);
+}

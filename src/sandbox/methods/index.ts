@@ -8,13 +8,14 @@ import { editMethods } from "./edit.ts";
 import { inlineMethods } from "./inline.ts";
 import { memberMethods } from "./members.ts";
 import { sendMethods } from "./send.ts";
+import { webhookMethods } from "./webhook.ts";
 
 export type { Handler } from "./common.ts";
 export { WithDescription } from "./common.ts";
 
 /** Every Bot API method the sandbox answers, keyed by lower-case name (method names are case-insensitive). */
 export const METHODS: ReadonlyMap<string, { name: string; handler: Handler }> = new Map(
-  Object.entries({ ...botMethods, ...sendMethods, ...copyMethods, ...albumMethods, ...editMethods, ...chatMethods, ...memberMethods, ...inlineMethods, ...callbackMethods }).map(
+  Object.entries({ ...botMethods, ...sendMethods, ...copyMethods, ...albumMethods, ...editMethods, ...chatMethods, ...memberMethods, ...inlineMethods, ...callbackMethods, ...webhookMethods }).map(
     ([name, handler]) => [name.toLowerCase(), { name, handler }],
   ),
 );
