@@ -1,7 +1,7 @@
 /** One state change, as the control API's SSE stream sends it. */
 export interface SandboxEvent {
   seq: number;
-  /** "message" | "edit" | "delete" | "pin" | "unpin" | "update" | "confirm" | "poll" | "request" | "user" | "block" | "unblock" | "inline" | "chat_action" | "ban" | "unban" | "settings" */
+  /** "message" | "edit" | "delete" | "pin" | "unpin" | "update" | "confirm" | "poll" | "request" | "user" | "block" | "unblock" | "inline" | "chat_action" | "ban" | "unban" | "callback" | "webhook" | "settings" */
   type: string;
   /** Unix time in ms (sandbox clock). */
   at: number;
