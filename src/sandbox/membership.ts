@@ -4,13 +4,12 @@
  * changes its rights (what `clientes init` watches for to find the channel by itself).
  */
 import type { Stored } from "./content.ts";
+import { memberOf } from "./members.ts";
 import type { World } from "./world.ts";
 
 /** The bot's ChatMember in a chat: administrator with its rights, or an ordinary member. */
 export function botMember(w: World, chatId: number): Stored {
-  const rights = w.botRightsIn(chatId);
-  const user = { ...w.bot };
-  return rights ? { user, status: "administrator", can_be_edited: false, ...rights } : { user, status: "member" };
+  return memberOf(w, w.chat(chatId), w.bot.id);
 }
 
 /** The my_chat_member payload for a change of the bot's membership, made by the chats' creator. */
