@@ -225,16 +225,17 @@ export class Webhook {
     const queued = new Set(pending.map((u) => u.update_id));
     for (const id of this.retries.keys()) if (!queued.has(id)) this.retries.delete(id);
     // The head of each queue is the only update of that queue that may be sent.
-    const heads = new Map<string, Update>();
-    for (const u of pending) {
-      const key = queueKey(u);
-      if (!heads.has(key)) heads.set(key, u);
-    }
+    const heads = new Map<string, { update: Update; position: number }>();
+    pending.forEach((update, position) => {
+      const key = queueKey(update);
+      if (!heads.has(key)) heads.set(key, { update, position });
+    });
     const now = performance.now();
+    // Earliest due first; among those, the oldest in the queue (ids may restart lower).
     const ready = [...heads]
       .filter(([key]) => !this.inFlight.has(key))
-      .map(([key, update]) => ({ key, update, wakeAt: this.retries.get(update.update_id)?.wakeAt ?? 0 }))
-      .sort((a, b) => a.wakeAt - b.wakeAt || a.update.update_id - b.update.update_id);
+      .map(([key, { update, position }]) => ({ key, update, position, wakeAt: this.retries.get(update.update_id)?.wakeAt ?? 0 }))
+      .sort((a, b) => a.wakeAt - b.wakeAt || a.position - b.position);
     const connections = now - this.lastSuccessAt <= ACTIVE_WINDOW_MS ? config.maxConnections : 1;
     let nextWake = Infinity;
     for (const r of ready) {
