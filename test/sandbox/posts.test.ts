@@ -1,5 +1,5 @@
 // The channel's posts as the team sees them: pins (the app's pinned bar shows the latest), and a
-// deleted post whose discussion copy and thread stay (TELEGRAM-FACTS: unverified, modelled so).
+// deleted post whose discussion copy and thread stay (no source settles this; modelled so).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { card, customer, drain, fails, ok, useSandbox } from "./helpers.ts";
