@@ -12,17 +12,31 @@
  * renamed to `.journal.old` and a fresh one is started; the snapshot written after that
  * holds everything the old journal did; only then is `.journal.old` removed. After a
  * crash, opening replays `.journal.old` and `.journal` over whatever snapshot is there.
+ *
+ * Failures lose nothing: a write that fails is retried until it succeeds (the callers
+ * wait; retry.ts). A fold that fails leaves the store writable: a rename that fails
+ * leaves the journal as it was; a snapshot that fails keeps `.journal.old`, and while it
+ * exists the journal is never renamed over it: the next fold only retries the snapshot.
  */
-import { open, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
-import { StoreError } from "./errors.ts";
+import { ioError, retell, StoreError } from "./errors.ts";
+import { errnoCode, nodeFs, type StoreFileHandle, type StoreFs } from "./fs.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { openStore, type OpenStoreOptions, type Store } from "./store.ts";
+import { Retrier, Trouble, type RetryOptions } from "./retry.ts";
+import { NOT_STARTED, openStore, type OpenStoreOptions, type Store } from "./store.ts";
 
 /** How to open a journaled store; `T`'s `collections` change record by record. */
 export interface JournaledStoreOptions<T> extends OpenStoreOptions<T> {
   collections: readonly (keyof T & string)[];
   /** Fold the journal into a new snapshot once it is this big. Default 16 MiB. */
   compactBytes?: number;
+  /** How a write that fails is retried (see retry.ts). */
+  retry?: RetryOptions;
+  /**
+   * Aborted when the daemon stops. From then on a write that keeps failing is given up
+   * after `retry.stopGraceMs` (its callers get the StoreError) instead of waiting for the
+   * disk: the stop must not hang on a full disk.
+   */
+  shutdown?: AbortSignal;
 }
 
 /** Keys changed since the last write, per collection. The store empties them when it saves. */
@@ -34,6 +48,20 @@ export interface JournaledStore<T> extends Store<T> {
   readonly dirty: Dirty<T>;
   /** Bytes in the current journal (for tests and benchmarks). */
   journalBytes(): number;
+  /**
+   * Resolves once the current data is durably on disk. A write that fails (a full disk,
+   * an I/O error, a folder made read-only) is retried with backoff until it succeeds:
+   * callers wait, and the operator is told through `log` what to fix (at once, then every
+   * `retry.remindMs`) and when it works again. Only once the store is stopping (`shutdown`,
+   * close()) is a write that still fails given up, with a StoreError.
+   */
+  write(): Promise<void>;
+  /**
+   * Saves what is not saved yet (waiting at most `retry.stopGraceMs` for a failing disk),
+   * then releases the lock. Rejects with a StoreError, whose hint says what to free and
+   * what the next start does, when the last changes could not be saved.
+   */
+  close(): Promise<void>;
 }
 
 interface Line {
@@ -43,16 +71,28 @@ interface Line {
   c: Record<string, Record<string, unknown>>;
 }
 
+/** What happens while a journal write fails. */
+const WAITING =
+  "meanwhile the desk waits (no update is confirmed to Telegram and no delivery is marked done before it is stored) " +
+  "and retries by itself; it carries on as soon as the write succeeds, nothing is lost";
+/** What happens when the daemon stops before a failing write succeeded. */
+const GAVE_UP =
+  "the daemon stopped before it could store its last changes. Nothing that was stored is lost: the next start " +
+  "fetches the updates that were not stored from Telegram again, and may send the message each conversation had in flight a second time";
+/** What happens when folding the journal fails. */
+const FOLD_LATER = "nothing is lost: every change is in the journal, which grows until a fold succeeds; the fold is tried again later";
+
 /** Opens (or creates) a journaled store; see the file comment for the format. */
 export async function openJournaledStore<T extends object>(opts: JournaledStoreOptions<T>): Promise<JournaledStore<T>> {
   const label = opts.label ?? opts.path;
+  const fs = opts.fs ?? nodeFs;
   const snapshot = await openStore(opts);
   const journal = `${opts.path}.journal`;
   const old = `${journal}.old`;
   const data = snapshot.data as Record<string, unknown>;
   let leftovers = false;
   try {
-    for (const file of [old, journal]) leftovers = (await replay(file, data, label)) || leftovers;
+    for (const file of [old, journal]) leftovers = (await replay(fs, file, data, label)) || leftovers;
   } catch (err) {
     await snapshot.close();
     throw err;
@@ -63,44 +103,142 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
     // Read-only (e.g. `clientes status` while the daemon runs): the replayed data is enough.
     return { ...snapshot, data: snapshot.data, dirty, journalBytes: () => 0 };
   }
-  if (leftovers) {
-    // Fold what the last run journaled into the snapshot, so the journal starts empty
-    // (and a line a crash cut short is not continued by the next append).
-    await snapshot.write();
-    await unlink(old).catch(() => undefined);
-    await unlink(journal).catch(() => undefined);
+  let fh: StoreFileHandle;
+  try {
+    if (leftovers) {
+      // Fold what the last run journaled into the snapshot, so the journal starts empty
+      // (and a line a crash cut short is not continued by the next append).
+      await snapshot.write().catch((err: unknown) => {
+        throw err instanceof StoreError ? retell(err, NOT_STARTED) : err;
+      });
+      for (const file of [old, journal]) {
+        await fs.unlink(file).catch((err: unknown) => {
+          if (errnoCode(err) !== "ENOENT") throw ioError(err, `cannot remove ${file} after folding it into the snapshot`, label, { then: NOT_STARTED });
+        });
+      }
+    }
+    fh = await fs.open(journal, "a", 0o600).catch((err: unknown) => {
+      throw ioError(err, `cannot open store journal ${label}.journal`, label, { then: NOT_STARTED });
+    });
+  } catch (err) {
+    await snapshot.close();
+    throw err;
+  }
+  return new Journal(opts, snapshot, dirty, fs, fh);
+}
+
+/** The writable journaled store (see the file comment and {@link JournaledStore}). */
+class Journal<T extends object> implements JournaledStore<T> {
+  readonly dirty: Dirty<T>;
+  readonly #opts: JournaledStoreOptions<T>;
+  readonly #snapshot: Store<T>;
+  readonly #fs: StoreFs;
+  readonly #label: string;
+  readonly #journal: string;
+  readonly #old: string;
+  readonly #compactBytes: number;
+  readonly #retrier: Retrier;
+  readonly #writeTrouble: Trouble;
+  readonly #foldTrouble: Trouble;
+  readonly #commit = new GroupCommit(() => this.#flush());
+  readonly #onShutdown = (): void => this.#retrier.stop();
+  /** Undefined after a rotation: the next append opens the new journal. */
+  #fh: StoreFileHandle | undefined;
+  /** Bytes of whole, durable lines in the current journal. */
+  #bytes = 0;
+  /** A failed append may have left part of a line after `#bytes`: cut it before the next one. */
+  #tornTail = false;
+  /** `.journal.old` exists: its lines are in no snapshot yet, so the journal must not be renamed over it. */
+  #oldPending = false;
+  #folding: Promise<void> | undefined;
+  /** No fold attempt before this time (after a failed one), and the wait after the next failure. */
+  #foldAfter = 0;
+  #foldDelay: number;
+  /** The last write was given up (at shutdown): the scalars are not saved either. */
+  #unsaved = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(opts: JournaledStoreOptions<T>, snapshot: Store<T>, dirty: Dirty<T>, fs: StoreFs, fh: StoreFileHandle) {
+    this.#opts = opts;
+    this.#snapshot = snapshot;
+    this.dirty = dirty;
+    this.#fs = fs;
+    this.#fh = fh;
+    this.#label = opts.label ?? opts.path;
+    this.#journal = `${opts.path}.journal`;
+    this.#old = `${this.#journal}.old`;
+    this.#compactBytes = opts.compactBytes ?? 16 * 1024 * 1024;
+    this.#retrier = new Retrier(opts.retry);
+    this.#foldDelay = this.#retrier.policy.firstMs;
+    this.#writeTrouble = new Trouble(opts.log, "error", this.#retrier.policy.remindMs);
+    this.#foldTrouble = new Trouble(opts.log, "warn", this.#retrier.policy.remindMs);
+    if (opts.shutdown?.aborted) this.#retrier.stop();
+    opts.shutdown?.addEventListener("abort", this.#onShutdown, { once: true });
   }
 
-  const compactBytes = opts.compactBytes ?? 16 * 1024 * 1024;
-  let fh: FileHandle = await open(journal, "a", 0o600);
-  let bytes = 0;
-  let compacting: Promise<void> | undefined;
-  let closed = false;
+  get data(): T {
+    return this.#snapshot.data;
+  }
 
-  const compact = async (): Promise<void> => {
-    await fh.close();
-    await rename(journal, old);
-    fh = await open(journal, "a", 0o600);
-    bytes = 0;
-    // The snapshot is serialized when its write starts, which is now or later: it holds
-    // everything in `.journal.old`, so that file may go once the snapshot is durable.
-    compacting = snapshot
-      .write()
-      .then(() => unlink(old))
-      .catch(() => undefined) // a failed snapshot keeps .journal.old: nothing is lost, the next open replays it
-      .finally(() => {
-        compacting = undefined;
+  journalBytes(): number {
+    return this.#bytes;
+  }
+
+  write(): Promise<void> {
+    if (this.#closing) {
+      return Promise.reject(new StoreError(`store ${this.#label} is closed`, "this is a bug in clientes: a write came after shutdown", { file: this.#label }));
+    }
+    return this.#commit.request();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#retrier.stop();
+    await this.#commit.idle();
+    let failure: StoreError | undefined;
+    if (this.#unsaved || Object.values<Set<string>>(this.dirty).some((keys) => keys.size > 0)) {
+      await this.#commit.request().catch((err: unknown) => {
+        if (!(err instanceof StoreError)) throw err;
+        failure = err;
       });
-  };
+    }
+    await this.#folding;
+    this.#opts.shutdown?.removeEventListener("abort", this.#onShutdown);
+    await this.#fh?.close().catch(() => undefined);
+    await this.#snapshot.close(); // releases the lock
+    if (failure) throw retell(failure, GAVE_UP, `store ${this.#label}: the last changes could not be saved: ${failure.message}`);
+  }
 
-  const commit = new GroupCommit(async () => {
+  async #flush(): Promise<void> {
+    try {
+      await this.#retrier.run(
+        () => this.#appendLine(),
+        this.#writeTrouble,
+        (s) => `store ${this.#label} written again after ${s.toFixed(1)} s: the desk carries on, nothing was lost`,
+      );
+    } catch (err) {
+      this.#unsaved = true;
+      throw err instanceof StoreError ? retell(err, GAVE_UP) : err;
+    }
+    this.#unsaved = false;
+    await this.#maybeFold();
+  }
+
+  /** One attempt: the scalars and every dirty record as one line, appended and fsync'd. */
+  async #appendLine(): Promise<void> {
+    const { collections } = this.#opts;
+    const data = this.data as Record<string, unknown>;
     const line: Line = { s: {}, c: {} };
     for (const [key, value] of Object.entries(data)) {
-      if (!(opts.collections as readonly string[]).includes(key)) line.s[key] = value;
+      if (!(collections as readonly string[]).includes(key)) line.s[key] = value;
     }
     const taken: Array<[keyof T & string, string[]]> = [];
-    for (const collection of opts.collections) {
-      const keys = dirty[collection];
+    for (const collection of collections) {
+      const keys = this.dirty[collection];
       if (keys.size === 0) continue;
       const source = data[collection] as Record<string, unknown>;
       const out: Record<string, unknown> = {};
@@ -110,50 +248,91 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
       keys.clear();
     }
     const text = JSON.stringify(line) + "\n";
+    const size = Buffer.byteLength(text);
     const started = performance.now();
     try {
-      await fh.appendFile(text, "utf8");
-      await fh.datasync();
+      this.#fh ??= await this.#fs.open(this.#journal, "a", 0o600);
+      // Nothing of a failed line counts: cut off what part of it landed, or the next line would be glued to it.
+      if (this.#tornTail) await this.#fh.truncate(this.#bytes);
+      this.#tornTail = false;
+      await this.#fh.appendFile(text);
+      await this.#fh.datasync();
     } catch (err) {
-      // Nothing of this line counts: cut a partial append off (or the next line would be
-      // glued to it), and mark its records changed again so the next write carries them.
-      await fh.truncate(bytes).catch(() => undefined);
-      for (const [collection, keys] of taken) for (const k of keys) dirty[collection].add(k);
-      throw new StoreError(`cannot write store journal ${label}.journal: ${(err as Error).message}`, "check that the disk is not full and the folder is writable; nothing was lost from memory, the next write retries", { file: label, cause: err });
+      this.#tornTail = true;
+      // Its records are changed again, so the next attempt carries them.
+      for (const [collection, keys] of taken) for (const k of keys) this.dirty[collection].add(k);
+      throw ioError(err, `cannot write store journal ${this.#label}.journal`, this.#label, { then: WAITING, needs: size });
     }
-    bytes += Buffer.byteLength(text);
-    opts.onWrite?.({ bytes: Buffer.byteLength(text), ms: performance.now() - started });
-    if (bytes >= compactBytes && compacting === undefined) await compact();
-  });
+    this.#bytes += size;
+    this.#opts.onWrite?.({ bytes: size, ms: performance.now() - started });
+  }
 
-  return {
-    get data() {
-      return snapshot.data;
-    },
-    dirty,
-    journalBytes: () => bytes,
-    write() {
-      if (closed) return Promise.reject(new StoreError(`store ${label} is closed`, "this is a bug in clientes: a write came after shutdown", { file: label }));
-      return commit.request();
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await commit.idle();
-      await compacting;
-      await fh.close();
-      await snapshot.close();
-    },
-  };
+  /**
+   * Folds the journal into a new snapshot once it is big (or retries a fold that failed).
+   * Runs inside a flush, so no append is in flight while the journal is renamed; the
+   * snapshot itself is written in the background.
+   */
+  async #maybeFold(): Promise<void> {
+    if (this.#folding !== undefined || this.#closing !== undefined) return;
+    if (!this.#oldPending && this.#bytes < this.#compactBytes) return;
+    if (Date.now() < this.#foldAfter) return;
+    if (!this.#oldPending) {
+      try {
+        await this.#fs.rename(this.#journal, this.#old);
+      } catch (err) {
+        // The journal and its handle are as they were: writes go on, the fold waits.
+        this.#foldFailed(ioError(err, `cannot fold store journal ${this.#label}.journal (renaming it to .journal.old)`, this.#label, { then: FOLD_LATER }));
+        return;
+      }
+      this.#oldPending = true;
+      const rotated = this.#fh;
+      this.#fh = undefined;
+      this.#bytes = 0;
+      this.#tornTail = false;
+      await rotated?.close().catch(() => undefined);
+    }
+    // The snapshot is serialized when its write starts, which is now or later: it holds
+    // everything in `.journal.old`, so that file may go once the snapshot is durable.
+    this.#folding = this.#snapshotOld().finally(() => {
+      this.#folding = undefined;
+    });
+  }
+
+  async #snapshotOld(): Promise<void> {
+    try {
+      await this.#snapshot.write();
+    } catch (err) {
+      this.#foldFailed(err instanceof StoreError ? err : ioError(err, `cannot write store ${this.#label}`, this.#label, { then: FOLD_LATER }));
+      return;
+    }
+    try {
+      await this.#fs.unlink(this.#old);
+    } catch (err) {
+      if (errnoCode(err) !== "ENOENT") {
+        this.#foldFailed(ioError(err, `cannot remove ${this.#label}.journal.old after folding it into the snapshot`, this.#label, { then: FOLD_LATER }));
+        return;
+      }
+    }
+    this.#oldPending = false;
+    this.#foldDelay = this.#retrier.policy.firstMs;
+    this.#foldTrouble.ok((s) => `store ${this.#label}: its journal was folded into the snapshot again (after ${s.toFixed(1)} s of failures)`);
+  }
+
+  #foldFailed(err: StoreError): void {
+    this.#foldTrouble.failed(retell(err, FOLD_LATER));
+    this.#foldAfter = Date.now() + this.#foldDelay;
+    // A fold rewrites the whole snapshot: on a full disk, try it less often than a journal line.
+    this.#foldDelay = Math.min(this.#foldDelay * 2, 12 * this.#retrier.policy.maxMs);
+  }
 }
 
 /**
  * Applies a journal file's lines to `data`; a torn last line (a crash mid-append) is
  * ignored. Returns whether the file had any content.
  */
-async function replay(file: string, data: Record<string, unknown>, label: string): Promise<boolean> {
-  const text = await readFile(file, "utf8").catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "";
+async function replay(fs: StoreFs, file: string, data: Record<string, unknown>, label: string): Promise<boolean> {
+  const text = await fs.readFile(file).catch((err: unknown) => {
+    if (errnoCode(err) === "ENOENT") return "";
     throw new StoreError(`cannot read store journal ${file}: ${(err as Error).message}`, "check the file's permissions", { file: label, cause: err });
   });
   const lines = text.split("\n");

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { StoreError, shellQuote } from "./errors.ts";
+import { errnoCode, nodeFs, type StoreFs } from "./fs.ts";
 
 /** Who takes the lock: this process, and how to tell whether another one still runs. */
 export interface LockOwner {
@@ -34,14 +34,14 @@ const MAX_ATTEMPTS = 5;
  * A lock with our own pid that this process does not hold is stale too: in a container
  * the daemon gets the same pid after every restart.
  */
-export async function acquireLock(lockPath: string, label: string, owner: LockOwner, now: Date = new Date()): Promise<HeldLock> {
+export async function acquireLock(lockPath: string, label: string, owner: LockOwner, now: Date = new Date(), fs: StoreFs = nodeFs): Promise<HeldLock> {
   const mine = JSON.stringify({ pid: owner.pid, startedAt: now.toISOString() } satisfies LockInfo);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    if (await createExclusive(lockPath, mine)) {
+    if (await createExclusive(fs, lockPath, mine)) {
       heldHere.add(resolve(lockPath));
-      return { path: lockPath, release: once(() => release(lockPath, mine)) };
+      return { path: lockPath, release: once(() => release(fs, lockPath, mine)) };
     }
-    const seen = await readFile(lockPath, "utf8").catch(ignoreMissing);
+    const seen = await fs.readFile(lockPath).catch(ignoreMissing);
     if (seen === null) continue; // released meanwhile: try again
     const info = parseLock(seen);
     if (info !== undefined && isLive(info, lockPath, owner)) {
@@ -53,8 +53,8 @@ export async function acquireLock(lockPath: string, label: string, owner: LockOw
       );
     }
     // Stale: remove it, unless someone replaced it since we looked.
-    const again = await readFile(lockPath, "utf8").catch(ignoreMissing);
-    if (again === seen) await unlink(lockPath).catch(ignoreMissing);
+    const again = await fs.readFile(lockPath).catch(ignoreMissing);
+    if (again === seen) await fs.unlink(lockPath).catch(ignoreMissing);
   }
   throw new StoreError(
     `store ${label}: could not take the lock ${label}.lock (other clientes processes keep racing for it)`,
@@ -85,34 +85,34 @@ function parseLock(text: string): LockInfo | undefined {
  * then hard-linked into place (link fails if the target exists, like O_EXCL), so no
  * one ever reads a half-written lock; without hard links, plain O_EXCL.
  */
-async function createExclusive(lockPath: string, content: string): Promise<boolean> {
+async function createExclusive(fs: StoreFs, lockPath: string, content: string): Promise<boolean> {
   const temp = `${lockPath}.${randomBytes(6).toString("hex")}.tmp`;
   try {
-    await writeFile(temp, content, { mode: 0o600, flag: "wx" });
+    await fs.writeFile(temp, content, { mode: 0o600, flag: "wx" });
     try {
-      await link(temp, lockPath);
+      await fs.link(temp, lockPath);
       return true;
     } catch (err) {
-      if (code(err) === "EEXIST") return false;
+      if (errnoCode(err) === "EEXIST") return false;
       // No hard links here (some network or FUSE filesystems).
     }
   } finally {
-    await unlink(temp).catch(() => {});
+    await fs.unlink(temp).catch(() => {});
   }
   try {
-    await writeFile(lockPath, content, { mode: 0o600, flag: "wx" });
+    await fs.writeFile(lockPath, content, { mode: 0o600, flag: "wx" });
     return true;
   } catch (err) {
-    if (code(err) === "EEXIST") return false;
+    if (errnoCode(err) === "EEXIST") return false;
     throw err;
   }
 }
 
-async function release(lockPath: string, mine: string): Promise<void> {
+async function release(fs: StoreFs, lockPath: string, mine: string): Promise<void> {
   heldHere.delete(resolve(lockPath));
   // Only remove it if it is still ours (never another daemon's lock that took over).
-  const current = await readFile(lockPath, "utf8").catch(ignoreMissing);
-  if (current === mine) await unlink(lockPath).catch(ignoreMissing);
+  const current = await fs.readFile(lockPath).catch(ignoreMissing);
+  if (current === mine) await fs.unlink(lockPath).catch(ignoreMissing);
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -120,11 +120,7 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (done ??= fn());
 }
 
-function code(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | undefined)?.code;
-}
-
 function ignoreMissing(err: unknown): null {
-  if (code(err) === "ENOENT") return null;
+  if (errnoCode(err) === "ENOENT") return null;
   throw err;
 }

@@ -1,11 +1,12 @@
-import { copyFile, mkdir, readdir, readFile, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Low, type Adapter } from "lowdb";
 import { tempPrefix, writeFileAtomic } from "./atomic-write.ts";
-import { StoreError, shellQuote } from "./errors.ts";
+import { ioError, retell, StoreError, shellQuote } from "./errors.ts";
+import { errnoCode, nodeFs, type StoreFs } from "./fs.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { describeJsonError } from "./json-error.ts";
 import { acquireLock, type HeldLock, type LockOwner } from "./lock.ts";
+import type { StoreLog } from "./retry.ts";
 
 export { StoreError } from "./errors.ts";
 
@@ -25,6 +26,10 @@ export interface OpenStoreOptions<T> {
   label?: string;
   /** Called after every file write, e.g. to log slow writes. */
   onWrite?: (info: { bytes: number; ms: number }) => void;
+  /** Told about trouble the store deals with itself (a write being retried, a lock it could not remove). */
+  log?: StoreLog;
+  /** The file layer; tests inject a full disk or failing renames here (see faults.ts). Default: node:fs. */
+  fs?: StoreFs;
 }
 
 /** An open store. */
@@ -35,10 +40,14 @@ export interface Store<T> {
    * Resolves once the current data is durably on disk. Calls made while a write is in
    * flight are coalesced into ONE next write (group commit), so a burst of N writes
    * costs ~2 file writes, not N. Rejects with a StoreError when the file cannot be
-   * written; the data stays in memory and the next write() tries again.
+   * written; the data stays in memory and the next write() tries again. (The journaled
+   * store the daemon uses retries by itself instead: see journal.ts.)
    */
   write(): Promise<void>;
-  /** Flushes a pending write and releases the lock. */
+  /**
+   * Flushes a pending write and releases the lock. A lock that cannot be removed is only
+   * a warning (told to `log`): the next start takes over a lock whose daemon is gone.
+   */
   close(): Promise<void>;
 }
 
@@ -55,7 +64,8 @@ export interface Store<T> {
  */
 export async function openStore<T>(opts: OpenStoreOptions<T>): Promise<Store<T>> {
   const label = opts.label ?? opts.path;
-  const adapter = new EnvelopeFile<T>(opts, label);
+  const fs = opts.fs ?? nodeFs;
+  const adapter = new EnvelopeFile<T>(opts, label, fs);
   const low = new Low<T>(adapter, opts.defaults());
 
   if (opts.lock === undefined) {
@@ -63,25 +73,46 @@ export async function openStore<T>(opts: OpenStoreOptions<T>): Promise<Store<T>>
     return readOnlyStore(low, label);
   }
 
-  await mkdir(dirname(opts.path), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
-    throw ioError(err, `cannot create the folder of store ${label}`, label);
+  await fs.mkdir(dirname(opts.path), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+    throw ioError(err, `cannot create the folder of store ${label}`, label, { then: NOT_STARTED });
   });
-  const lock = await acquireLock(`${opts.path}.lock`, label, opts.lock).catch((err: unknown) => {
-    throw err instanceof StoreError ? err : ioError(err, `cannot lock store ${label}`, label);
+  const lock = await acquireLock(`${opts.path}.lock`, label, opts.lock, new Date(), fs).catch((err: unknown) => {
+    throw err instanceof StoreError ? err : ioError(err, `cannot lock store ${label}`, label, { then: NOT_STARTED });
   });
   try {
-    await removeLeftoverTemps(opts.path);
+    await removeLeftoverTemps(fs, opts.path);
     await low.read();
     const found = adapter.foundVersion;
     if (found !== undefined && found < opts.version) {
-      await copyFile(opts.path, `${opts.path}.v${found}.bak`);
+      await fs.copyFile(opts.path, `${opts.path}.v${found}.bak`).catch((err: unknown) => {
+        throw ioError(err, `cannot keep a copy of store ${label} before upgrading it`, label, { then: NOT_STARTED });
+      });
     }
-    if (found !== opts.version) await low.write();
+    if (found !== opts.version) {
+      await low.write().catch((err: unknown) => {
+        throw err instanceof StoreError ? retell(err, NOT_STARTED) : err;
+      });
+    }
   } catch (err) {
-    await lock.release();
+    await releaseOrWarn(lock, label, opts.log);
     throw err;
   }
-  return writableStore(low, adapter, lock, label);
+  return writableStore(low, adapter, lock, label, opts.log);
+}
+
+/** What happens when opening fails. */
+export const NOT_STARTED = "the store was not changed; start clientes again once that is fixed";
+
+/** Releases the lock; failing to remove it only earns a warning (a lock whose daemon is gone is taken over). */
+export async function releaseOrWarn(lock: HeldLock, label: string, log: StoreLog | undefined): Promise<void> {
+  try {
+    await lock.release();
+  } catch (err) {
+    log?.warn(
+      `could not remove the lock ${label}.lock: ${(err as Error).message} ` +
+        `(hint: nothing is lost; the next start takes it over once this process is gone, or remove it by hand: rm ${shellQuote(`${label}.lock`)})`,
+    );
+  }
 }
 
 function readOnlyStore<T>(low: Low<T>, label: string): Store<T> {
@@ -99,7 +130,7 @@ function readOnlyStore<T>(low: Low<T>, label: string): Store<T> {
   };
 }
 
-function writableStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, lock: HeldLock, label: string): Store<T> {
+function writableStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, lock: HeldLock, label: string, log: StoreLog | undefined): Store<T> {
   let closed = false;
   return {
     get data() {
@@ -119,7 +150,7 @@ function writableStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, lock: HeldLock,
       try {
         await adapter.idle();
       } finally {
-        await lock.release();
+        await releaseOrWarn(lock, label, log);
       }
     },
   };
@@ -131,27 +162,29 @@ class EnvelopeFile<T> implements Adapter<T> {
   foundVersion: number | undefined;
   readonly #opts: OpenStoreOptions<T>;
   readonly #label: string;
+  readonly #fs: StoreFs;
   readonly #commit = new GroupCommit(() => this.#flush());
   #latest: T | undefined;
 
-  constructor(opts: OpenStoreOptions<T>, label: string) {
+  constructor(opts: OpenStoreOptions<T>, label: string, fs: StoreFs) {
     this.#opts = opts;
     this.#label = label;
+    this.#fs = fs;
   }
 
   async read(): Promise<T | null> {
     const { path, version, migrate } = this.#opts;
     const label = this.#label;
-    const text = await readFile(path, "utf8").catch((err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw ioError(err, `cannot read store ${label}`, label);
+    const text = await this.#fs.readFile(path).catch((err: unknown) => {
+      if (errnoCode(err) === "ENOENT") return null;
+      throw ioError(err, `cannot read store ${label}`, label, { then: NOT_STARTED });
     });
     this.foundVersion = undefined;
     if (text === null) return null;
 
     const decoded = decodeEnvelope(text, version);
     if ("problem" in decoded) {
-      throw new StoreError(`store ${label} cannot be used: ${decoded.problem}`, await recoveryHint(path, label, version, decoded), {
+      throw new StoreError(`store ${label} cannot be used: ${decoded.problem}`, await recoveryHint(this.#fs, path, label, version, decoded), {
         file: label,
       });
     }
@@ -190,9 +223,12 @@ class EnvelopeFile<T> implements Adapter<T> {
     // Serialized here, when the write starts, so it holds every change made before it.
     const text = JSON.stringify({ version, data: this.#latest });
     try {
-      await writeFileAtomic(path, text, { mode: 0o600, backup: `${path}.bak` });
+      await writeFileAtomic(path, text, { mode: 0o600, backup: `${path}.bak`, fs: this.#fs });
     } catch (err) {
-      throw ioError(err, `cannot write store ${this.#label}`, this.#label);
+      throw ioError(err, `cannot write store ${this.#label}`, this.#label, {
+        then: "nothing was lost: the data is still in memory, and the next write tries again",
+        needs: Buffer.byteLength(text),
+      });
     }
     onWrite?.({ bytes: Buffer.byteLength(text), ms: performance.now() - started });
   }
@@ -227,10 +263,10 @@ function decodeEnvelope(text: string, supported: number): Decoded {
 }
 
 /** Exact commands to get going again, preferring the backup when it is usable. */
-async function recoveryHint(path: string, label: string, supported: number, problem: { newer?: true; line?: number }): Promise<string> {
+async function recoveryHint(fs: StoreFs, path: string, label: string, supported: number, problem: { newer?: true; line?: number }): Promise<string> {
   const file = shellQuote(label);
   const backup = shellQuote(`${label}.bak`);
-  const backupText = await readFile(`${path}.bak`, "utf8").catch(() => undefined);
+  const backupText = await fs.readFile(`${path}.bak`).catch(() => undefined);
   const backupOk = backupText !== undefined && "data" in decodeEnvelope(backupText, supported);
   const untouched = "The file was not changed.";
   if (problem.newer) {
@@ -253,25 +289,11 @@ async function recoveryHint(path: string, label: string, supported: number, prob
 }
 
 /** Temp files of a write that a crash interrupted (only the lock holder writes them). */
-async function removeLeftoverTemps(path: string): Promise<void> {
+async function removeLeftoverTemps(fs: StoreFs, path: string): Promise<void> {
   const dir = dirname(path);
   const prefix = tempPrefix(path);
-  const names = await readdir(dir).catch(() => [] as string[]);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
   await Promise.all(
-    names.filter((n) => n.startsWith(prefix) && n.endsWith(".tmp")).map((n) => unlink(join(dir, n)).catch(() => {})),
+    names.filter((n) => n.startsWith(prefix) && n.endsWith(".tmp")).map((n) => fs.unlink(join(dir, n)).catch(() => {})),
   );
-}
-
-function ioError(err: unknown, what: string, label: string): StoreError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const folder = shellQuote(dirname(label) || ".");
-  const hint =
-    code === "ENOSPC" || code === "EDQUOT"
-      ? `free some disk space (df -h ${folder}); nothing was lost: the data is still in memory and the next write tries again`
-      : code === "EACCES" || code === "EPERM" || code === "EROFS"
-        ? `make sure this user can write the folder and file (ls -ld ${folder} ${shellQuote(label)})`
-        : code === "EISDIR"
-          ? `${label} is a folder; point the config's "store" at a file`
-          : `check the disk and the permissions of ${folder}`;
-  return new StoreError(`${what}: ${(err as Error).message}`, hint, { file: label, cause: err });
 }
