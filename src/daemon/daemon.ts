@@ -9,7 +9,7 @@ import { handleUpdate } from "../core/updates.ts";
 import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { fillPlaceholders } from "../replies/placeholders.ts";
-import { openJournaledStore, type JournaledStore } from "../store/index.ts";
+import { openJournaledStore, type JournaledStore, type RetryOptions, type StoreFs, type StoreLog } from "../store/index.ts";
 import { createTelegram } from "../telegram/client.ts";
 import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
 import { limitedPort, realSleep } from "../telegram/limited.ts";
@@ -47,6 +47,10 @@ export interface DaemonOptions {
   rootWarnMs?: number;
   /** Reads the config file again (for live staff/texts changes); default: no reload. */
   reloadConfig?: () => Promise<Config>;
+  /** The store's file layer (tests inject a full disk here: src/store/faults.ts). */
+  storeFs?: StoreFs;
+  /** How a failing store write is retried (tests shorten it). */
+  storeRetry?: RetryOptions;
   /**
    * Called once polling has started (tests, the demo). `state` is the live in-memory state,
    * for tests that check it against the store on disk; never change it from outside.
@@ -75,12 +79,21 @@ function startupError(message: string, err: unknown, hint: string): DaemonError 
     : new DaemonError(`${message}: ${describeForOperator(err)}`, hint);
 }
 
+/** How the running daemon's store reports and retries (see src/store/journal.ts). */
+export interface StateStoreOptions {
+  log?: StoreLog;
+  /** The daemon's stop: a write still failing then is given up after a grace. */
+  shutdown?: AbortSignal;
+  fs?: StoreFs;
+  retry?: RetryOptions;
+}
+
 /**
  * Opens the daemon's store: the State, versioned, journaled, locked to this process.
  * Without `lock` it opens read-only (for `clientes status` while the daemon runs).
  */
-export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }, label?: string): Promise<JournaledStore<State>> {
-  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}) });
+export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }, label?: string, options: StateStoreOptions = {}): Promise<JournaledStore<State>> {
+  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}), ...options });
 }
 
 /** Fills `{first_name}`-style placeholders of a canned reply with the customer's name. */
@@ -136,9 +149,15 @@ async function warnIfNotLinked(port: TelegramPort, channel: number, group: numbe
  */
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const now = opts.now ?? Date.now;
-  const store = await openStateStore(opts.config.store, { pid: opts.pid, isPidAlive: opts.isPidAlive });
+  // The store tells its trouble (a full disk) through the health-watching log: `status` shows it as the last error.
   const health = new HealthReporter({ storePath: opts.config.store, pid: opts.pid, log: opts.log, now, secrets: secretsOf(opts.config.bot.token) });
   const log = health.watching(opts.log);
+  const store = await openStateStore(opts.config.store, { pid: opts.pid, isPidAlive: opts.isPidAlive }, undefined, {
+    log,
+    shutdown: opts.signal,
+    ...(opts.storeFs ? { fs: opts.storeFs } : {}),
+    ...(opts.storeRetry ? { retry: opts.storeRetry } : {}),
+  });
   health.start();
   try {
     await runWithStore({ ...opts, log }, store, now, health);

@@ -17,6 +17,8 @@ export interface FaultyFs {
    * does when the disk fills up mid-line.
    */
   fill(options?: { torn?: boolean }): void;
+  /** The disk fills up (as {@link fill}) once `appends` more appends have succeeded: a fault at a known point of a backlog. */
+  fillAfter(appends: number, options?: { torn?: boolean }): void;
   /** The disk has room again. */
   free(): void;
   readonly full: boolean;
@@ -38,6 +40,7 @@ interface Armed {
 /** Wraps `base` (default: the real file system) in a layer that fails when told to. */
 export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
   let full: { torn: boolean } | undefined;
+  let fillLater: { left: number; torn: boolean } | undefined;
   const armed: Armed[] = [];
   let failures = 0;
 
@@ -64,7 +67,11 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
         if (full.torn) await fh.appendFile(data.slice(0, Math.floor(data.length / 2)));
         noSpace("write", path);
       }
-      return fh.appendFile(data);
+      await fh.appendFile(data);
+      if (fillLater && --fillLater.left <= 0) {
+        full = { torn: fillLater.torn };
+        fillLater = undefined;
+      }
     },
     async writeFile(data) {
       fail("writeFile", path, "write");
@@ -130,8 +137,12 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     fill(options = {}) {
       full = { torn: options.torn ?? false };
     },
+    fillAfter(appends, options = {}) {
+      fillLater = { left: appends, torn: options.torn ?? false };
+    },
     free() {
       full = undefined;
+      fillLater = undefined;
     },
     get full() {
       return full !== undefined;
@@ -141,6 +152,7 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     },
     heal() {
       full = undefined;
+      fillLater = undefined;
       armed.length = 0;
     },
     get failures() {

@@ -18,7 +18,7 @@ export interface StoreLog {
 export interface RetryOptions {
   /** The first wait after a failure. Default 100 ms; it doubles up to `maxMs`. */
   firstMs?: number;
-  /** The longest wait between two attempts. Default 5 s. */
+  /** The longest wait between two attempts. Default 2 s (an attempt on a full disk costs next to nothing). */
   maxMs?: number;
   /** While it still fails, say so again after this long. Default 5 min. */
   remindMs?: number;
@@ -26,7 +26,7 @@ export interface RetryOptions {
   stopGraceMs?: number;
 }
 
-const DEFAULTS: Required<RetryOptions> = { firstMs: 100, maxMs: 5000, remindMs: 5 * 60_000, stopGraceMs: 5000 };
+const DEFAULTS: Required<RetryOptions> = { firstMs: 100, maxMs: 2000, remindMs: 5 * 60_000, stopGraceMs: 5000 };
 
 /** One kind of trouble, told once, then every `remindMs` while it lasts, and when it ends. */
 export class Trouble {

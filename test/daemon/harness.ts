@@ -17,6 +17,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandb
 import { createTelegram } from "../../src/telegram/client.ts";
 import { recordingPort, type RecordingPort } from "../../src/telegram/recording.ts";
 import { followLog } from "./child-log.ts";
+import type { RetryOptions, StoreFs } from "../../src/store/index.ts";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -50,6 +51,9 @@ export interface DeskOptions {
   /** The daemon's clock (default real time). */
   now?: () => number;
   slaCheckMs?: number;
+  /** The store's file layer (a disk that fills up: src/store/faults.ts). */
+  storeFs?: StoreFs;
+  storeRetry?: RetryOptions;
 }
 
 /** A sandbox plus a running daemon configured for it, with Ana on the staff. */
@@ -85,6 +89,8 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.slaCheckMs ? { slaCheckMs: opts.slaCheckMs } : {}),
+      ...(opts.storeFs ? { storeFs: opts.storeFs } : {}),
+      ...(opts.storeRetry ? { storeRetry: opts.storeRetry } : {}),
       onReady: (info) => {
         memory = info.state;
         ready();
