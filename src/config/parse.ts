@@ -4,6 +4,7 @@ import { LOG_FORMATS } from "../log.ts";
 import { LOCALES, TEXT_KEYS, type TextKey } from "../texts.ts";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
 import { readHours, readSla } from "./service.ts";
+import { ALIAS_ADVICE, firstYamlProblem, yamlToPlain } from "./yaml-problem.ts";
 import { suggest } from "./suggest.ts";
 import type { Config, StaffMember } from "./types.ts";
 
@@ -65,15 +66,19 @@ export function parseConfig(
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const envToken = nonEmpty(env.CLIENTES_BOT_TOKEN);
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e): ConfigProblem => {
-      const { line, col } = lineCounter.linePos(e.pos[0]);
-      return { detail: `line ${line}, column ${col}: invalid YAML: ${e.message}${yamlAdvice(e.code)}` };
-    });
-    throw new ConfigError(file, problems, "fix the YAML at the line shown; indent with spaces, and quote values that start with @, # or *", secretsOf(envToken));
+  // Only the first YAML error: the ones after it are mostly its consequences.
+  const syntax = firstYamlProblem(source, doc, lineCounter);
+  if (syntax !== undefined) {
+    const more = syntax.more > 0 ? ` (the parser found ${syntax.more} more problem${syntax.more === 1 ? "" : "s"} after it, most likely caused by this one)` : "";
+    const problem: ConfigProblem = { detail: `line ${syntax.line}, column ${syntax.column}: invalid YAML: ${syntax.message}${yamlAdvice(syntax.code)}${more}`, line: syntax.line };
+    throw new ConfigError(file, [problem], "fix the YAML at the line shown; indent with spaces, and quote values that start with @, # or *", secretsOf(envToken));
   }
-
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const plain = yamlToPlain(doc, lineCounter);
+  if ("problem" in plain) {
+    const { line, column, message } = plain.problem;
+    throw new ConfigError(file, [{ detail: `line ${line}, column ${column}: invalid YAML: ${message}`, line }], ALIAS_ADVICE, secretsOf(envToken));
+  }
+  const raw: unknown = plain.value;
   const p = new Problems();
   const root = raw === null || raw === undefined ? {} : raw;
   if (!isMapping(root)) {

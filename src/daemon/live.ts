@@ -23,10 +23,14 @@ export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "
 
 /**
  * The canned replies, reloaded when the file changes. A broken file keeps the last good
- * list and logs why, so a typo never empties the team's replies.
+ * list and says why, once per problem (the watcher fires several times per save), in
+ * one log entry: the line and column where the problem starts, and the fix.
  */
 export class LiveReplies {
   private list: Reply[] = [];
+  private loaded = false;
+  /** The problem last reported, so the same one is not reported again. */
+  private reported: string | undefined;
   private readonly watcher: { close(): void };
 
   private constructor(private readonly path: string, private readonly log: Logger) {
@@ -46,9 +50,15 @@ export class LiveReplies {
   async reload(): Promise<void> {
     try {
       this.list = await loadReplies(this.path);
+      this.loaded = true;
+      this.reported = undefined;
       this.log.info(`canned replies: ${this.list.length} loaded from ${this.path}`);
     } catch (err) {
-      this.log.error(`canned replies not reloaded, keeping the last good list (${this.list.length}): ${operatorLine(err)}`);
+      const problem = operatorLine(err);
+      if (problem === this.reported) return;
+      this.reported = problem;
+      const keeping = this.loaded ? `not reloaded, keeping the last good list (${this.list.length})` : "not loaded: staff get none in inline mode until the file is fixed";
+      this.log.error(`canned replies ${keeping}: ${problem}`);
     }
   }
 

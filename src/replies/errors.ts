@@ -5,6 +5,8 @@ export interface RepliesProblem {
   entry?: number;
   id?: string;
   line?: number;
+  /** 1-based, with `line`. */
+  column?: number;
   message: string;
 }
 
@@ -25,10 +27,10 @@ export class RepliesError extends OperatorError {
   }
 }
 
-/** `file: [line N: ][entry N (id "x"): ]message` */
+/** `file: [line N[, column C]: ][entry N (id "x"): ]message` */
 export function formatProblem(file: string, p: RepliesProblem): string {
   let where = `${file}: `;
-  if (p.line !== undefined) where += `line ${p.line}: `;
+  if (p.line !== undefined) where += p.column === undefined ? `line ${p.line}: ` : `line ${p.line}, column ${p.column}: `;
   if (p.entry !== undefined) where += `entry ${p.entry}${p.id !== undefined ? ` (id ${JSON.stringify(p.id)})` : ""}: `;
   return where + p.message;
 }

@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, realpath, rename, rm, stat, open } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from "yaml";
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap, type YAMLSeq } from "yaml";
+import { ALIAS_ADVICE, firstYamlProblem, yamlToPlain } from "../config/yaml-problem.ts";
 import { RepliesError } from "./errors.ts";
 import { REPLY_KEYS, type Reply } from "./types.ts";
 import { validateReplies } from "./validate.ts";
@@ -55,18 +56,22 @@ function parseData(source: string, format: RepliesFormat, file: string): unknown
       });
     }
   }
-  const doc = parseDocument(source, YAML_OPTIONS);
-  if (doc.errors.length > 0) {
-    throw new RepliesError(
-      file,
-      doc.errors.map((e) => ({
-        ...(e.linePos ? { line: e.linePos[0].line } : {}),
-        message: `invalid YAML: ${(e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`,
-      })),
-      { hint: "fix the YAML syntax; texts with \": \" or starting with a symbol need quotes" },
-    );
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { ...YAML_OPTIONS, prettyErrors: false, lineCounter });
+  // Only the first error, where the problem starts: one typo makes the parser report dozens.
+  const syntax = firstYamlProblem(source, doc, lineCounter);
+  if (syntax !== undefined) {
+    const more = syntax.more > 0 ? ` (and ${syntax.more} more after it, most likely caused by this one)` : "";
+    throw new RepliesError(file, [{ line: syntax.line, column: syntax.column, message: `invalid YAML: ${syntax.message}${more}` }], {
+      hint: "fix the YAML syntax at that line; texts with \": \" or starting with a symbol need quotes, and multi-line texts go after `text: |`",
+    });
   }
-  return doc.toJS() as unknown;
+  const plain = yamlToPlain(doc, lineCounter);
+  if ("problem" in plain) {
+    const { line, column, message } = plain.problem;
+    throw new RepliesError(file, [{ line, column, message: `invalid YAML: ${message}` }], { hint: ALIAS_ADVICE });
+  }
+  return plain.value;
 }
 
 /**

@@ -206,6 +206,51 @@ test("bad YAML is reported with its line and column", () => {
   assert.match(errorOf("- a\n- b\n").message, /^config\.yaml: expected a mapping of settings \(key: value lines\), got a list$/);
 });
 
+test("an unclosed [ is reported at the line it opens (14), not where the parser noticed (18), once", () => {
+  const source = [
+    "bot:",
+    `  token: "${TOKEN}"`,
+    "channel: -1001234567890",
+    "group: -1009876543210",
+    "",
+    "# Who answers customers.",
+    "store: data/clientes.json",
+    "locale: en",
+    "log_level: info",
+    "poll_timeout: 30",
+    "retention_days: 90",
+    "signatures: false",
+    "# the staff, by id",
+    "staff: [{ id: 111 }, { id: 222 }",
+    "",
+    "# Texts sent to customers.",
+    "",
+    "texts:",
+    "  welcome: Oi",
+    "",
+  ].join("\n");
+  const err = errorOf(source);
+  assert.equal(err.problems.length, 1, err.message);
+  assert.match(err.message, /^config\.yaml: line 14, column 8: invalid YAML: the "\[" here is never closed with "\]" \(the parser noticed at line 18: /);
+
+  const quote = errorOf(`${VALID}texts:\n  welcome: "Oi\n  closed: Tchau\nstaff: []\n`);
+  assert.match(quote.message, /^config\.yaml: line 6, column 12: invalid YAML: the quote '"' here is never closed with another '"'/);
+});
+
+test("a cascade of YAML errors from one typo is reported as the first one, counting the rest", () => {
+  const err = errorOf(`${VALID}staff:\n  - id: 1\n\tname: Ana\n  - id: 2\n    name: Bia\n`);
+  assert.equal(err.problems.length, 1);
+  assert.match(err.message, /^config\.yaml: line 7, column 1: invalid YAML: .*\(the parser found \d+ more problems after it, most likely caused by this one\)$/);
+});
+
+test("an alias bomb (billion laughs) is refused with its line and the fix, not expanded", () => {
+  const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (const [name, prev] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"]]) laughs.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
+  const err = errorOf(`${VALID}${laughs.join("\n")}\n`);
+  assert.match(err.message, /^config\.yaml: line 6, column 8: invalid YAML: its aliases \(\*name\) expand to too much data, as in an "alias bomb"/);
+  assert.match(err.hint ?? "", /write the values out instead of repeating them with &anchors and \*aliases/);
+});
+
 test("many problems come back together, one line each, in file order", () => {
   const err = errorOf(`bot:\n  token: nope\nchannel: abc\ngroup: 1.5\nchanel: 2\nretention_days: 0\n`);
   assert.deepEqual(

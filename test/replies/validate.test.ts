@@ -105,14 +105,38 @@ describe("validateReplies", () => {
 });
 
 describe("parseReplies syntax errors", () => {
-  test("invalid YAML names the line", () => {
+  test("invalid YAML names the line and column where the problem starts", () => {
     const lines = problems(() => parseReplies("- id: a\n  title: x\n  text: y\n- id: b\n  title: [unclosed\n", "yaml", "replies.yaml"));
-    assert.match(lines[0] ?? "", /^replies\.yaml: line \d+: invalid YAML: /);
+    assert.match(lines[0] ?? "", /^replies\.yaml: line 5, column 10: invalid YAML: the "\[" here is never closed/);
   });
 
   test("a duplicate key in an entry is a YAML error with its line", () => {
     const lines = problems(() => parseReplies("- id: a\n  title: x\n  title: y\n  text: t\n", "yaml", "replies.yaml"));
-    assert.deepEqual(lines, ["replies.yaml: line 3: invalid YAML: Map keys must be unique"]);
+    assert.deepEqual(lines, ["replies.yaml: line 3, column 3: invalid YAML: Map keys must be unique"]);
+  });
+
+  test("a cascade of parser errors from one tab is one problem, at the tab", () => {
+    const lines = problems(() => parseReplies("- id: a\n\ttitle: x\n  text: y\n- id: b\n  title: t\n  text: u\n", "yaml", "replies.yaml"));
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0]!, /^replies\.yaml: line 2, column 1: invalid YAML: this line is indented with a tab, which YAML does not allow \(indent with spaces\) \(and \d+ more after it/);
+  });
+
+  test("an alias bomb is refused with its line and the fix (not expanded, not a crash)", () => {
+    const bomb = ["- id: a", "  title: t", "  text: &a lol", "  tags: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]"];
+    let prev = "b";
+    for (const n of ["c", "d", "e", "f"]) {
+      bomb.push(`- id: ${n}`, "  title: t", "  text: x", `  tags: &${n} [${Array(10).fill(`*${prev}`).join(",")}]`);
+      prev = n;
+    }
+    let error: unknown;
+    try {
+      parseReplies(bomb.join("\n") + "\n", "yaml", "replies.yaml");
+    } catch (err) {
+      error = err;
+    }
+    assert.ok(error instanceof RepliesError, String(error));
+    assert.match(error.message, /^replies\.yaml: line 4, column 13: invalid YAML: its aliases \(\*name\) expand to too much data, as in an "alias bomb"/);
+    assert.match(error.hint ?? "", /write the values out/);
   });
 
   test("invalid JSON names the line", () => {

@@ -399,7 +399,7 @@ describe("replies import", () => {
     await seed("- id: a\n  title: A\n  text: t\n- id: b\n  title: \"unclosed\n  text: u\n", "bad.yaml");
     const r = await replies(["import", "bad.yaml"]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error: bad\.yaml: line \d+: invalid YAML: /);
+    assert.match(r.stderr, /^error: bad\.yaml: line \d+, column \d+: invalid YAML: /);
     assert.equal(await read(), before);
   });
 
