@@ -6,6 +6,7 @@ import type { Snapshot } from "../core/jobs.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
+import { checkState } from "../core/state-check.ts";
 import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { fillPlaceholders } from "../replies/placeholders.ts";
@@ -93,7 +94,7 @@ export interface StateStoreOptions {
  * Without `lock` it opens read-only (for `clientes status` while the daemon runs).
  */
 export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }, label?: string, options: StateStoreOptions = {}): Promise<JournaledStore<State>> {
-  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}), ...options });
+  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, check: checkState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}), ...options });
 }
 
 /** Fills `{first_name}`-style placeholders of a canned reply with the customer's name. */

@@ -18,7 +18,7 @@
  * leaves the journal as it was; a snapshot that fails keeps `.journal.old`, and while it
  * exists the journal is never renamed over it: the next fold only retries the snapshot.
  */
-import { ioError, retell, StoreError } from "./errors.ts";
+import { ioError, retell, shellQuote, StoreError } from "./errors.ts";
 import { errnoCode, nodeFs, type StoreFileHandle, type StoreFs } from "./fs.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { Retrier, Trouble, type RetryOptions } from "./retry.ts";
@@ -29,6 +29,11 @@ export interface JournaledStoreOptions<T> extends OpenStoreOptions<T> {
   collections: readonly (keyof T & string)[];
   /** Fold the journal into a new snapshot once it is this big. Default 16 MiB. */
   compactBytes?: number;
+  /**
+   * Checks the data's shape once it is read: returns what is wrong (naming the record) or
+   * undefined. A wrong shape is refused like a damaged file, naming the file that holds it.
+   */
+  check?: (data: unknown) => string | undefined;
   /** How a write that fails is retried (see retry.ts). */
   retry?: RetryOptions;
   /**
@@ -92,7 +97,12 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
   const data = snapshot.data as Record<string, unknown>;
   let leftovers = false;
   try {
-    for (const file of [old, journal]) leftovers = (await replay(fs, file, data, label)) || leftovers;
+    shapeCheck(opts, data, label, undefined);
+    for (const file of [old, journal]) {
+      const had = await replay(fs, file, data, label);
+      if (had) shapeCheck(opts, data, label, file);
+      leftovers = had || leftovers;
+    }
   } catch (err) {
     await snapshot.close();
     throw err;
@@ -324,6 +334,21 @@ class Journal<T extends object> implements JournaledStore<T> {
     // A fold rewrites the whole snapshot: on a full disk, try it less often than a journal line.
     this.#foldDelay = Math.min(this.#foldDelay * 2, 12 * this.#retrier.policy.maxMs);
   }
+}
+
+/** Throws a StoreError when `opts.check` finds the data's shape wrong; `journal` is the file replayed last, if any. */
+function shapeCheck<T>(opts: JournaledStoreOptions<T>, data: unknown, label: string, journal: string | undefined): void {
+  const problem = opts.check?.(data);
+  if (problem === undefined) return;
+  const file = journal ?? label;
+  const aside = journal === undefined
+    ? `move it aside to start with an empty store (open conversations and message links are forgotten): mv ${shellQuote(label)} ${shellQuote(`${label}.broken`)}`
+    : `move the journal aside to start from the last snapshot (the changes after it are forgotten): mv ${shellQuote(journal)} ${shellQuote(`${journal}.broken`)}`;
+  throw new StoreError(
+    `store ${label} cannot be used: ${problem}${journal === undefined ? "" : ` (written by its journal ${journal})`}`,
+    `the store was not changed; it was edited by hand or by another program. Fix that record in ${file} by hand, or ${aside}`,
+    { file: label },
+  );
 }
 
 /**

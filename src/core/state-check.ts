@@ -1,0 +1,77 @@
+/**
+ * The shape of a stored {@link State}, checked when the store opens: a record a hand
+ * edit or another program got wrong must be refused with its name, not crash the daemon
+ * somewhere later ("cannot read properties of undefined").
+ */
+import { LANES } from "./jobs.ts";
+import type { State } from "./state.ts";
+
+/**
+ * What is wrong with `data` as a State, naming the record (`conversations["42"]: …`),
+ * or undefined when its shape is right. Looks at every record, cheaply: what the daemon
+ * relies on to find its way (ids, queues), not every field.
+ */
+export function checkState(data: unknown): string | undefined {
+  if (!isObject(data)) return `the data is ${describe(data)}, expected an object`;
+  const s = data as Partial<Record<keyof State, unknown>>;
+  for (const key of ["offset", "nextJobId"] as const) {
+    if (!isCount(s[key])) return `${key} is ${describe(s[key])}, expected a whole number`;
+  }
+  for (const key of ["conversations", "pendingRoots", "links"] as const) {
+    if (!isObject(s[key])) return `${key} is ${describe(s[key])}, expected an object`;
+  }
+  for (const [id, conv] of Object.entries(s.conversations as Record<string, unknown>)) {
+    const problem = conversationProblem(conv);
+    if (problem !== undefined) return `conversations[${JSON.stringify(id)}] ${problem}`;
+  }
+  for (const [id, root] of Object.entries(s.pendingRoots as Record<string, unknown>)) {
+    if (!isCount(root)) return `pendingRoots[${JSON.stringify(id)}] is ${describe(root)}, expected a message id`;
+  }
+  for (const [id, links] of Object.entries(s.links as Record<string, unknown>)) {
+    if (!Array.isArray(links) || links.length % 3 !== 0 || !links.every((n) => typeof n === "number")) {
+      return `links[${JSON.stringify(id)}] is ${describe(links)}, expected a flat list of numbers, three per link`;
+    }
+  }
+  return undefined;
+}
+
+function conversationProblem(conv: unknown): string | undefined {
+  if (!isObject(conv)) return `is ${describe(conv)}, expected a conversation (an object with customer, status and queues)`;
+  const c = conv as Record<string, unknown>;
+  if (!isObject(c.customer) || typeof (c.customer as Record<string, unknown>).id !== "number") {
+    return `has customer ${describe(c.customer)}, expected an object with a numeric id`;
+  }
+  if (c.status !== "open" && c.status !== "closed") return `has status ${describe(c.status)}, expected "open" or "closed"`;
+  for (const key of ["card", "root"]) {
+    if (c[key] !== undefined && typeof c[key] !== "number") return `has ${key} ${describe(c[key])}, expected a message id`;
+  }
+  if (c.formerRoots !== undefined && !(Array.isArray(c.formerRoots) && c.formerRoots.every((r) => typeof r === "number"))) {
+    return `has formerRoots ${describe(c.formerRoots)}, expected a list of message ids`;
+  }
+  if (!isObject(c.queues)) return `has queues ${describe(c.queues)}, expected an object with ${LANES.join(" and ")}`;
+  for (const lane of LANES) {
+    const queue = (c.queues as Record<string, unknown>)[lane];
+    if (!Array.isArray(queue)) return `has queues.${lane} ${describe(queue)}, expected a list of jobs`;
+    const bad = queue.findIndex((job) => !isObject(job) || typeof job.id !== "number" || typeof job.kind !== "string");
+    if (bad !== -1) return `has queues.${lane}[${bad}] ${describe(queue[bad])}, expected a job (an object with id and kind)`;
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A short description of a value, never its content (a store holds customer data). */
+function describe(value: unknown): string {
+  if (value === undefined) return "missing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === "string") return /^[a-z_]{1,20}$/i.test(value) ? JSON.stringify(value) : "a text";
+  if (typeof value === "number" || typeof value === "boolean") return `${typeof value === "number" ? "the number" : ""} ${String(value)}`.trim();
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
