@@ -147,13 +147,30 @@ export function serializeReplies(replies: readonly Reply[], format: RepliesForma
     if (spaced && i > 0) fresh.spaceBefore = true;
     return fresh;
   });
-  if (seq) seq.items = items;
-  else {
+  if (seq) {
+    seq.items = items;
+    // The documented style, one entry per item: an empty `[]` (as `clientes init` writes it)
+    // or a hand-written flow list would otherwise grow into one `[{id: …}]` line.
+    seq.flow = false;
+    for (const item of items) item.flow = false;
+  } else {
     const fresh = doc.createNode([]) as YAMLSeq;
     fresh.items = items;
     (doc as Document).contents = fresh;
   }
+  for (const item of items) literalText(item);
   return doc.toString(YAML_TO_STRING);
+}
+
+/** A multi-line text as a `|` block, as people write it by hand (never a quoted "…\n…" string). */
+function literalText(item: YAMLMap): void {
+  const text = item.get("text", true);
+  if (!isScalar(text) || typeof text.value !== "string") return;
+  if (text.value.includes("\n")) {
+    if (text.type !== "BLOCK_LITERAL" && text.type !== "BLOCK_FOLDED") text.type = "BLOCK_LITERAL";
+  } else if (text.type === "BLOCK_LITERAL" || text.type === "BLOCK_FOLDED") {
+    text.type = "PLAIN"; // quoted by the writer if it needs quotes
+  }
 }
 
 /**
@@ -173,7 +190,9 @@ function liftHeaderComment(doc: Document, seq: YAMLSeq): void {
 
 function freshYaml(replies: readonly Reply[]): string {
   const doc = new Document([]);
-  (doc.contents as YAMLSeq).items = replies.map((r) => newItem(doc, r));
+  const items = replies.map((r) => newItem(doc, r));
+  for (const item of items) literalText(item);
+  (doc.contents as YAMLSeq).items = items;
   doc.commentBefore = NEW_FILE_COMMENT;
   return doc.toString(YAML_TO_STRING);
 }

@@ -202,6 +202,33 @@ describe("replies add", () => {
   });
 });
 
+describe("the file stays in the style people write it", () => {
+  test("from the file init writes ([]) through add, edit and remove: block style, | for multi-line texts, comments kept", async () => {
+    const { saveReplies } = await import("../../../src/replies/index.ts");
+    await saveReplies(file(), []); // what `clientes init` leaves
+    await writeFile(file(), (await read()) + "# keep this note\n");
+    assert.equal((await replies(["add", "--title", "Termos", "--text", "-"], { stdin: "Linha um\nLinha dois: com dois pontos\n" })).code, 0);
+    assert.equal((await replies(["add", "--title", "Horário", "--text", "Das 9h às 18h.", "--tags", "expediente,hora"])).code, 0);
+    assert.equal((await replies(["add", "--title", "Pix", "--text", "A chave é 123."])).code, 0);
+    assert.equal((await replies(["edit", "pix", "--text", "A chave é 123.\nObrigado!"])).code, 0);
+    assert.equal((await replies(["remove", "horario", "--yes"])).code, 0);
+    const text = await read();
+    assert.doesNotMatch(text, /\[\s*\{|\{\s*id:/, "no flow-style entries");
+    assert.match(text, /^# Canned replies for clientes/m, "the header comment stays");
+    assert.match(text, /^# keep this note$/m, "the user's comment stays");
+    assert.match(text, /^- id: termos\n {2}title: Termos\n {2}text: \|-?\n {4}Linha um\n {4}Linha dois: com dois pontos\n/m);
+    assert.match(text, /^- id: pix\n {2}title: Pix\n {2}text: \|-?\n {4}A chave é 123\.\n {4}Obrigado!/m);
+    assert.doesNotMatch(text, /horario/);
+    assert.deepEqual(JSON.parse((await replies(["list", "--json"])).stdout).map((r: { id: string }) => r.id), ["termos", "pix"]);
+  });
+
+  test("a hand-written one-line flow list becomes one entry per item on the next add", async () => {
+    await seed("# mine\n[{id: a, title: A, text: t}]\n");
+    assert.equal((await replies(["add", "--title", "B", "--text", "u"])).code, 0);
+    assert.equal(await read(), "# mine\n- id: a\n  title: A\n  text: t\n- id: b\n  title: B\n  text: u\n");
+  });
+});
+
 describe("replies edit", () => {
   test("with flags: only the given fields change; comments stay", async () => {
     await seed();
