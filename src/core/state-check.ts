@@ -17,7 +17,7 @@ export function checkState(data: unknown): string | undefined {
   for (const key of ["offset", "nextJobId"] as const) {
     if (!isCount(s[key])) return `${key} is ${describe(s[key])}, expected a whole number`;
   }
-  for (const key of ["conversations", "pendingRoots", "links"] as const) {
+  for (const key of ["conversations", "pendingRoots", "links", "events"] as const) {
     if (!isObject(s[key])) return `${key} is ${describe(s[key])}, expected an object`;
   }
   // Plain loops: this runs over every record at each start (100,000 conversations, 500,000 links).
@@ -33,6 +33,17 @@ export function checkState(data: unknown): string | undefined {
   const links = s.links as Record<string, unknown>;
   for (const id in links) {
     if (!isLinks(links[id])) return `links[${JSON.stringify(id)}] is ${describe(links[id])}, expected a flat list of numbers, three per link`;
+  }
+  const events = s.events as Record<string, unknown>;
+  for (const id in events) {
+    const list = events[id];
+    if (!Array.isArray(list)) return `events[${JSON.stringify(id)}] is ${describe(list)}, expected a list of report events`;
+    for (let i = 0; i < list.length; i++) {
+      const e: unknown = list[i];
+      if (!isObject(e) || typeof e.type !== "string" || typeof e.at !== "number") {
+        return `events[${JSON.stringify(id)}][${i}] is ${describe(e)}, expected a report event (an object with type and at)`;
+      }
+    }
   }
   return undefined;
 }

@@ -40,6 +40,8 @@ test("a record of the wrong shape is named, with what was expected (and no custo
     [(s) => ((s.conversations["42"]!.queues.team as unknown[])[0] = 7), /^conversations\["42"\] has queues\.team\[0\] the number 7, expected a job/],
     [(s) => ((s.pendingRoots as Record<string, unknown>)["11"] = "x-1"), /^pendingRoots\["11"\] is a text, expected a message id$/],
     [(s) => (s.links["42"] = [1, 2]), /^links\["42"\] is a list of 2, expected a flat list of numbers, three per link$/],
+    [(s) => ((s as Record<string, unknown>).events = undefined), /^events is missing, expected an object$/],
+    [(s) => ((s.events as Record<string, unknown>)["42"] = [{ at: 1 }]), /^events\["42"\]\[0\] is an object, expected a report event/],
   ];
   for (const [spoil, expected] of cases) {
     const s = state() as State & Record<string, unknown>;
