@@ -5,6 +5,7 @@
  * pauses for a full disk and carries on loses nothing; one that dies, or goes on without
  * storing, does.
  */
+import { operatorLine } from "../errors.ts";
 import { StoreError } from "./errors.ts";
 
 /** Where the store tells the operator about trouble it handles itself (the daemon's logger). */
@@ -49,13 +50,12 @@ export class Trouble {
   failed(err: StoreError): void {
     const t = this.now();
     this.#count += 1;
-    const hint = ` (hint: ${err.hint})`;
     if (this.#since === undefined) {
       this.#since = this.#told = t;
-      this.log?.[this.level](`${err.message}${hint}`);
+      this.log?.[this.level](operatorLine(err));
     } else if (t - this.#told >= this.remindMs) {
       this.#told = t;
-      this.log?.[this.level](`still failing for ${minutes(t - this.#since)} (${this.#count} attempts): ${err.message}${hint}`);
+      this.log?.[this.level](`still failing for ${minutes(t - this.#since)} (${this.#count} attempts): ${operatorLine(err)}`);
     }
   }
 
