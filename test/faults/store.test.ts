@@ -1,7 +1,8 @@
 /**
  * Fault suite, the store (issue 11, item 4): the real daemon against the sandbox while
  * the disk under its store fills up in the middle of a backlog and is freed again, and a
- * stop while it is still full. Judged by what the customers and the team see.
+ * stop while it is still full. Judged by what the customers and the team see
+ * (R25 durable-offset, R13 nothing-lost).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
