@@ -16,7 +16,7 @@ test("both locales define every text, and config overrides win", () => {
     for (const key of TEXT_KEYS) assert.ok(DEFAULT_TEXTS[locale][key], `${locale}.${key}`);
   }
   assert.equal(resolveTexts("en", { closing: "Bye!" }).closing, "Bye!");
-  assert.equal(resolveTexts("pt-BR").status_open, "aberta");
+  assert.equal(resolveTexts("pt-BR").status_closed, "encerrada");
 });
 
 test("config.example.yaml lists every text an operator can override", async () => {

@@ -1,13 +1,14 @@
 import type { TelegramMessageEntity } from "@gramio/types";
 
 /**
- * Deliveries are queued per conversation in two lanes, each delivered strictly in order:
- * `team` (card, copies into the thread, notices there) and `customer` (copies and notices
- * to the customer's private chat). Lanes of one conversation, and conversations, do not
- * wait for each other: a customer who blocked the bot never holds up the thread.
+ * Deliveries are queued per conversation in three lanes, each delivered strictly in order:
+ * `team` (card, copies into the thread, notices there), `customer` (copies and notices
+ * to the customer's private chat) and `card` (edits of the card). Lanes of one conversation,
+ * and conversations, do not wait for each other: a customer who blocked the bot never holds
+ * up the thread, and a card edit waiting for the channel's budget never holds up messages.
  */
-export type Lane = "team" | "customer";
-export const LANES: readonly Lane[] = ["team", "customer"];
+export type Lane = "team" | "customer" | "card";
+export const LANES: readonly Lane[] = ["team", "customer", "card"];
 
 /** The parts of a message needed to send or edit its counterpart. */
 export interface Snapshot {

@@ -87,10 +87,14 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
   switch (job.kind) {
     case "card":
       if (conv.card !== undefined) return { type: "skip", why: "card exists" };
-      return call(ctx.channel, "sendMessage", { ...html(renderCard(conv, ctx.texts), job.plain), link_preview_options: { is_disabled: true } }, "card");
+      return call(ctx.channel, "sendMessage", { ...html(renderCard(conv, ctx), job.plain), link_preview_options: { is_disabled: true } }, "card");
     case "cardEdit": {
-      if (conv.card === undefined) return { type: "skip", why: "no card yet: it will be posted up to date" };
-      const body = html(renderCard(conv, ctx.texts), job.plain);
+      if (conv.card === undefined) {
+        // The card being posted shows the state of when it was planned: edit it once it is there.
+        if (conv.queues.team.some((j) => j.kind === "card")) return { type: "wait", until: nowMs + 1000, why: "the card is being posted" };
+        return { type: "skip", why: "no card yet: it will be posted up to date" };
+      }
+      const body = html(renderCard(conv, ctx), job.plain);
       if (cardHash(body.text) === conv.cardHash) return { type: "skip", why: "card unchanged" };
       return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body, link_preview_options: { is_disabled: true } }, "card update");
     }

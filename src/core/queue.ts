@@ -16,12 +16,13 @@ export function enqueueFirst(state: State, conv: Conversation, lane: Lane, job: 
 }
 
 /**
- * Asks for the card to be brought up to date. Coalesced: one pending card edit covers
- * every change made before it runs, so a burst of changes costs one edit.
+ * Asks for the card to be brought up to date, in its own lane (an edit waiting for the
+ * channel's budget holds up no message). Coalesced: one pending card edit covers every
+ * change made before it runs, so a burst of changes costs one edit.
  */
 export function queueCardEdit(world: World, conv: Conversation, nowMs: number): void {
-  if (conv.queues.team.some((j) => j.kind === "cardEdit" && !world.busy.has(j.id))) return;
-  enqueue(world.state, conv, "team", { kind: "cardEdit" }, nowMs);
+  if (conv.queues.card.some((j) => j.kind === "cardEdit" && !world.busy.has(j.id))) return;
+  enqueue(world.state, conv, "card", { kind: "cardEdit" }, nowMs);
 }
 
 /** Asks for the card to be pinned or unpinned; a pending opposite request is dropped. */

@@ -10,6 +10,8 @@ export interface Customer {
   first_name: string;
   last_name?: string;
   username?: string;
+  /** The IETF tag of their Telegram language, if Telegram gave one: picks the customer's texts. */
+  language_code?: string;
 }
 
 export type ConversationStatus = "open" | "closed";
@@ -48,6 +50,17 @@ export interface Conversation {
   cardHash?: string;
   /** End of the closed period (business hours) whose away text this customer got: once per period. */
   awayUntil?: number;
+  /** Staff user id of the team member who owns the conversation (`/take`, `/assign`, the Take button). */
+  owner?: number;
+  /** The owner's name when they took it, for an owner no longer named in the config. */
+  ownerName?: string;
+  /** Tags (`/tag`), lower-case slugs, shown on the card as hashtags; at most MAX_TAGS. */
+  tags?: string[];
+  /**
+   * Opened by a bare `/start` and nothing asked since: not waiting, and its card not pinned
+   * (pressing Start is not a question). Cleared by the customer's next message.
+   */
+  nothingAsked?: boolean;
   /** Deliveries still owed, per lane: each lane is delivered in order. */
   queues: Record<Lane, Job[]>;
 }
@@ -122,7 +135,14 @@ export interface World {
 
 /** Wraps a loaded state with fresh indexes; `dirty` is the store's set of changed records. */
 export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): World {
-  return { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? { conversations: new Set(), pendingRoots: new Set(), links: new Set(), events: new Set() } };
+  const world: World = { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? { conversations: new Set(), pendingRoots: new Set(), links: new Set(), events: new Set() } };
+  for (const [id, conv] of Object.entries(state.conversations)) {
+    // A store written before the card lane existed: give it one, and save it so.
+    if (conv.queues.card) continue;
+    conv.queues.card = [];
+    markDirty(world, "conversations", id);
+  }
+  return world;
 }
 
 /** Marks a record as changed, so the store saves it. */

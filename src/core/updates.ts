@@ -60,7 +60,7 @@ function newConversation(customer: Customer, nowMs: number): Conversation {
     failures: 0,
     createdAt: nowMs,
     firstMessageAt: nowMs,
-    queues: { team: [], customer: [] },
+    queues: { team: [], customer: [], card: [] },
   };
 }
 

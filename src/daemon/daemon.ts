@@ -14,7 +14,7 @@ import { openJournaledStore, type JournaledStore, type RetryOptions, type StoreF
 import { createTelegram } from "../telegram/client.ts";
 import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
 import { limitedPort, realSleep } from "../telegram/limited.ts";
-import { RateLimiter } from "../telegram/limiter.ts";
+import { RateLimiter, type LimiterOptions } from "../telegram/limiter.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
 import { Deliverer } from "./deliverer.ts";
@@ -42,6 +42,8 @@ export interface DaemonOptions {
   port?: TelegramPort;
   /** Pace sends by Telegram's limits (default true). */
   rateLimits?: boolean;
+  /** Tighter limits than Telegram's, for tests that must see the budget run out quickly. */
+  limits?: Pick<LimiterOptions, "perChatIntervalMs" | "perGroupPerMinute" | "lowPriorityHeadroom">;
   /** Default 1000 ms. */
   albumSettleMs?: number;
   /** Warn when a card has no comment thread after this long (default 30 s). */
@@ -209,8 +211,9 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     ? followConfig(config.path, opts.reloadConfig, (next) => (ctx = { ...ctx, ...contextFromConfig(next) }), log)
     : undefined;
 
-  const limiter = new RateLimiter({ enabled: opts.rateLimits ?? true });
-  const port = limitedPort(raw, { limiter });
+  const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
+  // Card edits share the channel's budget with new cards, and a new card goes first.
+  const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
   const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q);

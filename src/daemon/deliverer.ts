@@ -100,7 +100,7 @@ export class Deliverer {
   /** Number of jobs still queued, all conversations. */
   pending(): number {
     let n = 0;
-    for (const conv of Object.values(this.deps.world.state.conversations)) n += conv.queues.team.length + conv.queues.customer.length;
+    for (const conv of Object.values(this.deps.world.state.conversations)) for (const lane of LANES) n += conv.queues[lane].length;
     return n;
   }
 

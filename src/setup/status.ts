@@ -2,6 +2,7 @@
  * `clientes status`, computed: how many conversations are open, closed and waiting, who
  * waits and for how long, and the median first-response time. Pure, from the daemon's state.
  */
+import { LANES } from "../core/jobs.ts";
 import type { Conversation, State } from "../core/state.ts";
 import type { Health } from "../daemon/health.ts";
 import { displayName } from "./staff.ts";
@@ -128,7 +129,8 @@ export interface DaemonStatus {
 /** Jobs queued across all conversations. */
 export function backlogOf(state: State): number {
   let n = 0;
-  for (const c of Object.values(state.conversations)) n += c.queues.team.length + c.queues.customer.length;
+  // A store written before the card lane existed has no `card` queue until the daemon opens it.
+  for (const c of Object.values(state.conversations)) for (const lane of LANES) n += c.queues[lane]?.length ?? 0;
   return n;
 }
 

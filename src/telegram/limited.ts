@@ -5,7 +5,7 @@
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { TelegramApiError, isAbortError } from "./errors.ts";
-import { countsAgainstLimits, type RateLimiter } from "./limiter.ts";
+import { countsAgainstLimits, type Priority, type RateLimiter } from "./limiter.ts";
 
 /** Waits `ms`, or rejects with `signal.reason` when the signal fires first. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -30,6 +30,8 @@ export interface LimitedPortOptions {
   limiter: RateLimiter;
   /** Default: real timers. Tests pass one that advances the limiter's fake clock. */
   sleep?: Sleep;
+  /** Which sends may wait for the others (see {@link Priority}); default: all normal. */
+  priorityOf?: (method: string, chatId: number | string) => Priority;
 }
 
 /**
@@ -50,9 +52,15 @@ export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): T
     if (chatId === undefined) return inner.call(method, params, opts);
 
     const count = messageCount(String(method), params);
+    const priority = options.priorityOf?.(String(method), chatId) ?? "normal";
     // Check and reserve in the same tick, so concurrent senders cannot both take the last slot.
-    for (let delay = limiter.delayFor(chatId); delay > 0; delay = limiter.delayFor(chatId)) {
-      await sleep(delay, opts?.signal);
+    if (priority === "normal") limiter.waiting(chatId, 1);
+    try {
+      for (let delay = limiter.delayFor(chatId, undefined, priority); delay > 0; delay = limiter.delayFor(chatId, undefined, priority)) {
+        await sleep(delay, opts?.signal);
+      }
+    } finally {
+      if (priority === "normal") limiter.waiting(chatId, -1);
     }
     limiter.reserve(chatId, count);
     try {

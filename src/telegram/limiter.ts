@@ -15,7 +15,20 @@ export interface LimiterOptions {
   overallPerSecond?: number;
   /** false: every delay is 0 (e.g. against the sandbox). Default true. */
   enabled?: boolean;
+  /**
+   * Sends per sliding minute of a group or channel that low-priority sends (card edits)
+   * leave to the others (new cards), so a burst of edits never makes a new card wait.
+   * Default 5.
+   */
+  lowPriorityHeadroom?: number;
 }
+
+/**
+ * `normal` sends go first; a `low` one (a card edit) waits while a normal send to the same
+ * chat waits for its turn, and never takes the last {@link LimiterOptions.lowPriorityHeadroom}
+ * slots of a group's minute.
+ */
+export type Priority = "normal" | "low";
 
 const GROUP_WINDOW_MS = 60_000;
 const OVERALL_WINDOW_MS = 1_000;
@@ -54,6 +67,8 @@ interface ChatState {
   pending: number;
   /** No send before this (a 429's retry_after). */
   blockedUntil: number;
+  /** Normal-priority sends waiting for their turn: low-priority ones let them go first. */
+  waiting: number;
 }
 
 /**
@@ -69,6 +84,7 @@ export class RateLimiter {
   private readonly perGroupPerMinute: number;
   private readonly overallPerSecond: number;
   private readonly enabled: boolean;
+  private readonly lowPriorityHeadroom: number;
   private readonly chats = new Map<string, ChatState>();
   /** Completion times inside the last second, ascending, all chats. */
   private overall: number[] = [];
@@ -82,6 +98,7 @@ export class RateLimiter {
     this.perGroupPerMinute = options.perGroupPerMinute ?? 20;
     this.overallPerSecond = options.overallPerSecond ?? 30;
     this.enabled = options.enabled ?? true;
+    this.lowPriorityHeadroom = Math.min(options.lowPriorityHeadroom ?? 5, this.perGroupPerMinute - 1);
   }
 
   /**
@@ -89,7 +106,7 @@ export class RateLimiter {
    * groups/channels (Telegram ids: -100… are supergroups/channels; other negatives are
    * basic groups; treat all negatives as groups).
    */
-  delayFor(chatId: number | string, now: number = this.now()): number {
+  delayFor(chatId: number | string, now: number = this.now(), priority: Priority = "normal"): number {
     if (!this.enabled) return 0;
     let wait = this.blockedAllUntil - now;
     wait = Math.max(wait, windowDelay(this.overall, this.overallPending, this.overallPerSecond, OVERALL_WINDOW_MS, now));
@@ -100,10 +117,23 @@ export class RateLimiter {
       const gapFrom = chat.pending > 0 ? now : chat.last;
       wait = Math.max(wait, gapFrom + this.perChatIntervalMs - now);
       if (chat.group) {
-        wait = Math.max(wait, windowDelay(chat.recent, chat.pending, this.perGroupPerMinute, GROUP_WINDOW_MS, now));
+        const limit = priority === "low" ? this.perGroupPerMinute - this.lowPriorityHeadroom : this.perGroupPerMinute;
+        wait = Math.max(wait, windowDelay(chat.recent, chat.pending, limit, GROUP_WINDOW_MS, now));
       }
+      // Look again once the waiting normal sends had their turn.
+      if (priority === "low" && chat.waiting > 0) wait = Math.max(wait, this.perChatIntervalMs);
     }
     return Math.max(0, Math.ceil(wait));
+  }
+
+  /**
+   * A normal-priority send to chatId starts (`+1`) or stops (`-1`) waiting for its turn;
+   * while any waits, low-priority sends to that chat hold back.
+   */
+  waiting(chatId: number | string, delta: 1 | -1): void {
+    if (!this.enabled) return;
+    const chat = this.stateOf(chatId);
+    chat.waiting = Math.max(0, chat.waiting + delta);
   }
 
   /** Counts `count` sends to chatId as in flight until `record` or `release`. */
@@ -159,7 +189,7 @@ export class RateLimiter {
     const key = keyOf(chatId);
     let chat = this.chats.get(key);
     if (!chat) {
-      chat = { group: isGroupChat(chatId), last: Number.NEGATIVE_INFINITY, recent: [], pending: 0, blockedUntil: Number.NEGATIVE_INFINITY };
+      chat = { group: isGroupChat(chatId), last: Number.NEGATIVE_INFINITY, recent: [], pending: 0, blockedUntil: Number.NEGATIVE_INFINITY, waiting: 0 };
       this.chats.set(key, chat);
     }
     return chat;
@@ -170,7 +200,7 @@ export class RateLimiter {
     this.recordsSinceSweep = 0;
     for (const [key, chat] of this.chats) {
       prune(chat.recent, now - GROUP_WINDOW_MS);
-      const idle = chat.pending === 0 && chat.recent.length === 0 && chat.blockedUntil <= now && chat.last + this.perChatIntervalMs <= now;
+      const idle = chat.pending === 0 && chat.waiting === 0 && chat.recent.length === 0 && chat.blockedUntil <= now && chat.last + this.perChatIntervalMs <= now;
       if (idle) this.chats.delete(key);
     }
   }

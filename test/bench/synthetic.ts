@@ -69,12 +69,12 @@ export function syntheticState(opts: SyntheticOptions): State {
       failures: rnd() < 0.01 ? 1 : 0,
       createdAt,
       firstMessageAt: createdAt,
-      queues: { team: [], customer: [] },
+      queues: { team: [], customer: [], card: [] },
     };
     if (rnd() < 0.1) conv.origin = `ad_campaign_${i % 50}`;
     if (open && rnd() < 0.5) conv.waitingSince = opts.nowMs - Math.floor(rnd() * day);
     if (!open || rnd() < 0.5) conv.firstResponseAt = createdAt + Math.floor(rnd() * 3_600_000);
-    conv.cardHash = cardHash(renderCard(conv, texts));
+    conv.cardHash = cardHash(renderCard(conv, { texts, staffNames: new Map() }));
     state.conversations[id] = conv;
     groupId += 1;
   }

@@ -8,7 +8,7 @@ import { emptyState, groupFor, link, linkOf, migrateState, pruneLinks, STATE_VER
 import { openStateStore } from "../../src/daemon/daemon.ts";
 
 function conv(id: number): Conversation {
-  return { customer: { id, first_name: "C" }, status: "open", banned: false, blocked: false, priority: 3, failures: 0, createdAt: 0, firstMessageAt: 0, queues: { team: [], customer: [] } };
+  return { customer: { id, first_name: "C" }, status: "open", banned: false, blocked: false, priority: 3, failures: 0, createdAt: 0, firstMessageAt: 0, queues: { team: [], customer: [], card: [] } };
 }
 
 test("links answer both ways, survive a restart's index rebuild, and old ones are pruned from the front", () => {

@@ -184,9 +184,9 @@ test("a customer who blocked the bot: reported in the thread and on the card", (
   const conv = w.state.conversations[CUSTOMER]!;
   onFailure(w, ctx, conv, "customer", conv.queues.customer[0]!, p, "blocked", "Forbidden: bot was blocked by the user", now);
   assert.equal(conv.blocked, true);
-  assert.deepEqual(kinds(w, "team"), ["cardEdit", "notice"]);
-  const card = head(w, "team");
-  conv.queues.team.shift();
+  assert.deepEqual(kinds(w, "team"), ["notice"]);
+  assert.deepEqual(kinds(w, "card"), ["cardEdit"], "the card edit has its own lane");
+  const card = head(w, "card");
   const notice = head(w, "team");
   assert.ok(notice.type === "call");
   assert.match(String(notice.call.params.text), /blocked the bot/);
@@ -201,15 +201,18 @@ test("/close tells the customer, unpins, and a new message reopens in the same t
   const conv = w.state.conversations[CUSTOMER]!;
   assert.equal(conv.status, "closed");
   assert.deepEqual(kinds(w, "customer"), ["notice"]);
-  assert.deepEqual(kinds(w, "team"), ["cardEdit", "pin", "notice"]);
+  assert.deepEqual(kinds(w, "team"), ["pin", "notice"]);
+  assert.deepEqual(kinds(w, "card"), ["cardEdit"]);
   conv.queues.team = [];
   conv.queues.customer = [];
+  conv.queues.card = [];
   handleUpdate(w, ctx, privateMsg(40), now);
   assert.equal(conv.status, "open");
   assert.equal(conv.root, 100, "same thread");
   assert.deepEqual(kinds(w, "customer"), ["notice"]);
   assert.match(String((conv.queues.customer[0] as { html: string }).html), /Welcome back/);
-  assert.deepEqual(kinds(w, "team"), ["cardEdit", "pin", "in"]);
+  assert.deepEqual(kinds(w, "team"), ["pin", "in"]);
+  assert.deepEqual(kinds(w, "card"), ["cardEdit"]);
 });
 
 test("/p validates its argument; commands are never relayed; non-staff commands are refused", () => {

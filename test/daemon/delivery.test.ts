@@ -52,7 +52,7 @@ test("a customer who blocked the bot: reported in the thread and on the card", a
   // Writing again means they unblocked: the card says so and replies flow again.
   sb.unblockBot(c.id);
   sb.sendPrivate(c.id, { text: "sorry, I'm back" });
-  await sb.waitFor(() => sb.messages(sb.channelId).find((m) => m.text?.includes(String(c.id)) && /Status: open/.test(m.text)));
+  await sb.waitFor(() => sb.messages(sb.channelId).find((m) => m.text?.includes(String(c.id)) && /Status: waiting for us since/.test(m.text)));
 });
 
 test("blocking the bot shows on the card at once; unblocking clears it", async () => {
@@ -62,7 +62,7 @@ test("blocking the bot shows on the card at once; unblocking clears it", async (
   sb.blockBot(c.id);
   await sb.waitFor(() => /customer blocked the bot/.test(card().text ?? ""), 5000, "the card marked blocked");
   sb.unblockBot(c.id);
-  await sb.waitFor(() => /Status: open/.test(card().text ?? ""), 5000, "the card open again");
+  await sb.waitFor(() => /Status: waiting for us since/.test(card().text ?? ""), 5000, "the card waiting again");
 });
 
 test("a message over Telegram's limits is reported in the thread and on the card", async () => {

@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { buildConfig } from "../../src/config/build.ts";
 import type { Config } from "../../src/config/types.ts";
 import type { State } from "../../src/core/state.ts";
-import { openStateStore, runDaemon } from "../../src/daemon/daemon.ts";
+import { openStateStore, runDaemon, type DaemonOptions } from "../../src/daemon/daemon.ts";
 import { createLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.ts";
 import { createTelegram } from "../../src/telegram/client.ts";
@@ -41,6 +41,8 @@ export interface DeskOptions {
   sandbox?: SandboxOptions;
   config?: Partial<Config>;
   rateLimits?: boolean;
+  /** Tighter pacing than Telegram's (with rateLimits on). */
+  limits?: DaemonOptions["limits"];
   albumSettleMs?: number;
   rootWarnMs?: number;
   /**
@@ -85,6 +87,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       isPidAlive: () => false,
       port,
       rateLimits: opts.rateLimits ?? false,
+      ...(opts.limits ? { limits: opts.limits } : {}),
       albumSettleMs: opts.albumSettleMs ?? 50,
       ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}),
       ...(opts.now ? { now: opts.now } : {}),

@@ -50,7 +50,7 @@ describe("commands", () => {
     sb.sendPrivate(c.id, { text: "one more thing" });
     await sb.waitFor(() => threadTexts(desk, c.root).includes("one more thing"), 5000, "in the same thread");
     await sb.waitFor(() => chatTexts(desk, c.id).some((t) => /Welcome back/.test(t)), 5000, "the reopen text");
-    await sb.waitFor(() => /Status: open/.test(c.card().text ?? "") && sb.pinned(sb.channelId).includes(c.card().message_id), 5000, "open and pinned again");
+    await sb.waitFor(() => /Status: waiting for us since/.test(c.card().text ?? "") && sb.pinned(sb.channelId).includes(c.card().message_id), 5000, "open and pinned again");
   });
 
   test("/priority N and /p N set the priority shown on the card; malformed ones get the usage", async () => {
@@ -77,7 +77,7 @@ describe("commands", () => {
     await sb.waitFor(() => !sb.pinned(sb.channelId).includes(c.card().message_id));
     sb.sendPrivate(c.id, { text: "spam spam" });
     sb.comment(ana.id, c.root, { text: "/unban" });
-    await sb.waitFor(() => /Status: open/.test(c.card().text ?? ""));
+    await sb.waitFor(() => /Status: answered/.test(c.card().text ?? ""));
     sb.sendPrivate(c.id, { text: "legit question" });
     await sb.waitFor(() => threadTexts(desk, c.root).includes("legit question"));
     assert.ok(!threadTexts(desk, c.root).includes("spam spam"), "nothing relayed while banned");
@@ -104,7 +104,7 @@ describe("commands", () => {
     const m = sb.comment(stranger.id, c.root, { text: "/close" });
     const answer = await answerTo(desk, c.root, m.message_id);
     assert.match(answer.text!, /Only the team can use commands/);
-    assert.match(c.card().text!, /Status: open/);
+    assert.match(c.card().text!, /Status: waiting for us since/);
   });
 });
 
@@ -139,7 +139,7 @@ test("pt-BR locale and overridden texts", async () => {
   try {
     const { sb, ana } = pt;
     const c = await conversation("Zeca", pt);
-    assert.match(c.card().text!, /Status: aberta · Prioridade: 3/);
+    assert.match(c.card().text!, /Status: aguardando a equipe desde \d\d:\d\d · Prioridade: 3/);
     assert.match(chatTexts(pt, c.id)[0]!, /^Olá, Zeca!/);
     sb.comment(ana.id, c.root, { text: "/fim" });
     await sb.waitFor(() => chatTexts(pt, c.id).includes("Tchau, Zeca! Volte sempre."));
@@ -156,7 +156,7 @@ test("a texts: override with broken HTML: the card and notices go out as plain t
   try {
     const { sb, ana, logs } = broken;
     const c = await conversation("Plain", broken);
-    assert.equal(c.card().text, `Plain · open · ${c.id}`);
+    assert.match(c.card().text!, new RegExp(`^Plain · waiting for us since \\d\\d:\\d\\d · ${c.id}$`));
     assert.equal(threadTexts(broken, c.root)[0], "hi from Plain", "the message reached its thread");
     sb.comment(ana.id, c.root, { text: "/close" });
     await sb.waitFor(() => chatTexts(broken, c.id).includes("Bye now"), 5000, "the closing text, plain");

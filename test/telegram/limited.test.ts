@@ -111,3 +111,28 @@ test("an abort while waiting for the limiter sends nothing", async () => {
   await assert.rejects(sending, { name: "AbortError" });
   assert.equal(telegram.arrivals.length, 0);
 });
+
+test("card edits yield to new cards in the channel and leave them headroom in its minute", async () => {
+  const time = fakeTime();
+  const telegram = fakeTelegram(time.now);
+  const channel = -1001;
+  const port = limitedPort(telegram.port, {
+    limiter: new RateLimiter({ now: time.now }),
+    sleep: time.sleep,
+    priorityOf: (method) => (method.startsWith("editMessage") ? "low" : "normal"),
+  });
+  // 20 edits queued first, then 5 new cards: every card goes out before any edit that waited.
+  const edits = Array.from({ length: 20 }, (_, i) => port.call("editMessageText", { chat_id: channel, message_id: i + 1, text: `e${i}` }));
+  const cards = Array.from({ length: 5 }, (_, i) => port.call("sendMessage", { chat_id: channel, text: `card ${i}` }));
+  await Promise.all([...edits, ...cards]);
+  const order = telegram.arrivals.map((a) => a.method);
+  const lastCard = order.lastIndexOf("sendMessage");
+  assert.ok(lastCard <= 5, `all cards went within the first six sends: ${order.slice(0, 8).join(", ")}`);
+  // Edits alone never fill the channel's minute: 15 of 20, the 5 left are for new cards.
+  const editTimes = telegram.arrivals.filter((a) => a.method === "editMessageText").map((a) => a.at);
+  const firstMinute = telegram.arrivals.filter((a) => a.at < 60_000);
+  assert.ok(firstMinute.filter((a) => a.method === "editMessageText").length + 5 <= 20, "headroom kept");
+  assert.equal(editTimes.length, 20, "every edit went out in the end");
+  const times = telegram.arrivals.map((a) => a.at).sort((a, b) => a - b);
+  for (let i = 20; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 20] as number) >= 60_000, "still 20 a minute in all");
+});
