@@ -179,6 +179,17 @@ export function fullName(user: { first_name?: unknown; last_name?: unknown }): s
 /** A resolved set of texts: the locale's defaults with the config's overrides on top. */
 export type Texts = Record<TextKey, string>;
 
+/**
+ * The locale of a customer's texts, from their Telegram `language_code`: `pt…` is pt-BR,
+ * `en…` is en, anything else (or none) is `fallback`, the config's locale.
+ */
+export function localeOf(languageCode: string | undefined, fallback: Locale): Locale {
+  const code = (languageCode ?? "").toLowerCase();
+  if (code === "pt" || code.startsWith("pt-") || code.startsWith("pt_")) return "pt-BR";
+  if (code === "en" || code.startsWith("en-") || code.startsWith("en_")) return "en";
+  return fallback;
+}
+
 /** Merges the overrides from the config over the locale's defaults. */
 export function resolveTexts(locale: Locale, overrides: Partial<Record<TextKey, string>> = {}): Texts {
   return { ...DEFAULT_TEXTS[locale], ...overrides };

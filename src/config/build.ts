@@ -28,6 +28,8 @@ export function buildConfig(essentials: ConfigEssentials, overrides: Partial<Con
     staff: [],
     locale: DEFAULTS.locale,
     texts: {},
+    textsByLocale: {},
+    localePerCustomer: DEFAULTS.locale_per_customer,
     notePrefix: DEFAULTS.note_prefix,
     retentionDays: DEFAULTS.retention_days,
     signatures: DEFAULTS.signatures,

@@ -1,7 +1,7 @@
 import { dirname, extname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { LOG_FORMATS } from "../log.ts";
-import { LOCALES, TEXT_KEYS, type TextKey } from "../texts.ts";
+import { LOCALES, TEXT_KEYS, type Locale, type TextKey } from "../texts.ts";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
 import { readHours, readSla } from "./service.ts";
 import { ALIAS_ADVICE, firstYamlProblem, yamlToPlain } from "./yaml-problem.ts";
@@ -14,6 +14,7 @@ export const DEFAULTS = {
   store: "data/clientes.json",
   replies: "replies.yaml",
   locale: "pt-BR",
+  locale_per_customer: true,
   note_prefix: "#",
   retention_days: 30,
   signatures: false,
@@ -30,6 +31,7 @@ const TOP_KEYS = [
   "replies",
   "staff",
   "locale",
+  "locale_per_customer",
   "texts",
   "note_prefix",
   "retention_days",
@@ -99,7 +101,9 @@ export function parseConfig(
     replies: repliesPath(p, root.replies, base),
     staff: readStaff(p, root.staff),
     locale: oneOf(p, "locale", root.locale, LOCALES, DEFAULTS.locale),
-    texts: readTexts(p, root.texts),
+    texts: readTexts(p, "texts", root.texts, true),
+    textsByLocale: readLocaleTexts(p, root.texts),
+    localePerCustomer: boolean(p, "locale_per_customer", root.locale_per_customer, DEFAULTS.locale_per_customer),
     notePrefix: notePrefix(p, root.note_prefix),
     retentionDays: integer(p, "retention_days", root.retention_days, DEFAULTS.retention_days, 1, undefined, "a whole number of days, 1 or more"),
     signatures: boolean(p, "signatures", root.signatures, DEFAULTS.signatures),
@@ -386,27 +390,42 @@ function oneOf<T extends string>(p: Problems, key: string, value: unknown, allow
   return fallback;
 }
 
-function readTexts(p: Problems, value: unknown): Partial<Record<TextKey, string>> {
+/**
+ * `texts:` (or one locale's `texts.en:`): text name -> text. At the top level, a locale
+ * name holds that locale's own overrides instead (read by {@link readLocaleTexts}).
+ */
+function readTexts(p: Problems, at: string, value: unknown, top: boolean): Partial<Record<TextKey, string>> {
   if (value === undefined || value === null) return {};
   if (!isMapping(value)) {
-    p.wrong("texts", "a mapping of text name to text, like welcome: \"Hi!\"", value);
+    p.wrong(at, "a mapping of text name to text, like welcome: \"Hi!\"", value);
     return {};
   }
   const texts: Partial<Record<TextKey, string>> = {};
   for (const [key, text] of Object.entries(value)) {
+    if (top && (LOCALES as readonly string[]).includes(key)) continue;
     if (!(TEXT_KEYS as readonly string[]).includes(key)) {
-      const close = suggest(key, TEXT_KEYS);
+      const close = suggest(key, top ? [...TEXT_KEYS, ...LOCALES] : TEXT_KEYS);
       const advice = close === undefined ? "" : `; did you mean "${close}"?`;
-      p.add(`texts.${key}`, `unknown text${advice}; valid texts: ${TEXT_KEYS.join(", ")}`);
+      p.add(`${at}.${key}`, `unknown text${advice}; valid texts: ${TEXT_KEYS.join(", ")}${top ? ` (or a locale, ${LOCALES.join(" or ")}, holding texts for that locale's customers)` : ""}`);
       continue;
     }
     if (typeof text !== "string") {
-      p.wrong(`texts.${key}`, "a text (a string; quote it if it has : or #)", text);
+      p.wrong(`${at}.${key}`, "a text (a string; quote it if it has : or #)", text);
       continue;
     }
     texts[key as TextKey] = text;
   }
   return texts;
+}
+
+/** `texts.en:`, `texts.pt-BR:`: overrides for the customers of one locale. */
+function readLocaleTexts(p: Problems, value: unknown): Partial<Record<Locale, Partial<Record<TextKey, string>>>> {
+  const out: Partial<Record<Locale, Partial<Record<TextKey, string>>>> = {};
+  if (!isMapping(value)) return out;
+  for (const locale of LOCALES) {
+    if (value[locale] !== undefined) out[locale] = readTexts(p, `texts.${locale}`, value[locale], false);
+  }
+  return out;
 }
 
 function notePrefix(p: Problems, value: unknown): string {

@@ -33,8 +33,15 @@ export interface Config {
   staff: StaffMember[];
   /** Default "pt-BR". */
   locale: Locale;
-  /** Text overrides (key `texts`). */
+  /** Text overrides (key `texts`), for the configured locale. */
   texts: Partial<Record<TextKey, string>>;
+  /** Text overrides for one locale's customers (`texts.en`, `texts.pt-BR`); win over `texts` for that locale. */
+  textsByLocale: Partial<Record<Locale, Partial<Record<TextKey, string>>>>;
+  /**
+   * Customer texts follow the customer's Telegram language (`pt*` pt-BR, `en*` en, else
+   * `locale`); false: every customer gets `locale` (key `locale_per_customer`, default true).
+   */
+  localePerCustomer: boolean;
   /** Comments starting with this stay internal (key `note_prefix`, default "#"). */
   notePrefix: string;
   /** Days to keep message links (key `retention_days`, default 30). */

@@ -4,7 +4,7 @@
  * changes: the message is relayed as always.
  */
 import { renderText, type Locale, type Texts } from "../texts.ts";
-import type { CoreContext } from "./context.ts";
+import { customerLocale, customerTexts, type CoreContext } from "./context.ts";
 import { hhmm, isOpen, localTime, nextOpening } from "./hours.ts";
 import { enqueue } from "./queue.ts";
 import type { Conversation, World } from "./state.ts";
@@ -38,8 +38,11 @@ export function awayIfClosed(world: World, ctx: CoreContext, conv: Conversation,
   const next = nextOpening(hours, nowMs);
   if (next === undefined || conv.awayUntil === next) return undefined;
   conv.awayUntil = next;
+  // The customer reads it in their language; the team's note stays in the team's.
+  const mine = customerTexts(ctx, conv.customer);
+  const theirs = nextOpenPhrase(mine, customerLocale(ctx, conv.customer), hours.timezone, next, nowMs);
   const phrase = nextOpenPhrase(ctx.texts, ctx.locale, hours.timezone, next, nowMs);
-  enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.away, { next_open: phrase }, ["next_open"]) }, nowMs);
+  enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(mine.away, { next_open: theirs }, ["next_open"]) }, nowMs);
   enqueue(world.state, conv, "team", { kind: "notice", html: renderText(ctx.texts.away_staff, { next_open: phrase }, ["next_open"]), disableNotification: true }, nowMs);
   return `customer ${conv.customer.id} wrote outside business hours: away text sent (open again at ${new Date(next).toISOString()})`;
 }

@@ -1,8 +1,10 @@
 import type { TelegramMessage } from "@gramio/types";
 import { escapeHtml, fullName, renderText, type Locale } from "../texts.ts";
-import type { CoreContext } from "./context.ts";
+import { ownerName, shouldBePinned } from "./card.ts";
+import { customerTexts, type CoreContext } from "./context.ts";
 import { recordEvent } from "./events.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
+import { addTags, describeStaff, findStaff, MAX_TAGS, removeTags, reopen, setOwner, staffList, type Actor } from "./triage.ts";
 import type { Conversation, World } from "./state.ts";
 
 /** A command as typed: `/p 4` -> { name: "p", args: "4" }. */
@@ -41,6 +43,8 @@ interface CallBase {
   name: string;
   /** Everything after the name, trimmed. */
   args: string;
+  /** The staff member acting; absent when the comment was posted as the channel (or by an anonymous admin). */
+  by: Actor | undefined;
   /** Answers where the command was typed (in the thread: as a silent reply to it). */
   reply(html: string): void;
 }
@@ -96,10 +100,19 @@ function close(c: ThreadCall, silent: boolean): void {
   if (conv.status === "open") recordEvent(world, conv, "closed", nowMs);
   conv.status = "closed";
   conv.waitingSince = undefined;
-  if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(t.closing, conv.customer) }, nowMs);
+  if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).closing, conv.customer) }, nowMs);
   queueCardEdit(world, conv, nowMs);
   setPin(world, conv, false, nowMs);
   c.reply(renderText(t.closed_ack, { silent: silent ? t.closed_ack_silent : "" }, ["silent"]));
+}
+
+function ownerAck(c: ThreadCall): string {
+  return renderText(c.ctx.texts.owner_ack, { owner: ownerName(c.conv, c.ctx.staffNames) ?? "" });
+}
+
+function tagsAck(c: ThreadCall): string {
+  const tags = c.conv.tags ?? [];
+  return renderText(c.ctx.texts.tags_ack, { tags: tags.length ? tags.map((x) => `#${x}`).join(" ") : c.ctx.texts.tags_none });
 }
 
 /**
@@ -118,6 +131,46 @@ export const COMMANDS: readonly AnyCommand[] = [
     // payload (`/start <origin>`) is the conversation's origin.
   }),
   command({
+    id: "take",
+    scope: "thread",
+    names: { "pt-BR": ["assumir", "take"], en: ["take", "assumir"] },
+    usage: { "pt-BR": "/assumir ou /take", en: "/take or /assumir" },
+    description: { "pt-BR": "Você passa a cuidar da conversa", en: "You own the conversation" },
+    run: (c) => {
+      if (!c.by) return c.reply(c.ctx.texts.take_anonymous);
+      setOwner(c.world, c.conv, c.by, c.nowMs);
+      c.reply(ownerAck(c));
+    },
+  }),
+  command({
+    id: "release",
+    scope: "thread",
+    names: { "pt-BR": ["liberar", "release"], en: ["release", "liberar"] },
+    usage: { "pt-BR": "/liberar ou /release", en: "/release or /liberar" },
+    description: { "pt-BR": "Ninguém cuida da conversa", en: "Nobody owns the conversation" },
+    run: (c) => {
+      setOwner(c.world, c.conv, undefined, c.nowMs);
+      c.reply(c.ctx.texts.released_ack);
+    },
+  }),
+  command({
+    id: "assign",
+    scope: "thread",
+    names: { "pt-BR": ["atribuir", "assign"], en: ["assign", "atribuir"] },
+    usage: { "pt-BR": "/atribuir NOME ou /assign ID", en: "/assign NAME or /assign ID" },
+    description: { "pt-BR": "Alguém da equipe passa a cuidar da conversa", en: "A staff member owns the conversation" },
+    run: (c) => {
+      const t = c.ctx.texts;
+      const staff = describeStaff(staffList(c.ctx));
+      if (!c.args) return c.reply(renderText(t.usage_assign, { staff }));
+      const hit = findStaff(c.ctx, c.args);
+      if ("unknown" in hit) return c.reply(renderText(t.assign_unknown, { name: c.args, staff }));
+      if ("ambiguous" in hit) return c.reply(renderText(t.assign_ambiguous, { name: c.args, staff: describeStaff(hit.ambiguous) }));
+      setOwner(c.world, c.conv, { id: hit.found.id, name: hit.found.name ?? String(hit.found.id) }, c.nowMs);
+      c.reply(ownerAck(c));
+    },
+  }),
+  command({
     id: "close",
     scope: "thread",
     names: { "pt-BR": ["fim", "close"], en: ["close", "fim"] },
@@ -132,6 +185,14 @@ export const COMMANDS: readonly AnyCommand[] = [
     usage: { "pt-BR": "/fs ou /close silent", en: "/close silent or /fs" },
     description: { "pt-BR": "Encerra sem avisar o cliente", en: "Close without telling the customer" },
     run: (c) => close(c, true),
+  }),
+  command({
+    id: "reopen",
+    scope: "thread",
+    names: { "pt-BR": ["reabrir", "reopen"], en: ["reopen", "reabrir"] },
+    usage: { "pt-BR": "/reabrir ou /reopen", en: "/reopen or /reabrir" },
+    description: { "pt-BR": "Reabre sem esperar o cliente escrever", en: "Reopen without waiting for the customer" },
+    run: (c) => c.reply(reopen(c.world, c.conv, c.nowMs) ? c.ctx.texts.reopened_ack : c.ctx.texts.already_open),
   }),
   command({
     id: "priority", // R21 card
@@ -149,6 +210,35 @@ export const COMMANDS: readonly AnyCommand[] = [
       conv.priority = n;
       queueCardEdit(world, conv, nowMs);
       c.reply(renderText(ctx.texts.priority_ack, { priority: n }));
+    },
+  }),
+  command({
+    id: "tag",
+    scope: "thread",
+    names: { "pt-BR": ["etiqueta", "tag"], en: ["tag", "etiqueta"] },
+    usage: { "pt-BR": "/etiqueta a b ou /tag a b", en: "/tag a b or /etiqueta a b" },
+    description: { "pt-BR": `Etiquetas (hashtags no card), até ${MAX_TAGS}`, en: `Tags (hashtags on the card), up to ${MAX_TAGS}` },
+    run: (c) => {
+      const t = c.ctx.texts;
+      if (!c.args) return c.reply(renderText(t.usage_tag, { max: MAX_TAGS }));
+      const r = addTags(c.world, c.ctx, c.conv, c.args, c.nowMs);
+      const lines = [tagsAck(c)];
+      if (r.refused.length) lines.push(renderText(t.tag_refused, { tags: r.refused.join(" ") }));
+      if (r.overLimit.length) lines.push(renderText(t.tag_limit, { max: MAX_TAGS, tags: r.overLimit.join(" ") }));
+      c.reply(lines.join("\n"));
+    },
+  }),
+  command({
+    id: "untag",
+    scope: "thread",
+    names: { "pt-BR": ["desetiquetar", "untag"], en: ["untag", "desetiquetar"] },
+    usage: { "pt-BR": "/desetiquetar a ou /untag a", en: "/untag a or /desetiquetar a" },
+    description: { "pt-BR": "Tira etiquetas", en: "Remove tags" },
+    run: (c) => {
+      const t = c.ctx.texts;
+      if (!c.args) return c.reply(t.usage_untag);
+      const missing = removeTags(c.world, c.conv, c.args, c.nowMs);
+      c.reply([tagsAck(c), ...(missing.length ? [renderText(t.untag_missing, { tags: missing.join(" ") })] : [])].join("\n"));
     },
   }),
   command({
@@ -176,7 +266,7 @@ export const COMMANDS: readonly AnyCommand[] = [
       const { world, conv, nowMs } = c;
       conv.banned = false;
       queueCardEdit(world, conv, nowMs);
-      setPin(world, conv, conv.status === "open", nowMs);
+      setPin(world, conv, shouldBePinned(conv), nowMs);
       c.reply(c.ctx.texts.unbanned_ack);
     },
   }),
@@ -244,7 +334,13 @@ export function handleCommand(input: CommandInput & { conv: Conversation; staff:
     reply(renderText(t.unknown_command, { command: `/${cmd.name}` }));
     return;
   }
-  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply });
+  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply, by: actorOf(m) });
+}
+
+/** The person who posted a message, unless it was posted as a chat (the channel, an anonymous admin). */
+export function actorOf(m: TelegramMessage): Actor | undefined {
+  if (m.sender_chat || !m.from) return undefined;
+  return { id: m.from.id, name: [m.from.first_name, m.from.last_name].filter(Boolean).join(" ") };
 }
 
 /**
@@ -257,6 +353,6 @@ export function handlePrivateCommand(input: CommandInput & { staff: boolean; con
   const spec = (staff ? findCommand("staff-private", cmd.name) : undefined) ?? findCommand("private", cmd.name);
   if (!spec?.run) return false;
   const { world, ctx, nowMs, m, conv, send } = input;
-  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, staff, reply: send });
+  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, staff, reply: send, by: actorOf(m) });
   return true;
 }

@@ -1,6 +1,7 @@
-import type { Locale, Texts } from "../texts.ts";
+import { localeOf, type Locale, type Texts } from "../texts.ts";
 import type { Hours } from "./hours.ts";
 import type { Sla } from "./sla.ts";
+import type { Customer } from "./state.ts";
 
 /** What the core needs to know about the deployment, resolved once at start-up. */
 export interface CoreContext {
@@ -16,7 +17,12 @@ export interface CoreContext {
   notePrefix: string;
   /** The configured locale: which command names the menus show, the language of `/help`'s list and of dates in the away text. */
   locale: Locale;
+  /** The texts of the configured locale: everything staff see. */
   texts: Texts;
+  /** Each locale's texts, for customers (see {@link customerTexts}). */
+  localeTexts: Readonly<Record<Locale, Texts>>;
+  /** Customer texts follow each customer's Telegram language (config `locale_per_customer`). */
+  localePerCustomer: boolean;
   /** Sign relayed staff messages with the agent's name. */
   signatures: boolean;
   /** How long to wait after an album's last part before sending it as one album. */
@@ -31,4 +37,18 @@ export interface CoreContext {
 export interface ApiCall {
   method: string;
   params: Record<string, unknown>;
+}
+
+/**
+ * The texts a customer gets (welcome, reopen, closing, notices): in their Telegram
+ * language when the config allows it, else in the configured locale.
+ */
+export function customerTexts(ctx: CoreContext, customer: Customer): Texts {
+  if (!ctx.localePerCustomer) return ctx.texts;
+  return ctx.localeTexts[customerLocale(ctx, customer)];
+}
+
+/** The locale of a customer's texts (and of the dates in them). */
+export function customerLocale(ctx: CoreContext, customer: Customer): Locale {
+  return ctx.localePerCustomer ? localeOf(customer.language_code, ctx.locale) : ctx.locale;
 }

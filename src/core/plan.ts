@@ -2,7 +2,7 @@ import type { FatalCause } from "../telegram/errors.ts";
 import { renderText } from "../texts.ts";
 import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
-import type { ApiCall, CoreContext } from "./context.ts";
+import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
 import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
 import { groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
@@ -297,7 +297,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     case "inAlbum":
       if (cause === "message_missing") return { type: "drop", log: `customer ${cid} deleted the message before it was copied` };
       if (cause === "cant_copy") {
-        enqueue(state, conv, "customer", { kind: "notice", html: renderText(t.unsupported_customer, { kind: "?" }) }, nowMs);
+        enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).unsupported_customer, { kind: "?" }) }, nowMs);
         reportInThread(renderText(t.unsupported_staff, { kind: "?" }));
         return { type: "drop", log: `customer ${cid} message cannot be copied: both sides told` };
       }

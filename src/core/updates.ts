@@ -4,7 +4,7 @@ import { awayIfClosed } from "./away.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
-import type { ApiCall, CoreContext } from "./context.ts";
+import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { linkOf, setThread, markDirty, type Conversation, type Customer, type World } from "./state.ts";
@@ -47,6 +47,7 @@ function customerOf(m: TelegramMessage): Customer {
   const c: Customer = { id: from.id, first_name: from.first_name };
   if (from.last_name) c.last_name = from.last_name;
   if (from.username) c.username = from.username;
+  if (from.language_code) c.language_code = from.language_code;
   return c;
 }
 
@@ -64,9 +65,17 @@ function newConversation(customer: Customer, nowMs: number): Conversation {
   };
 }
 
+const START = /^\/start(?:@(\w+))?(?:\s+(\S.*))?$/s;
+
+/** Whether a message is a bare `/start` (with or without a payload) addressed to us: pressing Start, not a question. */
+function isStart(m: TelegramMessage, botUsername: string): boolean {
+  const match = START.exec((m.text ?? "").trim());
+  return match !== null && (match[1] === undefined || match[1].toLowerCase() === botUsername.toLowerCase());
+}
+
 function startPayload(m: TelegramMessage): string | undefined {
-  const match = /^\/start(?:@\w+)?\s+(\S.*)$/s.exec(m.text ?? "");
-  return match?.[1]?.trim().slice(0, 64);
+  const match = START.exec((m.text ?? "").trim());
+  return match?.[2]?.trim().slice(0, 64);
 }
 
 /**
@@ -81,19 +90,26 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
   let conv = state.conversations[customer.id];
   const command = parseCommand(m.text ?? "", ctx.botUsername);
   if (command && onPrivateCommand(world, ctx, m, command, conv, nowMs, fx)) return;
+  // Pressing Start opens the conversation and its card, but asks nothing: nobody waits for us.
+  const start = isStart(m, ctx.botUsername);
   if (!conv) {
     conv = newConversation(customer, nowMs);
     const origin = startPayload(m);
     if (origin) conv.origin = origin;
+    if (start) conv.nothingAsked = true;
+    else conv.waitingSince = nowMs; // the card is posted showing it
     state.conversations[customer.id] = conv;
     enqueue(state, conv, "team", { kind: "card" }, nowMs);
-    setPin(world, conv, true, nowMs);
-    enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.welcome, customer) }, nowMs);
-    recordEvent(world, conv, "opened", nowMs);
-    fx.log.push(`new conversation with customer ${customer.id}`);
-  } else if (profileChanged(conv.customer, customer)) {
+    if (!start) {
+      setPin(world, conv, true, nowMs);
+      recordEvent(world, conv, "opened", nowMs);
+    }
+    const t = customerTexts(ctx, customer);
+    enqueue(state, conv, "customer", { kind: "notice", html: renderText(start ? t.welcome_start : t.welcome, customer) }, nowMs);
+    fx.log.push(`new conversation with customer ${customer.id}${start ? " (Start pressed: not waiting yet)" : ""}`);
+  } else if (customerChanged(conv.customer, customer)) {
+    if (profileChanged(conv.customer, customer)) queueCardEdit(world, conv, nowMs);
     conv.customer = customer;
-    queueCardEdit(world, conv, nowMs);
   }
   fx.wake.add(customer.id);
   if (conv.banned) {
@@ -104,23 +120,39 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     conv.blocked = false; // they wrote to us, so they unblocked the bot
     queueCardEdit(world, conv, nowMs);
   }
-  if (conv.status === "closed") {
-    recordEvent(world, conv, "reopened", nowMs);
-    conv.status = "open";
-    conv.firstMessageAt = nowMs;
-    conv.firstResponseAt = undefined;
-    enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.reopen, customer) }, nowMs);
-    queueCardEdit(world, conv, nowMs);
-    setPin(world, conv, true, nowMs);
-    fx.log.push(`conversation with customer ${customer.id} reopened`);
+  if (start) {
+    // A returning customer pressed Start again (they cleared the chat): greet them, reopen nothing.
+    if (conv.status === "closed") enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, customer).welcome_start, customer) }, nowMs);
+  } else {
+    if (conv.nothingAsked) {
+      // Their first question: the conversation enters the queue now, and its response time starts.
+      conv.nothingAsked = undefined;
+      conv.firstMessageAt = nowMs;
+      if (conv.status === "open") recordEvent(world, conv, "opened", nowMs);
+      setPin(world, conv, true, nowMs);
+      queueCardEdit(world, conv, nowMs);
+    }
+    if (conv.status === "closed") {
+      recordEvent(world, conv, "reopened", nowMs);
+      conv.status = "open";
+      conv.firstMessageAt = nowMs;
+      conv.firstResponseAt = undefined;
+      enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, customer).reopen, customer) }, nowMs);
+      queueCardEdit(world, conv, nowMs);
+      setPin(world, conv, true, nowMs);
+      fx.log.push(`conversation with customer ${customer.id} reopened`);
+    }
+    if (conv.waitingSince === undefined) {
+      conv.waitingSince = nowMs;
+      queueCardEdit(world, conv, nowMs);
+    }
+    const away = awayIfClosed(world, ctx, conv, nowMs);
+    if (away) fx.log.push(away);
   }
-  conv.waitingSince ??= nowMs;
-  const away = awayIfClosed(world, ctx, conv, nowMs);
-  if (away) fx.log.push(away);
 
   if (!isCopyable(m)) {
     const kind = messageKind(m);
-    enqueue(state, conv, "customer", { kind: "notice", html: renderText(ctx.texts.unsupported_customer, { kind }) }, nowMs);
+    enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, customer).unsupported_customer, { kind }) }, nowMs);
     enqueue(state, conv, "team", { kind: "notice", html: renderText(ctx.texts.unsupported_staff, { kind }) }, nowMs);
     fx.log.push(`customer ${customer.id} sent a ${kind}, which cannot be copied: both sides told`);
     return;
@@ -147,8 +179,13 @@ function onPrivateCommand(world: World, ctx: CoreContext, m: TelegramMessage, cm
   return handled;
 }
 
+/** What the card shows of the customer changed. */
 function profileChanged(a: Customer, b: Customer): boolean {
   return a.first_name !== b.first_name || a.last_name !== b.last_name || a.username !== b.username;
+}
+
+function customerChanged(a: Customer, b: Customer): boolean {
+  return profileChanged(a, b) || a.language_code !== b.language_code;
 }
 
 /**
@@ -254,7 +291,10 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
   }
   recordAnswer(world, conv, nowMs);
   conv.firstResponseAt ??= nowMs;
-  conv.waitingSince = undefined;
+  if (conv.waitingSince !== undefined) {
+    conv.waitingSince = undefined;
+    queueCardEdit(world, conv, nowMs); // waiting -> answered
+  }
   fx.wake.add(cid);
   if (!isCopyable(m)) {
     const kind = messageKind(m);

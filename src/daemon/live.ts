@@ -4,21 +4,38 @@ import { operatorLine } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { loadReplies } from "../replies/file.ts";
 import type { Reply } from "../replies/types.ts";
-import { resolveTexts } from "../texts.ts";
+import { LOCALES, resolveTexts, type Locale, type Texts } from "../texts.ts";
 import { watchFile } from "./watch.ts";
 
 /** The parts of the context that come from the config file and may change while running. */
-export function contextFromConfig(config: Config): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "texts" | "signatures" | "locale" | "hours" | "sla"> {
+export function contextFromConfig(
+  config: Config,
+): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "locale" | "texts" | "localeTexts" | "localePerCustomer" | "signatures" | "hours" | "sla"> {
+  const localeTexts = textsPerLocale(config);
   return {
     staff: new Set(config.staff.map((s) => s.id)),
     staffNames: new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!])),
     notePrefix: config.notePrefix,
     locale: config.locale,
-    texts: resolveTexts(config.locale, config.texts),
+    texts: localeTexts[config.locale],
+    localeTexts,
+    localePerCustomer: config.localePerCustomer,
     signatures: config.signatures,
     hours: config.hours,
     sla: config.sla,
   };
+}
+
+/**
+ * Each locale's texts: its defaults, then `texts:` for the configured locale, then that
+ * locale's own `texts.<locale>:` overrides.
+ */
+function textsPerLocale(config: Config): Record<Locale, Texts> {
+  const out = {} as Record<Locale, Texts>;
+  for (const locale of LOCALES) {
+    out[locale] = resolveTexts(locale, { ...(locale === config.locale ? config.texts : {}), ...config.textsByLocale[locale] });
+  }
+  return out;
 }
 
 /**

@@ -43,6 +43,8 @@ test("a minimal config gets every default, with paths next to the config file", 
     staff: [],
     locale: "pt-BR",
     texts: {},
+    textsByLocale: {},
+    localePerCustomer: true,
     notePrefix: "#",
     retentionDays: 30,
     signatures: false,
@@ -178,7 +180,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, hours, sla",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, hours, sla",
     ),
     err.message,
   );
@@ -187,7 +189,18 @@ test("unknown keys are reported with the key they most likely meant", () => {
 
 test("an unknown text is an error that lists the valid ones", () => {
   const err = errorOf(`${VALID}texts:\n  welcom: Oi\n`);
-  assert.equal(err.message, `config.yaml: texts.welcom: unknown text; did you mean "welcome"?; valid texts: ${TEXT_KEYS.join(", ")}`);
+  assert.equal(err.message, `config.yaml: texts.welcom: unknown text; did you mean "welcome"?; valid texts: ${TEXT_KEYS.join(", ")} (or a locale, pt-BR or en, holding texts for that locale's customers)`);
+});
+
+test("texts.<locale> holds one locale's customer texts; locale_per_customer turns per-customer languages off", () => {
+  const config = parseConfig(`${VALID}locale_per_customer: false\ntexts:\n  welcome: Oi!\n  en:\n    welcome: Hi!\n    closing: Bye\n`, "config.yaml", {}, "/srv");
+  assert.deepEqual(config.texts, { welcome: "Oi!" });
+  assert.deepEqual(config.textsByLocale, { en: { welcome: "Hi!", closing: "Bye" } });
+  assert.equal(config.localePerCustomer, false);
+  const err = errorOf(`${VALID}texts:\n  en:\n    welcom: Hi\n  es:\n    welcome: Hola\n`);
+  assert.match(err.message, /texts\.en\.welcom: unknown text; did you mean "welcome"\?/);
+  assert.match(err.message, /texts\.es: unknown text; did you mean "en"\?/);
+  assert.match(errorOf(`${VALID}locale_per_customer: yes\n`).message, /locale_per_customer: expected true or false/);
 });
 
 test("bad YAML is reported with its line and column", () => {

@@ -59,7 +59,13 @@ test("the aliases people type reach the same command", () => {
   assert.equal(id("/ajuda"), "help");
   assert.equal(id("/frobnicate"), undefined);
   assert.equal(parseCommand("/p@other_bot 4", "desk_bot"), undefined, "addressed to another bot");
-  assert.deepEqual(commandMenu("pt-BR", "thread").map((e) => e.command), ["fim", "fs", "p", "ban", "unban", "ajuda"]);
+  assert.equal(id("/assumir"), "take");
+  assert.equal(id("/atribuir Ana"), "assign");
+  assert.equal(id("/liberar"), "release");
+  assert.equal(id("/etiqueta a b"), "tag");
+  assert.equal(id("/desetiquetar a"), "untag");
+  assert.equal(id("/reabrir"), "reopen");
+  assert.deepEqual(commandMenu("pt-BR", "thread").map((e) => e.command), ["assumir", "liberar", "atribuir", "fim", "fs", "reabrir", "p", "etiqueta", "desetiquetar", "ban", "unban", "ajuda"]);
 });
 
 /** The README's command tables, by the scope their heading names. */

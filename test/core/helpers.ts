@@ -21,6 +21,8 @@ export function context(over: Partial<CoreContext> = {}): CoreContext {
     notePrefix: "#",
     locale: "en",
     texts: resolveTexts("en"),
+    localeTexts: { en: resolveTexts("en"), "pt-BR": resolveTexts("pt-BR") },
+    localePerCustomer: true,
     signatures: false,
     albumSettleMs: 1000,
     ...over,

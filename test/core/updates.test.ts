@@ -37,20 +37,21 @@ function kinds(w: World, lane: Lane): string[] {
 /** A conversation whose card (post 10) and thread (root 100) exist. */
 function established(): World {
   const w = world();
-  handleUpdate(w, ctx, privateMsg(1, { text: "/start promo" }), now);
+  handleUpdate(w, ctx, privateMsg(1, { text: "hello" }), now);
   succeed(w, "team", { message_id: 10 });
   handleUpdate(w, ctx, autoForward(100, 10), now);
   w.state.conversations[CUSTOMER]!.queues.team = w.state.conversations[CUSTOMER]!.queues.team.filter((j) => j.kind !== "pin");
-  succeed(w, "team", { message_id: 101 }); // the /start copy
+  succeed(w, "team", { message_id: 101 }); // the copy of message 1
   w.state.conversations[CUSTOMER]!.queues.customer = [];
   return w;
 }
 
-test("a first message creates the card, pins it, welcomes the customer and waits for the thread root", () => {
+test("a bare /start creates the card with its origin, welcomes the customer and waits for the thread root; it pins nothing", () => {
   const w = world();
   const fx = handleUpdate(w, ctx, privateMsg(1, { text: "/start ad-campaign" }), now);
   assert.deepEqual([...fx.wake], [CUSTOMER]);
-  assert.deepEqual(kinds(w, "team"), ["card", "pin", "in"]);
+  assert.deepEqual(kinds(w, "team"), ["card", "in"], "no pin: pressing Start is not a question");
+  assert.equal(w.state.conversations[CUSTOMER]!.waitingSince, undefined);
   assert.deepEqual(kinds(w, "customer"), ["notice"]);
   const card = succeed(w, "team", { message_id: 10 });
   assert.equal(card.type === "call" && card.call.params.chat_id, CHANNEL);
@@ -59,7 +60,6 @@ test("a first message creates the card, pins it, welcomes the customer and waits
   assert.match(text, /@bia/);
   assert.match(text, /500/);
   assert.match(text, /ad-campaign/, "the /start payload is shown as the origin");
-  w.state.conversations[CUSTOMER]!.queues.team.shift(); // pin
   assert.deepEqual(head(w, "team"), { type: "wait", why: "thread root" });
   handleUpdate(w, ctx, autoForward(100, 10), now);
   const copy = head(w, "team");

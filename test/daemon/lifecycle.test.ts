@@ -131,7 +131,7 @@ test("command menus: customer commands in private chats, staff commands in the g
   const privateMenu = calls.find((c) => c.scope.type === "all_private_chats")!;
   const groupMenu = calls.find((c) => c.scope.type === "chat" && c.scope.chat_id === sb.groupId)!;
   assert.deepEqual(privateMenu.commands.map((c) => c.command), ["start"]);
-  assert.deepEqual(groupMenu.commands.map((c) => c.command), ["close", "fs", "priority", "ban", "unban", "help"]);
+  assert.deepEqual(groupMenu.commands.map((c) => c.command), ["take", "release", "assign", "close", "fs", "reopen", "priority", "tag", "untag", "ban", "unban", "help"]);
 });
 
 test("pt-BR locale and overridden texts", async () => {

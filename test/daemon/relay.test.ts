@@ -25,7 +25,7 @@ describe("customer → team", () => {
     assert.match(card.text!, /Bia Lima/);
     assert.match(card.text!, /@bialima/);
     assert.match(card.text!, new RegExp(`ID: ${bia.id}`));
-    assert.match(card.text!, /open/);
+    assert.match(card.text!, /waiting for us/);
     const copy = sb.thread(root)[1]!;
     assert.equal(copy.from?.id, sb.bot.id, "copied by the bot");
     assert.equal(copy.message_thread_id, root, "inside the thread");
@@ -255,5 +255,7 @@ test("Bot API calls per relayed message in steady state: one", async () => {
   for (let i = 0; i < 5; i++) sb.sendPrivate(u.id, { text: `n${i}` });
   for (let i = 0; i < 5; i++) sb.comment(ana.id, root, { text: `a${i}` });
   await sb.waitFor(() => threadTexts(desk, root).length === 6 + 5 && chatTexts(desk, u.id).length === 6, 8000);
-  assert.equal(sends() - before, 10, "10 relayed messages, 10 calls");
+  // The first comment answers her: the card goes from waiting to answered, once.
+  await sb.waitFor(() => port.calls.some((c) => c.method === "editMessageText" && (c.params as { chat_id?: number }).chat_id === sb.channelId && /Status: answered/.test(String((c.params as { text?: string }).text))), 5000, "the card answered");
+  assert.equal(sends() - before, 10 + 1, "10 relayed messages, 10 calls, and one card edit for the one change");
 });
