@@ -97,7 +97,7 @@ function command<S extends CommandScope>(spec: CommandSpec<S>): CommandSpec<S> {
 function close(c: ThreadCall, silent: boolean): void {
   const { world, ctx, conv, nowMs } = c;
   const t = ctx.texts;
-  if (conv.status === "open") recordEvent(world, conv, "closed", nowMs);
+  if (conv.status === "open" && !conv.nothingAsked) recordEvent(world, conv, "closed", nowMs); // never opened for the report otherwise
   conv.status = "closed";
   conv.waitingSince = undefined;
   if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).closing, conv.customer) }, nowMs);

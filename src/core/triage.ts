@@ -37,7 +37,6 @@ export function reopen(world: World, conv: Conversation, nowMs: number): boolean
   if (conv.status === "open") return false;
   conv.status = "open";
   conv.waitingSince = undefined;
-  conv.nothingAsked = undefined;
   queueCardEdit(world, conv, nowMs);
   setPin(world, conv, shouldBePinned(conv), nowMs);
   return true;

@@ -124,16 +124,17 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     // A returning customer pressed Start again (they cleared the chat): greet them, reopen nothing.
     if (conv.status === "closed") enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, customer).welcome_start, customer) }, nowMs);
   } else {
-    if (conv.nothingAsked) {
+    const firstQuestion = conv.nothingAsked === true;
+    if (firstQuestion) {
       // Their first question: the conversation enters the queue now, and its response time starts.
       conv.nothingAsked = undefined;
       conv.firstMessageAt = nowMs;
-      if (conv.status === "open") recordEvent(world, conv, "opened", nowMs);
+      recordEvent(world, conv, "opened", nowMs);
       setPin(world, conv, true, nowMs);
       queueCardEdit(world, conv, nowMs);
     }
     if (conv.status === "closed") {
-      recordEvent(world, conv, "reopened", nowMs);
+      if (!firstQuestion) recordEvent(world, conv, "reopened", nowMs);
       conv.status = "open";
       conv.firstMessageAt = nowMs;
       conv.firstResponseAt = undefined;
@@ -289,8 +290,11 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
     fx.log.push(`comment ${m.message_id} by non-staff ${m.from?.id} in the thread of customer ${cid}: not relayed`);
     return;
   }
-  recordAnswer(world, conv, nowMs);
-  conv.firstResponseAt ??= nowMs;
+  // Writing first to someone who only pressed Start answers nothing: no response time starts.
+  if (!conv.nothingAsked) {
+    recordAnswer(world, conv, nowMs);
+    conv.firstResponseAt ??= nowMs;
+  }
   if (conv.waitingSince !== undefined) {
     conv.waitingSince = undefined;
     queueCardEdit(world, conv, nowMs); // waiting -> answered

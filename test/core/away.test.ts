@@ -76,6 +76,15 @@ describe("away text", () => {
     assert.deepEqual(notices(conv.queues.customer), []);
   });
 
+  test("the customer reads it in their Telegram language; the team's note stays in the team's", () => {
+    const w = world();
+    const from = { id: CUSTOMER, is_bot: false, first_name: "Bia", last_name: "", username: "", language_code: "pt-BR" };
+    handleUpdate(w, ctx, privateMsg(1, { text: "oi?" }, from), at("2026-03-07T12:30:00-03:00"));
+    const conv = w.state.conversations[CUSTOMER]!;
+    assert.match(notices(conv.queues.customer)[1]!, /^Estamos fora do horário de atendimento agora: voltamos segunda-feira às 09:00/);
+    assert.match(notices(conv.queues.team)[0]!, /we are back on Monday at 09:00/);
+  });
+
   test("without hours: never away", () => {
     const w = world();
     handleUpdate(w, context(), privateMsg(1), at("2026-03-08T03:00:00-03:00"));

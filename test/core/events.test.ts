@@ -18,7 +18,8 @@ const events = (w: ReturnType<typeof world>): ReportEvent[] => w.state.events[CU
 
 test("the core records opened, first_response, response, closed and reopened, with no message content", () => {
   const w = world();
-  handleUpdate(w, ctx, privateMsg(1, { text: "/start ad-campaign" }), T0);
+  handleUpdate(w, ctx, privateMsg(1, { text: "/start ad-campaign" }), T0 - 5 * MIN);
+  handleUpdate(w, ctx, privateMsg(9, { text: "where is my order?" }), T0); // pressing Start was no question: this is
   // The card's post and thread: the core learns them from the card's sendMessage and its forward.
   const conv = w.state.conversations[CUSTOMER]!;
   conv.card = 10;
@@ -46,6 +47,23 @@ test("the core records opened, first_response, response, closed and reopened, wi
   ]);
   assert.ok(w.dirty.events.has(String(CUSTOMER)), "saved with the next store write");
   assert.doesNotMatch(JSON.stringify(w.state.events), /Hello|thing|Sure|back again/, "no message content");
+});
+
+test("a bare /start counts for nothing until the customer asks; writing to them first is no answer", () => {
+  const w = world();
+  handleUpdate(w, ctx, privateMsg(1, { text: "/start promo" }), T0);
+  const conv = w.state.conversations[CUSTOMER]!;
+  conv.card = 10;
+  w.index.cards.set(10, CUSTOMER);
+  handleUpdate(w, ctx, autoForward(100, 10), T0);
+  handleUpdate(w, ctx, comment(200, 100, ANA, { text: "Hi! Anything we can do?" }), T0 + MIN);
+  assert.deepEqual(events(w), [], "nobody asked, nobody answered");
+  handleUpdate(w, ctx, privateMsg(2, { text: "yes: my order" }), T0 + 10 * MIN);
+  handleUpdate(w, ctx, comment(201, 100, ANA, { text: "On its way" }), T0 + 12 * MIN);
+  assert.deepEqual(events(w), [
+    { type: "opened", at: T0 + 10 * MIN, origin: "promo" },
+    { type: "first_response", at: T0 + 12 * MIN, since: T0 + 10 * MIN, origin: "promo" },
+  ]);
 });
 
 test("a new rating of the same period replaces the earlier one", () => {

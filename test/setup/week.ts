@@ -3,6 +3,7 @@
  * 09:00-18:00, sat 09:00-12:00; targets 30 min first answer, 60 min later answers), run
  * through the real core so the report reads the events the daemon would have stored.
  *
+ * (A bare /start is no question: each customer who presses Start asks one at once.)
  *   A  Mon 10:00 /start promo, owner Ana, #billing. Answered 10:12; writes 10:20, answered
  *      10:50; closed 11:00; rates 5.
  *   B  Mon 17:50, owner Bruno, #billing #urgent. Answered Tue 09:20 (30 business min);
@@ -56,6 +57,7 @@ export function scriptedWeek(): State {
   };
 
   write("A", "02", "10:00", "/start promo");
+  write("A", "02", "10:00", "my invoice is wrong");
   own("A", ANA, ["billing"]);
   staff("A", "02", "10:12", "Hi! Looking into it");
   write("A", "02", "10:20", "thanks, and the invoice?");
@@ -69,6 +71,7 @@ export function scriptedWeek(): State {
   staff("B", "03", "10:50", "/close", BRUNO);
 
   write("C", "03", "17:45", "/start promo");
+  write("C", "03", "17:45", "can I pay by pix?");
   own("C", ANA, []);
   staff("C", "04", "09:45", "Hello C");
   staff("C", "04", "10:00", "/fim");
@@ -85,6 +88,7 @@ export function scriptedWeek(): State {
 
   write("F", "06", "17:00");
   write("D", "07", "20:00", "/start instagram");
+  write("D", "07", "20:00", "do you deliver on Sundays?");
   step("08", "23:59", () => undefined);
   return w.state;
 }
