@@ -73,7 +73,7 @@ export function stateTag(state: CardState, texts: Texts): string {
   return slug(texts[`tag_${state}`]) || state;
 }
 
-/** A card's hashtags, so Telegram's own search filters the queue: state, priority, owner, tags. */
+/** A card's hashtags (R30 hashtags), so Telegram's own search filters the queue: state, priority, owner, tags. */
 export function cardHashtags(conv: Conversation, ctx: CardContext): string[] {
   const tags = [stateTag(cardState(conv), ctx.texts), `p${conv.priority}`];
   if (conv.owner !== undefined) tags.push(staffTag(conv.owner, ownerName(conv, ctx.staffNames)));

@@ -40,7 +40,7 @@ export interface ApiCall {
 }
 
 /**
- * The texts a customer gets (welcome, reopen, closing, notices): in their Telegram
+ * R32 customer-language: the texts a customer gets (welcome, reopen, closing, notices): in their Telegram
  * language when the config allows it, else in the configured locale.
  */
 export function customerTexts(ctx: CoreContext, customer: Customer): Texts {

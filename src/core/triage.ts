@@ -1,5 +1,5 @@
 /**
- * The team's queue work on a conversation: who owns it, its tags, reopening it. Shared by
+ * R29 queue-commands. The team's queue work on a conversation: who owns it, its tags, reopening it. Shared by
  * the thread commands and the card's buttons; each change queues one (coalesced) card edit.
  */
 import { DEFAULT_TEXTS, LOCALES } from "../texts.ts";

@@ -90,7 +90,7 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
   let conv = state.conversations[customer.id];
   const command = parseCommand(m.text ?? "", ctx.botUsername);
   if (command && onPrivateCommand(world, ctx, m, command, conv, nowMs, fx)) return;
-  // Pressing Start opens the conversation and its card, but asks nothing: nobody waits for us.
+  // Pressing Start opens the conversation and its card, but asks nothing: nobody waits for us (R31 bare-start).
   const start = isStart(m, ctx.botUsername);
   if (!conv) {
     conv = newConversation(customer, nowMs);

@@ -1,7 +1,9 @@
 /**
- * The card as the team's queue (issue 14): where a conversation stands, its owner and tags,
- * as words and as hashtags Telegram's search finds; the queue commands; a bare /start; card
- * edits that coalesce and yield to new cards. End to end against the sandbox.
+ * The card as the team's queue (docs/rules.md R21 card, R29 queue-commands, R30 hashtags,
+ * R31 bare-start, R32 customer-language): where a conversation stands, its owner and tags, as
+ * words and as hashtags Telegram's search finds; the queue commands; a bare /start; card edits
+ * that coalesce and yield to new cards; customer texts in the customer's language. End to end
+ * against the sandbox.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
