@@ -163,7 +163,7 @@ export const COMMANDS: readonly AnyCommand[] = [
       const t = c.ctx.texts;
       const staff = describeStaff(staffList(c.ctx));
       if (!c.args) return c.reply(renderText(t.usage_assign, { staff }));
-      const hit = findStaff(c.ctx, c.args);
+      const hit = findStaff(staffList(c.ctx), c.args);
       if ("unknown" in hit) return c.reply(renderText(t.assign_unknown, { name: c.args, staff }));
       if ("ambiguous" in hit) return c.reply(renderText(t.assign_ambiguous, { name: c.args, staff: describeStaff(hit.ambiguous) }));
       setOwner(c.world, c.conv, { id: hit.found.id, name: hit.found.name ?? String(hit.found.id) }, c.nowMs);

@@ -67,11 +67,10 @@ export function describeStaff(list: readonly StaffEntry[]): string {
 }
 
 /**
- * The staff member `query` names: an id on the list, or a name as in the list (case and
+ * The staff member `query` names in `list`: an id on it, or a name as in it (case and
  * accents aside; `#ana` and `@ana` too); failing an exact name, the one name it begins.
  */
-export function findStaff(ctx: CoreContext, query: string): { found: StaffEntry } | { ambiguous: StaffEntry[] } | { unknown: true } {
-  const list = staffList(ctx);
+export function findStaff(list: readonly StaffEntry[], query: string): { found: StaffEntry } | { ambiguous: StaffEntry[] } | { unknown: true } {
   const q = fold(query.replace(/^[#@]/, ""));
   if (/^\d+$/.test(q)) {
     const hit = list.find((s) => s.id === Number(q));

@@ -2,7 +2,12 @@
  * `clientes status`, computed: how many conversations are open, closed and waiting, who
  * waits and for how long, and the median first-response time. Pure, from the daemon's state.
  */
+import type { StaffMember } from "../config/types.ts";
+import { cardState, ownerName, slug } from "../core/card.ts";
 import { LANES } from "../core/jobs.ts";
+import { describeStaff, findStaff } from "../core/triage.ts";
+import { OperatorError } from "../errors.ts";
+import { EXIT } from "../runtime.ts";
 import type { Conversation, State } from "../core/state.ts";
 import type { Health } from "../daemon/health.ts";
 import { displayName } from "./staff.ts";
@@ -13,9 +18,19 @@ export interface WaitingCustomer {
   name: string;
   username?: string;
   priority: number;
+  /** Who owns the conversation (`/take`, `/assign`), if anybody. */
+  owner?: { id: number; name: string };
+  tags: string[];
   /** Epoch ms since when. */
   since: number;
   waitMs: number;
+}
+
+/** Which waiting customers to list: `--owner` (a staff member, or `none`) and `--tag`. */
+export interface StatusFilter {
+  /** A staff id, or null for "nobody owns it". */
+  owner?: number | null;
+  tag?: string;
 }
 
 export interface StatusSummary {
@@ -24,8 +39,10 @@ export interface StatusSummary {
   closed: number;
   /** Open conversations whose customer waits for an answer. */
   waiting: number;
-  /** Longest wait first. */
+  /** Longest wait first (the oldest first), only those the filter lets through. */
   waitingCustomers: WaitingCustomer[];
+  /** The filter applied to `waitingCustomers`, if any. */
+  filter?: StatusFilter;
   /** Median of firstResponseAt - firstMessageAt, over conversations answered at least once; null when none. */
   medianFirstResponseMs: number | null;
   /** How many conversations that median is over. */
@@ -40,23 +57,37 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Waiting as the card says it (`#waiting`): open, unanswered, not banned or blocked. */
 function isWaiting(c: Conversation): boolean {
-  return c.status === "open" && c.waitingSince !== undefined;
+  return cardState(c) === "waiting";
 }
 
-/** The summary of `state` at time `nowMs`. */
-export function summarize(state: State, nowMs: number): StatusSummary {
+function passes(c: Conversation, f: StatusFilter | undefined): boolean {
+  if (!f) return true;
+  if (f.owner !== undefined && (c.owner ?? null) !== f.owner) return false;
+  if (f.tag !== undefined && !(c.tags ?? []).includes(f.tag)) return false;
+  return true;
+}
+
+/**
+ * The summary of `state` at time `nowMs`. `staffNames` names owners (the config's staff);
+ * `filter` narrows the list of waiting customers, not the counts.
+ */
+export function summarize(state: State, nowMs: number, staffNames: ReadonlyMap<number, string> = new Map(), filter?: StatusFilter): StatusSummary {
   const conversations = Object.values(state.conversations);
-  const waitingCustomers = conversations.filter(isWaiting).map((c): WaitingCustomer => {
+  const waiting = conversations.filter(isWaiting);
+  const waitingCustomers = waiting.filter((c) => passes(c, filter)).map((c): WaitingCustomer => {
     const since = c.waitingSince!;
     const w: WaitingCustomer = {
       id: c.customer.id,
       name: displayName(c.customer) || String(c.customer.id),
       priority: c.priority,
+      tags: [...(c.tags ?? [])],
       since,
       waitMs: Math.max(0, nowMs - since),
     };
     if (c.customer.username) w.username = c.customer.username;
+    if (c.owner !== undefined) w.owner = { id: c.owner, name: ownerName(c, staffNames)! };
     return w;
   });
   waitingCustomers.sort((a, b) => b.waitMs - a.waitMs || b.priority - a.priority);
@@ -67,16 +98,51 @@ export function summarize(state: State, nowMs: number): StatusSummary {
     total: conversations.length,
     open: conversations.filter((c) => c.status === "open").length,
     closed: conversations.filter((c) => c.status === "closed").length,
-    waiting: waitingCustomers.length,
+    waiting: waiting.length,
     waitingCustomers,
+    ...(filter ? { filter } : {}),
     medianFirstResponseMs: median(responses),
     responded: responses.length,
   };
 }
 
+/**
+ * Reads `--owner` and `--tag`: the owner is a staff member as `/assign` takes them (a name
+ * as in the config, its first word, or an id) or `none`; the tag is written as on the card.
+ */
+export function parseStatusFilter(staff: readonly StaffMember[], opts: { owner?: string; tag?: string }): StatusFilter | undefined {
+  const filter: StatusFilter = {};
+  if (opts.owner !== undefined) {
+    if (/^(none|nobody|-)$/i.test(opts.owner.trim())) filter.owner = null;
+    else {
+      const list = staff.map((s) => (s.name ? { id: s.id, name: s.name } : { id: s.id }));
+      const hit = findStaff(list, opts.owner);
+      if (!("found" in hit)) {
+        const which = "ambiguous" in hit ? `"${opts.owner}" could be more than one staff member (${describeStaff(hit.ambiguous)})` : `no staff member is called "${opts.owner}"`;
+        throw new OperatorError(`--owner: ${which}`, {
+          hint: list.length ? `pass a name from the staff list, an id, or none: ${describeStaff(list)}` : "the config has no staff yet (`clientes staff add`); --owner none lists the unowned",
+          exitCode: EXIT.USAGE,
+        });
+      }
+      filter.owner = hit.found.id;
+    }
+  }
+  if (opts.tag !== undefined) {
+    const tag = slug(opts.tag.replace(/^#/, ""));
+    if (!tag) throw new OperatorError(`--tag: "${opts.tag}" is not a tag`, { hint: "pass a tag as the card shows it, like --tag billing", exitCode: EXIT.USAGE });
+    filter.tag = tag;
+  }
+  return opts.owner === undefined && opts.tag === undefined ? undefined : filter;
+}
+
+/** Whole seconds of a duration, the same in the text and in the JSON. */
+export function seconds(ms: number): number {
+  return Math.max(0, Math.round(ms / 1000));
+}
+
 /** A duration as people say it: "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
 export function humanDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
+  const s = seconds(ms);
   if (s < 60) return `${s} s`;
   const min = Math.floor(s / 60);
   if (min < 60) return `${min} min`;
@@ -93,15 +159,19 @@ export function statusJson(s: StatusSummary): Record<string, unknown> {
     open: s.open,
     closed: s.closed,
     waiting: s.waiting,
+    // owner: a staff id, "none" (nobody owns it), or null (any owner).
+    ...(s.filter ? { filter: { owner: s.filter.owner === undefined ? null : (s.filter.owner ?? "none"), tag: s.filter.tag ?? null } } : {}),
     waiting_customers: s.waitingCustomers.map((w) => ({
       id: w.id,
       name: w.name,
       username: w.username ?? null,
       priority: w.priority,
+      owner: w.owner ? { id: w.owner.id, name: w.owner.name } : null,
+      tags: w.tags,
       waiting_since: new Date(w.since).toISOString(),
-      wait_seconds: Math.floor(w.waitMs / 1000),
+      wait_seconds: seconds(w.waitMs),
     })),
-    median_first_response_seconds: s.medianFirstResponseMs === null ? null : Math.round(s.medianFirstResponseMs / 1000),
+    median_first_response_seconds: s.medianFirstResponseMs === null ? null : seconds(s.medianFirstResponseMs),
     responded: s.responded,
   };
 }
@@ -167,7 +237,7 @@ export function daemonJson(d: DaemonStatus): Record<string, unknown> {
     state: d.state,
     started_at: d.startedAt,
     last_poll_at: d.lastPollAt,
-    last_poll_seconds_ago: d.lastPollAgoMs === null ? null : Math.floor(d.lastPollAgoMs / 1000),
+    last_poll_seconds_ago: d.lastPollAgoMs === null ? null : seconds(d.lastPollAgoMs),
     backlog: d.backlog,
     unreachable_since: d.unreachableSince,
     conflict: d.conflict,

@@ -33,7 +33,7 @@ describe("clientes status", () => {
   beforeEach(async () => {
     ({ dir, cleanup } = await tempDir());
     store = join(dir, "data", "clientes.json");
-    await writeFile(join(dir, "config.yaml"), renderConfig({ token: TOKEN, channel: -1001, group: -1002, staff: [], locale: "en" }));
+    await writeFile(join(dir, "config.yaml"), renderConfig({ token: TOKEN, channel: -1001, group: -1002, staff: [{ id: 111, name: "Rita" }, { id: 222, name: "Sam" }], locale: "en" }));
   });
   afterEach(() => cleanup());
 
@@ -48,8 +48,8 @@ describe("clientes status", () => {
 
   function sample(s: State): void {
     const now = Date.now();
-    s.conversations["1"] = conversation(1, "Ana", { waitingSince: now - 12 * MIN - 5_000, customer: { id: 1, first_name: "Ana", last_name: "Lima", username: "analima" } });
-    s.conversations["2"] = conversation(2, "Bruno", { waitingSince: now - 95 * MIN, priority: 5, firstResponseAt: now - 110 * MIN });
+    s.conversations["1"] = conversation(1, "Ana", { waitingSince: now - 12 * MIN - 5_000, customer: { id: 1, first_name: "Ana", last_name: "Lima", username: "analima" }, owner: 111, tags: ["billing", "vip"] });
+    s.conversations["2"] = conversation(2, "Bruno", { waitingSince: now - 95 * MIN, priority: 5, firstResponseAt: now - 110 * MIN, tags: ["billing"] });
     s.conversations["3"] = conversation(3, "Caio", { status: "closed", firstResponseAt: now - 116 * MIN });
     s.conversations["4"] = conversation(4, "Duda", { firstResponseAt: now - 119 * MIN });
   }
@@ -64,10 +64,29 @@ describe("clientes status", () => {
     assert.match(r.stdout, /median first response: 4 min \(over 3 conversations\)\n/);
     const table = r.stdout.split("\n\n")[1] ?? "";
     assert.deepEqual(table.trim().split("\n"), [
-      "CUSTOMER  USERNAME  ID  PRIORITY  WAITING",
-      "Bruno               2   5         1 h 35 min",
-      "Ana Lima  @analima  1   3         12 min",
+      "CUSTOMER  USERNAME  ID  PRIORITY  OWNER  TAGS           WAITING",
+      "Bruno               2   5                #billing       1 h 35 min",
+      "Ana Lima  @analima  1   3         Rita   #billing #vip  12 min",
     ]);
+  });
+
+  test("--owner and --tag list only the matching waiting customers, in the text and the JSON alike", async () => {
+    await writeStore(sample);
+    const rita = await run(["status", "--owner", "rita"], { cwd: dir });
+    assert.equal(rita.code, 0, rita.stderr);
+    assert.match(rita.stdout, /waiting for an answer: 2, 1 owned by Rita\n/);
+    assert.deepEqual((rita.stdout.split("\n\n")[1] ?? "").trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/)[0]), ["Ana Lima"]);
+    const none = await run(["status", "--owner", "none", "--tag", "billing", "--json"], { cwd: dir });
+    const j = JSON.parse(none.stdout) as { waiting: number; filter: unknown; waiting_customers: Array<{ name: string; owner: unknown; tags: string[] }> };
+    assert.equal(j.waiting, 2);
+    assert.deepEqual(j.filter, { owner: "none", tag: "billing" });
+    assert.deepEqual(j.waiting_customers.map((w) => [w.name, w.owner, w.tags]), [["Bruno", null, ["billing"]]]);
+    const ritaJson = JSON.parse((await run(["status", "--owner", "111", "--json"], { cwd: dir })).stdout) as { waiting_customers: Array<{ owner: unknown }> };
+    assert.deepEqual(ritaJson.waiting_customers.map((w) => w.owner), [{ id: 111, name: "Rita" }]);
+    const bad = await run(["status", "--owner", "Zoe"], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--owner: no staff member is called "Zoe"/);
+    assert.match(bad.stderr, /Rita \(111\), Sam \(222\)/);
   });
 
   test("--json gives the same numbers for scripts", async () => {

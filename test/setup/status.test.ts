@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { emptyState, type Conversation } from "../../src/core/state.ts";
 import type { Health } from "../../src/daemon/health.ts";
-import { backlogOf, daemonJson, daemonLines, daemonStatus, humanDuration, median, statusJson, summarize } from "../../src/setup/status.ts";
+import { backlogOf, daemonJson, daemonLines, daemonStatus, humanDuration, median, parseStatusFilter, statusJson, summarize } from "../../src/setup/status.ts";
 
 const NOW = Date.UTC(2025, 0, 10, 12, 0, 0);
 const MIN = 60_000;
@@ -61,10 +61,57 @@ describe("status summary", () => {
     assert.equal(median([]), null);
   });
 
+  test("waiting is what the card calls waiting: a banned or blocked customer is not listed", () => {
+    const state = emptyState();
+    state.conversations = {
+      "1": conversation(1, { waitingSince: NOW - MIN }),
+      "2": conversation(2, { waitingSince: NOW - MIN, blocked: true }),
+      "3": conversation(3, { waitingSince: NOW - MIN, banned: true }),
+    };
+    assert.deepEqual(summarize(state, NOW).waitingCustomers.map((w) => w.id), [1]);
+  });
+
+  test("owner and tags on each waiting customer; --owner and --tag narrow the list, not the counts", () => {
+    const state = emptyState();
+    state.conversations = {
+      "1": conversation(1, { waitingSince: NOW - 5 * MIN, owner: 111, tags: ["billing"] }),
+      "2": conversation(2, { waitingSince: NOW - 9 * MIN, owner: 222, ownerName: "Bruno T." }),
+      "3": conversation(3, { waitingSince: NOW - 7 * MIN, tags: ["billing", "vip"] }),
+    };
+    const names = new Map([[111, "Ana"]]);
+    const all = summarize(state, NOW, names);
+    assert.deepEqual(all.waitingCustomers.map((w) => [w.id, w.owner?.name ?? null, w.tags]), [
+      [2, "Bruno T.", []],
+      [3, null, ["billing", "vip"]],
+      [1, "Ana", ["billing"]],
+    ]);
+    const staff = [{ id: 111, name: "Ana Souza" }, { id: 222 }];
+    const byAna = summarize(state, NOW, names, parseStatusFilter(staff, { owner: "ana" }));
+    assert.deepEqual(byAna.waitingCustomers.map((w) => w.id), [1]);
+    assert.equal(byAna.waiting, 3, "the count stays the desk's");
+    assert.deepEqual(summarize(state, NOW, names, parseStatusFilter(staff, { owner: "222" })).waitingCustomers.map((w) => w.id), [2]);
+    assert.deepEqual(summarize(state, NOW, names, parseStatusFilter(staff, { owner: "none", tag: "#Billing" })).waitingCustomers.map((w) => w.id), [3]);
+    assert.deepEqual(statusJson(summarize(state, NOW, names, parseStatusFilter(staff, { owner: "none" }))).filter, { owner: "none", tag: null });
+    assert.throws(() => parseStatusFilter(staff, { owner: "Zed" }), (err: Error & { exitCode?: number; hint?: string }) => {
+      assert.match(err.message, /--owner: no staff member is called "Zed"/);
+      assert.match(err.hint ?? "", /Ana Souza \(111\), 222/);
+      assert.equal(err.exitCode, 2);
+      return true;
+    });
+  });
+
+  test("text and JSON give the same seconds (a median of 9.6 s is 10 s in both)", () => {
+    const state = emptyState();
+    state.conversations = { "1": conversation(1, { firstMessageAt: NOW - MIN, firstResponseAt: NOW - MIN + 9_600 }) };
+    const s = summarize(state, NOW);
+    assert.equal(humanDuration(s.medianFirstResponseMs!), "10 s");
+    assert.equal(statusJson(s).median_first_response_seconds, 10);
+  });
+
   test("humanDuration reads like people talk", () => {
     assert.equal(humanDuration(0), "0 s");
     assert.equal(humanDuration(45_000), "45 s");
-    assert.equal(humanDuration(12 * MIN + 59_000), "12 min");
+    assert.equal(humanDuration(12 * MIN + 29_000), "12 min");
     assert.equal(humanDuration(60 * MIN), "1 h");
     assert.equal(humanDuration(185 * MIN), "3 h 5 min");
     assert.equal(humanDuration(52 * 60 * MIN), "2 d 4 h");
@@ -79,7 +126,7 @@ describe("status summary", () => {
       open: 1,
       closed: 0,
       waiting: 1,
-      waiting_customers: [{ id: 7, name: "Ana", username: null, priority: 3, waiting_since: new Date(NOW - 12 * MIN).toISOString(), wait_seconds: 720 }],
+      waiting_customers: [{ id: 7, name: "Ana", username: null, priority: 3, owner: null, tags: [], waiting_since: new Date(NOW - 12 * MIN).toISOString(), wait_seconds: 720 }],
       median_first_response_seconds: 600,
       responded: 1,
     });
