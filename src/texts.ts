@@ -71,6 +71,16 @@ const PT = {
   untag_missing: "Esta conversa não tem: {tags}.",
   reopened_ack: "🔄 Conversa reaberta.",
   already_open: "A conversa já está aberta.",
+  already_closed: "A conversa já está encerrada.",
+  button_take: "🙋 Assumir",
+  button_release: "↩️ Liberar ({owner})",
+  button_close: "✅ Encerrar",
+  button_reopen: "🔄 Reabrir",
+  button_priority_up: "▲ Prioridade",
+  button_priority_down: "▼ Prioridade",
+  button_not_staff: "Só a equipe pode usar estes botões: {name} não está na lista da equipe.",
+  button_not_owner: "{owner} cuida desta conversa: /assumir passa para você, /liberar deixa sem ninguém.",
+  button_stale: "Este card está desatualizado: use os comandos na conversa (/ajuda).",
   inline_button: "Falar com o atendimento",
   away: "Estamos fora do horário de atendimento agora: voltamos {next_open}. Sua mensagem já chegou à equipe e será respondida assim que voltarmos.",
   away_staff: "🌙 Chegou fora do horário de atendimento; o cliente foi avisado de que voltamos {next_open}.",
@@ -147,6 +157,16 @@ const EN: Record<TextKey, string> = {
   untag_missing: "This conversation does not have: {tags}.",
   reopened_ack: "🔄 Conversation reopened.",
   already_open: "The conversation is already open.",
+  already_closed: "The conversation is already closed.",
+  button_take: "🙋 Take",
+  button_release: "↩️ Release ({owner})",
+  button_close: "✅ Close",
+  button_reopen: "🔄 Reopen",
+  button_priority_up: "▲ Priority",
+  button_priority_down: "▼ Priority",
+  button_not_staff: "Only the team can use these buttons: {name} is not on the staff list.",
+  button_not_owner: "{owner} owns this conversation: /take takes it over, /release leaves it to nobody.",
+  button_stale: "This card is out of date: use the commands in its thread (/help).",
   inline_button: "Talk to support",
   away: "We are outside business hours right now: we are back {next_open}. Your message has reached the team, and we will answer as soon as we are back.",
   away_staff: "🌙 Arrived outside business hours; the customer was told we are back {next_open}.",
@@ -165,6 +185,11 @@ export const DEFAULT_TEXTS: Record<Locale, Record<TextKey, string>> = { "pt-BR":
 
 /** All text keys, for validating the config's `texts:` map. */
 export const TEXT_KEYS = Object.keys(PT) as TextKey[];
+
+/** The plain text an HTML text of ours shows (tags dropped, the escapes undone). */
+export function stripTags(html: string): string {
+  return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+}
 
 /** Escapes a value for Telegram's HTML parse mode. */
 export function escapeHtml(value: string): string {

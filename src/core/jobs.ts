@@ -35,10 +35,10 @@ interface JobBase {
   attempts?: number;
 }
 
-/** Post the topic card in the channel. */
-export interface CardJob extends JobBase { kind: "card"; plain?: boolean }
+/** Post the topic card in the channel. `bare`: Telegram refused its buttons, so it goes without. */
+export interface CardJob extends JobBase { kind: "card"; plain?: boolean; bare?: boolean }
 /** Bring the card up to date with the conversation (coalesced: at most one queued). */
-export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean }
+export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean; bare?: boolean }
 /**
  * Pin (open) or unpin (closed) the card: the channel's pinned list is the queue of open
  * conversations. With `card`, unpin that former card (replaced after staff deleted its thread).

@@ -1,5 +1,6 @@
 import type { FatalCause } from "../telegram/errors.ts";
-import { renderText } from "../texts.ts";
+import { renderText, stripTags } from "../texts.ts";
+import { cardKeyboard, refusedKeyboard } from "./buttons.ts";
 import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
@@ -87,16 +88,16 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
   switch (job.kind) {
     case "card":
       if (conv.card !== undefined) return { type: "skip", why: "card exists" };
-      return call(ctx.channel, "sendMessage", { ...html(renderCard(conv, ctx), job.plain), link_preview_options: { is_disabled: true } }, "card");
+      return call(ctx.channel, "sendMessage", cardBody(conv, ctx, job), "card");
     case "cardEdit": {
       if (conv.card === undefined) {
         // The card being posted shows the state of when it was planned: edit it once it is there.
         if (conv.queues.team.some((j) => j.kind === "card")) return { type: "wait", until: nowMs + 1000, why: "the card is being posted" };
         return { type: "skip", why: "no card yet: it will be posted up to date" };
       }
-      const body = html(renderCard(conv, ctx), job.plain);
-      if (cardHash(body.text) === conv.cardHash) return { type: "skip", why: "card unchanged" };
-      return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body, link_preview_options: { is_disabled: true } }, "card update");
+      const body = cardBody(conv, ctx, job);
+      if (cardHashOf(body) === conv.cardHash) return { type: "skip", why: "card unchanged" };
+      return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body }, "card update");
     }
     case "pin":
       if (job.card !== undefined) return call(ctx.channel, "unpinChatMessage", { message_id: job.card }, "unpin former card");
@@ -170,13 +171,19 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
   }
 }
 
+/** A card's text and buttons (R33 card-buttons), as sendMessage and editMessageText take them. */
+function cardBody(conv: Conversation, ctx: CoreContext, job: { plain?: boolean; bare?: boolean }): Record<string, unknown> & { text: string } {
+  return { ...html(renderCard(conv, ctx), job.plain), link_preview_options: { is_disabled: true }, ...(job.bare ? {} : { reply_markup: cardKeyboard(conv, ctx) }) };
+}
+
+/** The fingerprint of what a card shows: its text and its buttons. */
+function cardHashOf(params: Record<string, unknown>): string {
+  return cardHash(String(params.text) + (params.reply_markup ? JSON.stringify(params.reply_markup) : ""));
+}
+
 /** A text of ours as HTML, or (after Telegram refused its markup) as the plain text it shows. */
 function html(text: string, plain: boolean | undefined): { text: string; parse_mode?: "HTML" } {
   return plain ? { text: stripTags(text) } : { text, parse_mode: "HTML" };
-}
-
-function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
 }
 
 function messageIds(result: unknown): number[] {
@@ -191,7 +198,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
   switch (job.kind) {
     case "card": {
       const id = messageIds(result)[0]!;
-      conv.cardHash = cardHash(String(plan.call.params.text));
+      conv.cardHash = cardHashOf(plan.call.params);
       const root = state.pendingRoots[id];
       if (root !== undefined) {
         delete state.pendingRoots[id];
@@ -201,7 +208,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
       return;
     }
     case "cardEdit":
-      conv.cardHash = cardHash(String(plan.call.params.text));
+      conv.cardHash = cardHashOf(plan.call.params);
       return;
     case "in":
       link(world, messageIds(result)[0]!, cid, job.p, nowMs);
@@ -243,6 +250,10 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
   };
 
   if (job.kind === "pin" && job.card !== undefined) return { type: "drop", log: `former card ${job.card} not unpinned: ${description}` };
+  if (cause === "bad_request" && (job.kind === "card" || job.kind === "cardEdit") && !job.bare && refusedKeyboard(description)) {
+    job.bare = true;
+    return { type: "again", log: `Telegram refused the card's buttons (check the button_ texts: overrides in the config): posting it without them; the commands in its thread still work` };
+  }
   if (cause === "bad_request" && /can't parse entities/.test(description) && (job.kind === "card" || job.kind === "cardEdit" || job.kind === "notice") && !job.plain) {
     job.plain = true;
     return { type: "again", log: `Telegram refused the HTML of a text (check the texts: overrides in the config): sending it as plain text` };

@@ -1,6 +1,7 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import { fullName, renderText } from "../texts.ts";
 import { awayIfClosed } from "./away.ts";
+import { onPress } from "./buttons.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
@@ -35,6 +36,13 @@ export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpd
     else if (m.chat.id === ctx.group) onGroupEdit(world, ctx, m, nowMs, fx);
   } else if (update.channel_post) {
     onChannelPost(world, ctx, update.channel_post, fx);
+  } else if (update.callback_query) {
+    // Every press is answered, even one that is not ours, or the button spins until it times out.
+    const q = update.callback_query;
+    const out = onPress(world, ctx, q, nowMs);
+    fx.immediate.push(out?.answer ?? { method: "answerCallbackQuery", params: { callback_query_id: q.id } });
+    if (out?.changed !== undefined) fx.wake.add(out.changed);
+    if (out) fx.log.push(out.log);
   } else if (update.my_chat_member && update.my_chat_member.chat.type === "private") {
     onBlockChange(world, update.my_chat_member.chat.id, update.my_chat_member.new_chat_member.status, nowMs, fx);
   }

@@ -27,7 +27,7 @@ import { EXIT } from "../runtime.ts";
 import { secretsOf } from "../redact.ts";
 
 /** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
-export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "my_chat_member"] as const;
+export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "callback_query", "my_chat_member"] as const;
 
 /** How `clientes start` runs the daemon; everything from the process comes in here. */
 export interface DaemonOptions {
