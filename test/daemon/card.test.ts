@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { TelegramMessage } from "@gramio/types";
-import { chatTexts, openConversation, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
+import { chatTexts, eventually, openConversation, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
 
 let desk: Desk;
 let bruno: { id: number };
@@ -238,6 +238,91 @@ describe("language per customer", () => {
     } finally {
       await off.close();
       await perLocale.close();
+    }
+  });
+});
+
+describe("buttons under the card", () => {
+  const labels = (m: TelegramMessage) => (m.reply_markup as { inline_keyboard: Array<Array<{ text: string }>> } | undefined)?.inline_keyboard.map((row) => row.map((b) => b.text));
+  /** Presses a card's button and resolves with the bot's answer, as the presser's app shows it. */
+  async function pressOn(d: Desk, c: { card(): TelegramMessage }, data: string, as: number) {
+    const q = d.sb.pressButton(as, d.sb.channelId, c.card().message_id, data);
+    return d.sb.waitFor(() => d.sb.callbackAnswer(q.id), 5000, `the answer to ${data}`);
+  }
+
+  test("staff presses: Take, Release (the owner's alone), Priority, Close and Reopen, each answered", async () => {
+    const { sb } = desk;
+    const c = await openConversation(desk, "Kiko");
+    assert.deepEqual(labels(c.card()), [["🙋 Take", "✅ Close"], ["▼ Priority", "▲ Priority"]]);
+    const taken = await pressOn(desk, c, "q:take", desk.ana.id);
+    assert.equal(taken.text, "👤 Ana owns this conversation.");
+    const card = await cardWith(c, (tags) => tags.includes("#ana"), "#ana");
+    assert.deepEqual(labels(card)![0], ["↩️ Release (Ana)", "✅ Close"]);
+    const notMine = await pressOn(desk, c, "q:release", bruno.id);
+    assert.equal(notMine.show_alert, true);
+    assert.match(notMine.text!, /Ana owns this conversation: \/take takes it over/);
+    assert.equal((await pressOn(desk, c, "q:up", bruno.id)).text, "Priority: 4.");
+    await cardWith(c, (tags) => tags.includes("#p4") && tags.includes("#ana"), "#p4, still Ana's");
+    assert.match((await pressOn(desk, c, "q:close", desk.ana.id)).text!, /Conversation closed/);
+    await sb.waitFor(() => chatTexts(desk, c.id).some((t) => /This conversation is closed/.test(t)), 5000, "the customer told, as with /close");
+    const closed = await cardWith(c, (tags) => tags[0] === "#closed", "#closed");
+    assert.deepEqual(labels(closed)![0], ["↩️ Release (Ana)", "🔄 Reopen"]);
+    assert.match((await pressOn(desk, c, "q:reopen", desk.ana.id)).text!, /Conversation reopened/);
+    assert.equal((await pressOn(desk, c, "q:release", desk.ana.id)).text, "Nobody owns this conversation now.");
+    const back = await cardWith(c, (tags) => tags[0] === "#answered" && !tags.includes("#ana"), "open again, nobody's");
+    assert.deepEqual(labels(back)![0], ["🙋 Take", "✅ Close"]);
+    assert.ok(!threadTexts(desk, c.root).some((t) => /owns this conversation/.test(t)), "a press answers the presser, not the thread");
+  });
+
+  test("a press by someone not on the staff gets an alert and changes nothing", async () => {
+    const c = await openConversation(desk, "Lia");
+    const admin = desk.sb.addUser({ first_name: "Carl" });
+    const a = await pressOn(desk, c, "q:close", admin.id);
+    assert.equal(a.show_alert, true);
+    assert.equal(a.text, "Only the team can use these buttons: Carl is not on the staff list.");
+    assert.deepEqual(hashtags(c.card()), ["#waiting", "#p3"]);
+    assert.ok(!chatTexts(desk, c.id).some((t) => /closed/.test(t)));
+  });
+
+  test("a press on a card that was replaced points to the commands", async () => {
+    const { sb } = desk;
+    const c = await openConversation(desk, "Moe");
+    const old = c.card();
+    sb.deleteAs(sb.groupId, c.root); // staff deleted the thread: the next message gets a new card (R15 recreate-thread)
+    sb.sendPrivate(c.id, { text: "hello again" });
+    await sb.waitFor(() => sb.messages(sb.channelId).filter((m) => m.text?.includes(String(c.id))).length === 2, 5000, "a new card");
+    const q = sb.pressButton(desk.ana.id, sb.channelId, old.message_id, "q:take");
+    const a = await sb.waitFor(() => sb.callbackAnswer(q.id), 5000, "the answer");
+    assert.equal(a.show_alert, true);
+    assert.match(a.text!, /out of date: use the commands in its thread/);
+  });
+
+  test("a press is answered in time even while its card edit waits for the channel's budget", async () => {
+    const d = await startDesk({ rateLimits: true, limits: { perGroupPerMinute: 4, lowPriorityHeadroom: 2 }, sandbox: { callbackAnswerTimeoutMs: 3000 } });
+    try {
+      const { sb } = d;
+      const a = await openConversation(d, "Nia");
+      await openConversation(d, "Oto"); // two cards: the edits' share of the minute (4 - 2) is used up
+      const edits = () => d.port.calls.filter((x) => x.method === "editMessageText" && (x.params as { chat_id?: number }).chat_id === sb.channelId).length;
+      const answer = await pressOn(d, a, "q:take", d.ana.id);
+      assert.equal(answer.text, "👤 Ana owns this conversation.");
+      assert.equal(edits(), 0, "answered while the card edit still waits");
+      assert.ok(!d.logs.some((l) => /query is too old/.test(l)));
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("an answer Telegram finds too late is logged; the press still takes effect", async () => {
+    const d = await startDesk({ sandbox: { callbackAnswerTimeoutMs: 5 } });
+    try {
+      const c = await openConversation(d, "Pia");
+      d.sb.pressButton(d.ana.id, d.sb.channelId, c.card().message_id, "q:take");
+      d.sb.advanceClock(10); // before the daemon even sees the press: its answer will be too late
+      await cardWith(c, (tags) => tags.includes("#ana"), "taken anyway", d);
+      await eventually(() => d.logs.some((l) => /answerCallbackQuery: .*query is too old/.test(l)), "the late answer logged");
+    } finally {
+      await d.close();
     }
   });
 });
