@@ -1,8 +1,8 @@
 /**
  * The demo page in headless Chromium (Debian's /usr/bin/chromium through playwright-core;
  * no browser download), as a user clicks and types: a customer message, a staff reply and
- * an edit, a canned reply, the sample kinds, an internal note, the priority chip and the
- * pinned bar; then the layout at a phone's width (390 px) and at 1000 px, with screenshots
+ * an edit, a canned reply, the sample kinds, an internal note, the priority chip, the
+ * pinned bar, the card's buttons and its hashtags; then the layout at a phone's width (390 px) and at 1000 px, with screenshots
  * in test/output/ (not part of the repository).
  */
 import { after, before, test } from "node:test";
@@ -59,7 +59,7 @@ test("the page plays customer and staff: a message, a reply, an edit, all live",
   await page.press("#chat-input", "Enter");
   const card = page.locator("#cards .card.selected");
   await card.waitFor();
-  assert.match((await card.textContent()) ?? "", /Emma Johnson[\s\S]*Status: open/);
+  assert.match((await card.textContent()) ?? "", /Emma Johnson[\s\S]*Status: waiting for us since \d\d:\d\d/);
   await page.locator('#cards .card[data-pinned="true"]').waitFor();
   const copy = page.locator("#thread .msg .text", { hasText: "arrived broken" });
   await copy.waitFor();
@@ -167,6 +167,42 @@ test("the pinned bar shows the card pinned last, and opens it", { skip, timeout:
   await page.locator("#thread-subtitle", { hasText: "Liam" }).waitFor();
   await page.click("#pinbar");
   await page.locator("#thread-subtitle", { hasText: "Emma" }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test("the card's buttons press as the chosen person, and its hashtags search the channel", { skip, timeout: 20_000 }, async () => {
+  await page.click('.customer-tab:has-text("Emma")');
+  const card = page.locator("#cards .card.selected");
+  await card.locator(".kb-button", { hasText: "Take" }).waitFor();
+  // Ana (staff) takes it: the answer is a notification, the card shows her and offers Release.
+  await card.locator(".kb-button", { hasText: "Take" }).click();
+  await page.locator("#toast:not(.alert)", { hasText: "Ana owns this conversation" }).waitFor();
+  await card.locator(".kb-button", { hasText: "Release (Ana)" }).waitFor();
+  await card.locator(".hashtag", { hasText: "#ana" }).waitFor();
+  // Someone not on the staff presses Close: an alert, and the conversation stays open.
+  await page.selectOption("#as", { label: "Olivia Owner (not staff)" });
+  await card.locator(".kb-button", { hasText: "Close" }).click();
+  await page.locator("#toast.alert", { hasText: "Only the team can use these buttons" }).waitFor();
+  assert.equal(await card.locator(".kb-button", { hasText: "Reopen" }).count(), 0);
+  await page.selectOption("#as", { index: 0 });
+  // Clicking #waiting shows only the cards that wait, as Telegram's search would.
+  const before = await page.locator(".customer-tab").count();
+  await page.click("#add-customer");
+  await page.waitForFunction((n) => document.querySelectorAll(".customer-tab").length > n, before);
+  await page.fill("#chat-input", "Hello?");
+  await page.press("#chat-input", "Enter");
+  await page.locator("#cards .card.selected .hashtag", { hasText: "#waiting" }).waitFor();
+  const total = await page.locator("#cards .card").count();
+  await page.fill("#thread-input", "Hi, how can we help?");
+  await page.press("#thread-input", "Enter");
+  await page.locator("#cards .card.selected .hashtag", { hasText: "#answered" }).click();
+  await page.locator("#search", { hasText: "Cards with #answered" }).waitFor();
+  const shown = await page.locator("#cards .card").count();
+  assert.ok(shown >= 1 && shown < total, `the search shows some cards (${shown} of ${total})`);
+  for (const text of await page.locator("#cards .card .text").allTextContents()) assert.match(text, /#answered/);
+  await page.click("#clear-search");
+  await page.locator("#search").waitFor({ state: "hidden" });
+  assert.equal(await page.locator("#cards .card").count(), total);
   assert.deepEqual(problems, []);
 });
 

@@ -9,7 +9,8 @@ const TEXTS = {
   en: {
     intro:
       "Write as a customer on the left: the bot opens a <b>card</b> in the support channel and copies the message into the card's <b>comments</b>, where the team answers. " +
-      "Try a reply, an edit, <code>/close</code>, or a canned reply: type <code>@{bot} </code> in the comment box.",
+      "Try a reply, an edit, the buttons under a card (<b>Take</b>, <b>Close</b>, <b>Priority</b>), <code>/tag billing</code>, or a canned reply: type <code>@{bot} </code> in the comment box. " +
+      "Click a hashtag on a card (<code>#waiting</code>) to see only the cards that carry it, as Telegram's search does.",
     live: "live",
     offline: "reconnecting…",
     placeChat: "Customer · private chat with the bot",
@@ -68,11 +69,16 @@ const TEXTS = {
     pickCard: "Pick a card first: the comment goes into its thread.",
     photo: "photo",
     album: "album",
+    searching: "Cards with {tag}: {count}",
+    clearSearch: "Show all cards",
+    pressedAs: "{name} pressed “{button}”",
+    noAnswer: "The bot did not answer the press.",
   },
   "pt-BR": {
     intro:
       "Escreva como cliente à esquerda: o bot abre um <b>cartão</b> no canal de atendimento e copia a mensagem para os <b>comentários</b> do cartão, onde a equipe responde. " +
-      "Experimente responder, editar, <code>/fim</code> ou uma resposta pronta: digite <code>@{bot} </code> na caixa de comentário.",
+      "Experimente responder, editar, os botões sob um cartão (<b>Assumir</b>, <b>Encerrar</b>, <b>Prioridade</b>), <code>/etiqueta financeiro</code> ou uma resposta pronta: digite <code>@{bot} </code> na caixa de comentário. " +
+      "Clique numa hashtag de um cartão (<code>#aguardando</code>) para ver só os cartões que a têm, como a busca do Telegram.",
     live: "ao vivo",
     offline: "reconectando…",
     placeChat: "Cliente · conversa privada com o bot",
@@ -131,6 +137,10 @@ const TEXTS = {
     pickCard: "Escolha um cartão primeiro: o comentário vai para os comentários dele.",
     photo: "foto",
     album: "álbum",
+    searching: "Cartões com {tag}: {count}",
+    clearSearch: "Mostrar todos os cartões",
+    pressedAs: "{name} apertou “{button}”",
+    noAnswer: "O bot não respondeu ao botão.",
   },
 };
 
@@ -199,8 +209,10 @@ const get = (path) => call("GET", path);
 const post = (path, body) => call("POST", path, body);
 
 let toastTimer;
-function toast(message) {
+/** A notification at the bottom; `alert`: drawn as an alert (a button press's show_alert answer). */
+function toast(message, alert = false) {
   const el = $("toast");
+  el.classList.toggle("alert", alert);
   el.textContent = message;
   el.hidden = false;
   clearTimeout(toastTimer);
@@ -254,8 +266,12 @@ function wrapEntity(e, node, text) {
       const href = /^[a-z]+:/i.test(raw) ? raw : `https://${raw}`;
       return SAFE_URL.test(href) ? h("a", { href, target: "_blank", rel: "noopener noreferrer" }, node) : h("span", { class: "link" }, node);
     }
+    case "hashtag": {
+      // Like Telegram: tapping a hashtag searches the chat for it.
+      const tag = text.slice(e.offset, e.offset + e.length);
+      return h("span", { class: "link hashtag", dataset: { hashtag: tag }, role: "button", onclick: (ev) => (ev.stopPropagation(), searchHashtag(tag)) }, node);
+    }
     case "mention":
-    case "hashtag":
     case "cashtag":
     case "bot_command":
     case "email":
@@ -353,6 +369,8 @@ const S = {
   cardTexts: {},
   /** When each flashing card started to. */
   flashSince: {},
+  /** The hashtag the channel is searched for (a clicked #waiting), or null: all cards. */
+  hashtag: null,
 };
 
 const isStaff = (id) => S.info.staff.some((s) => s.id === id);
@@ -629,9 +647,18 @@ function renderCards() {
     S.cardTexts[id] = shown(c);
   }
   const flashing = (id) => S.flashSince[id] !== undefined && now - S.flashSince[id] < FLASH_MS;
-  paint($("cards"), JSON.stringify([v.cards, v.selectedCard, T === TEXTS.en]), () => {
+  const cards = S.hashtag ? v.cards.filter((c) => hashtagsOf(c.message).includes(S.hashtag)) : v.cards;
+  const search = $("search");
+  search.hidden = !S.hashtag;
+  if (S.hashtag) {
+    search.replaceChildren(
+      h("span", {}, t("searching", { tag: S.hashtag, count: cards.length })),
+      h("button", { type: "button", class: "chip", id: "clear-search", onclick: () => searchHashtag(null) }, t("clearSearch")),
+    );
+  }
+  paint($("cards"), JSON.stringify([cards, v.selectedCard, T === TEXTS.en, S.hashtag]), () => {
     if (v.cards.length === 0) return [h("div", { class: "empty" }, t("noCards"))];
-    return v.cards.map((c) =>
+    return cards.map((c) =>
       h(
         "div",
         {
@@ -652,10 +679,59 @@ function renderCards() {
           c.pinned ? h("span", { class: "pin-badge" }, icon("pin"), t("pinned")) : null,
         ),
         body(c.message),
+        keyboardOf(c),
         h("div", { class: "comments-bar" }, icon("comment"), c.comments === 0 ? t("noComments") : c.comments === 1 ? t("oneComment") : t("comments", { count: c.comments }), h("span", { class: "chev" }, "›")),
       ),
     );
   });
+}
+
+/** The hashtags Telegram found in a message (its entities). */
+function hashtagsOf(m) {
+  const text = m.text ?? m.caption ?? "";
+  return (m.entities ?? m.caption_entities ?? []).filter((e) => e.type === "hashtag").map((e) => text.slice(e.offset, e.offset + e.length));
+}
+
+/** Shows only the cards with this hashtag (null: all of them), as Telegram's search of a chat does. */
+function searchHashtag(tag) {
+  S.hashtag = tag;
+  render();
+}
+
+/** The card's inline keyboard: each button presses as the person chosen under "Comment as". */
+function keyboardOf(card) {
+  const rows = card.message.reply_markup?.inline_keyboard ?? [];
+  if (rows.length === 0) return null;
+  return h(
+    "div",
+    { class: "keyboard" },
+    rows.map((row) =>
+      h(
+        "div",
+        { class: "kb-row" },
+        row.map((b) =>
+          h("button", { type: "button", class: "kb-button", dataset: { data: b.callback_data ?? "" }, onclick: (ev) => (ev.stopPropagation(), press(card, b)) }, b.text),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Presses a card's button as the chosen person (the channel's owner when commenting as the
+ * channel: a press is always a person's), then shows the bot's answer as their app would:
+ * a short notification, or an alert.
+ */
+async function press(card, button) {
+  const userId = S.as === "channel" ? S.info.notStaff[0].id : S.as;
+  const q = await attempt(() => post("/sandbox/pressButton", { userId, chatId: S.info.channel.id, messageId: card.message.message_id, data: button.callback_data }));
+  if (!q) return;
+  for (let i = 0; i < 50; i++) {
+    const p = await attempt(() => get(`/sandbox/callbacks/${q.id}`));
+    if (p?.answer) return toast(p.answer.text || t("pressedAs", { name: fullName(q.from), button: button.text }), p.answer.show_alert);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  toast(t("noAnswer"), true);
 }
 
 /** The priority a card shows ("Priority: 3"), or null. */
@@ -866,7 +942,7 @@ function renderChips() {
   if (S.rendered.chips === key) return;
   S.rendered.chips = key;
   const p = `/p ${next}`;
-  const commands = S.info.locale === "pt-BR" ? ["/fim", "/fs", p, "/ban", "/unban", "/ajuda"] : ["/close", "/close silent", p, "/ban", "/unban", "/help"];
+  const commands = S.info.locale === "pt-BR" ? ["/assumir", "/etiqueta financeiro", "/fim", "/fs", p, "/ban", "/unban", "/ajuda"] : ["/take", "/tag billing", "/close", "/close silent", p, "/ban", "/unban", "/help"];
   $("chips").replaceChildren(
     h("button", { type: "button", class: "chip inline-chip", id: "inline-chip", title: t("inlineHead", { bot: S.info.bot.username }), onclick: startInline }, t("cannedButton")),
     ...commands.map((c) =>
