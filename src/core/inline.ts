@@ -1,7 +1,8 @@
 import type { TelegramInlineQuery } from "@gramio/types";
 import type { Reply } from "../replies/types.ts";
 import { searchReplies } from "../replies/search.ts";
-import type { ApiCall, CoreContext } from "./context.ts";
+import { stripTags } from "../texts.ts";
+import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 
 /** Telegram's limit of results per answer; the rest come through `next_offset`. */
 export const PAGE_SIZE = 50;
@@ -11,7 +12,7 @@ export const INLINE_CACHE_SECONDS = 5;
 
 function preview(text: string, parseMode: Reply["parse_mode"]): string {
   let plain = text;
-  if (parseMode === "HTML") plain = plain.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  if (parseMode === "HTML") plain = stripTags(plain);
   else if (parseMode === "MarkdownV2") plain = plain.replace(/\\(.)/g, "$1").replace(/[*_~`|]/g, "");
   plain = plain.replace(/\s+/g, " ").trim();
   return plain.length > 100 ? `${plain.slice(0, 99)}…` : plain;
@@ -27,7 +28,8 @@ export function answerInline(ctx: CoreContext, replies: readonly Reply[], query:
   if (!ctx.staff.has(query.from.id)) {
     return {
       method: "answerInlineQuery",
-      params: { ...base, results: [], button: { text: ctx.texts.inline_button, start_parameter: "inline" } },
+      // Someone who may become a customer: the button in their Telegram language (R32 customer-language).
+      params: { ...base, results: [], button: { text: customerTexts(ctx, query.from).inline_button, start_parameter: "inline" } },
     };
   }
   const found = searchReplies(replies, query.query);

@@ -29,6 +29,17 @@ test("links answer both ways, survive a restart's index rebuild, and old ones ar
   assert.deepEqual(again.state.links[7], [101, 2, 864_000]);
 });
 
+test("a conversation stored before the card lane existed gets one, and is saved so", () => {
+  const state = emptyState();
+  const old = conv(7) as unknown as { queues: Record<string, unknown> };
+  delete old.queues.card;
+  state.conversations[7] = old as unknown as Conversation;
+  const w = worldOf(state);
+  assert.deepEqual(w.state.conversations[7]!.queues.card, []);
+  assert.ok(w.dirty.conversations.has("7"));
+  assert.equal(worldOf(emptyState()).dirty.conversations.size, 0);
+});
+
 test("a store written by the first version opens with its links converted, the original kept aside", async () => {
   const dir = await mkdtemp(join(tmpdir(), "clientes-migrate-"));
   try {

@@ -64,6 +64,14 @@ test("anyone not on the staff gets no replies, only a button to the support chat
   assert.match(a.button?.text ?? "", /support/i);
 });
 
+test("that button speaks the asker's Telegram language (R32 customer-language)", async () => {
+  const { sb } = desk;
+  const pt = sb.addUser({ first_name: "Rui", language_code: "pt-PT" });
+  assert.equal((await sb.inlineQuery(pt.id, "oi")).button?.text, "Falar com o atendimento");
+  const fr = sb.addUser({ first_name: "Rémi", language_code: "fr" });
+  assert.equal((await sb.inlineQuery(fr.id, "salut")).button?.text, "Talk to support", "anything else: the config's locale");
+});
+
 test("placeholders are filled with the customer's name, formatting kept", async () => {
   const { sb, ana } = desk;
   const u = sb.addUser({ first_name: "Bia", last_name: "Lima" });
