@@ -9,7 +9,7 @@ import { cardKeyboard } from "../../src/core/buttons.ts";
 import { onFailure, planJob } from "../../src/core/plan.ts";
 import type { Conversation, World } from "../../src/core/state.ts";
 import { handleUpdate, type UpdateEffects } from "../../src/core/updates.ts";
-import { ANA, autoForward, CHANNEL, context, CUSTOMER, noFill, privateMsg, world } from "./helpers.ts";
+import { ANA, CHANNEL, context, CUSTOMER, giveThread, noFill, privateMsg, world } from "./helpers.ts";
 
 const BRUNO = 112;
 const ctx = context({ staff: new Set([ANA, BRUNO]), staffNames: new Map([[ANA, "Ana"], [BRUNO, "Bruno"]]) });
@@ -19,10 +19,8 @@ let nextQuery = 1;
 function established(): { w: World; conv: Conversation } {
   const w = world();
   handleUpdate(w, ctx, privateMsg(1, { text: "hello" }), now);
+  giveThread(w, ctx, now);
   const conv = w.state.conversations[CUSTOMER]!;
-  conv.card = 10;
-  w.index.cards.set(10, CUSTOMER);
-  handleUpdate(w, ctx, autoForward(100, 10), now);
   for (const lane of ["team", "customer", "card"] as const) conv.queues[lane] = [];
   return { w, conv };
 }

@@ -8,7 +8,7 @@ import { pruneEvents, recordCsat, type ReportEvent } from "../../src/core/events
 import { emptyState, migrateState, STATE_VERSION, worldOf } from "../../src/core/state.ts";
 import { handleUpdate } from "../../src/core/updates.ts";
 import { openStateStore } from "../../src/daemon/daemon.ts";
-import { ANA, autoForward, comment, context, CUSTOMER, privateMsg, world } from "./helpers.ts";
+import { ANA, comment, context, CUSTOMER, giveThread, privateMsg, world } from "./helpers.ts";
 
 const ctx = context();
 const MIN = 60_000;
@@ -20,11 +20,7 @@ test("the core records opened, first_response, response, closed and reopened, wi
   const w = world();
   handleUpdate(w, ctx, privateMsg(1, { text: "/start ad-campaign" }), T0 - 5 * MIN);
   handleUpdate(w, ctx, privateMsg(9, { text: "where is my order?" }), T0); // pressing Start was no question: this is
-  // The card's post and thread: the core learns them from the card's sendMessage and its forward.
-  const conv = w.state.conversations[CUSTOMER]!;
-  conv.card = 10;
-  w.index.cards.set(10, CUSTOMER);
-  handleUpdate(w, ctx, autoForward(100, 10), T0);
+  giveThread(w, ctx, T0);
   handleUpdate(w, ctx, comment(200, 100, ANA, { text: "# internal note" }), T0 + 1 * MIN);
   handleUpdate(w, ctx, comment(201, 100, ANA, { text: "Hello!" }), T0 + 5 * MIN);
   handleUpdate(w, ctx, comment(202, 100, ANA, { text: "Anything else?" }), T0 + 6 * MIN); // nobody waited: no event
@@ -52,10 +48,7 @@ test("the core records opened, first_response, response, closed and reopened, wi
 test("a bare /start counts for nothing until the customer asks; writing to them first is no answer", () => {
   const w = world();
   handleUpdate(w, ctx, privateMsg(1, { text: "/start promo" }), T0);
-  const conv = w.state.conversations[CUSTOMER]!;
-  conv.card = 10;
-  w.index.cards.set(10, CUSTOMER);
-  handleUpdate(w, ctx, autoForward(100, 10), T0);
+  giveThread(w, ctx, T0);
   handleUpdate(w, ctx, comment(200, 100, ANA, { text: "Hi! Anything we can do?" }), T0 + MIN);
   assert.deepEqual(events(w), [], "nobody asked, nobody answered");
   handleUpdate(w, ctx, privateMsg(2, { text: "yes: my order" }), T0 + 10 * MIN);

@@ -2,6 +2,7 @@ import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import type { CoreContext } from "../../src/core/context.ts";
 import type { Snapshot } from "../../src/core/jobs.ts";
 import { emptyState, worldOf, type World } from "../../src/core/state.ts";
+import { handleUpdate } from "../../src/core/updates.ts";
 import { resolveTexts } from "../../src/texts.ts";
 
 export const CHANNEL = -1001000000001;
@@ -86,3 +87,14 @@ export function comment(id: number, root: number, from: number | "channel", extr
 
 /** Identity rewrite (no placeholders). */
 export const noFill = (snap: Snapshot): Snapshot => snap;
+
+/**
+ * Gives the customer's conversation its card (channel post `post`) and thread (root `root`),
+ * as the card's sendMessage and its automatic forward would.
+ */
+export function giveThread(w: World, ctx: CoreContext, nowMs: number, post = 10, root = 100, customer = CUSTOMER): void {
+  const conv = w.state.conversations[customer]!;
+  conv.card = post;
+  w.index.cards.set(post, customer);
+  handleUpdate(w, ctx, autoForward(root, post), nowMs);
+}
