@@ -16,7 +16,7 @@ function conversation(id: number): Conversation {
     card: 10,
     root: 20,
     formerRoots: [5],
-    queues: { team: [{ id: 1, at: 1, kind: "in", p: 3 }], customer: [] },
+    queues: { team: [{ id: 1, at: 1, kind: "in", p: 3 }], customer: [], card: [] },
   };
 }
 
@@ -27,6 +27,11 @@ function state(): State {
 test("a state the daemon writes passes", () => {
   assert.equal(checkState(emptyState()), undefined);
   assert.equal(checkState(state()), undefined);
+  const older = state();
+  delete (older.conversations["42"]!.queues as Partial<Conversation["queues"]>).card;
+  assert.equal(checkState(older), undefined, "one written before the card lane existed too");
+  (older.conversations["42"]!.queues as Record<string, unknown>).card = "x";
+  assert.match(checkState(older) ?? "", /has queues\.card "x", expected a list of jobs/);
 });
 
 test("a record of the wrong shape is named, with what was expected (and no customer data)", () => {
