@@ -321,11 +321,26 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
         return { type: "drop", log: `customer ${cid} blocked the bot: notice not delivered` };
       }
       return { type: "drop", log: `notice not delivered (${lane}): ${description}` };
-    case "pin":
     case "card":
+      // Without its card a conversation has no thread: everything else of it would wait unseen.
+      return { type: "later", log: `the card of customer ${cid} could not be posted (${description}): trying again later` };
+    case "pin":
     case "cardEdit":
       return { type: "drop", log: `card of customer ${cid}: ${description}` };
   }
+}
+
+/**
+ * Puts back the card of a conversation that has none and none queued (a store written
+ * before cards were kept across a stop may hold one): pinned again if open. Returns
+ * whether it did.
+ */
+export function ensureCard(world: World, conv: Conversation, nowMs: number): boolean {
+  if (conv.card !== undefined || conv.queues.team.some((j) => j.kind === "card")) return false;
+  if (shouldBePinned(conv)) enqueueFirst(world.state, conv, "team", { kind: "pin", pin: true }, nowMs);
+  enqueueFirst(world.state, conv, "team", { kind: "card" }, nowMs);
+  markDirty(world, "conversations", conv.customer.id);
+  return true;
 }
 
 function markBlocked(world: World, conv: Conversation, nowMs: number): void {

@@ -1,10 +1,10 @@
 import type { APIMethods } from "@gramio/types";
 import type { CoreContext } from "../core/context.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
-import { onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
+import { ensureCard, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
 import { markDirty, type World } from "../core/state.ts";
 import type { Logger } from "../log.ts";
-import { classify, isAbortError } from "../telegram/errors.ts";
+import { backoffMs, classify } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 
 /** What the deliverer needs; all of it injected, so tests can watch or fake each part. */
@@ -28,6 +28,9 @@ export interface DelivererDeps {
 
 type Key = `${number}:${Lane}`;
 
+/** How long the same unexpected error stays a debug line after it was logged. */
+const SAY_AGAIN_MS = 5 * 60_000;
+
 /**
  * Delivers every conversation's queued jobs: each lane strictly in order, one call at a
  * time; lanes and conversations in parallel. A job leaves its queue only once its effects
@@ -40,8 +43,16 @@ export class Deliverer {
   private readonly timers = new Map<Key, NodeJS.Timeout>();
   /** A lane that must not send before this time (429 retry_after, backoff): kicks do not shorten it. */
   private readonly notBefore = new Map<Key, number>();
-  private readonly stopper = new AbortController();
+  /** One controller per call in flight, aborted at stop (no listener piles up on a shared signal). */
+  private readonly inFlight = new Set<AbortController>();
+  /** stop() was called: no new runs, no new timers. */
   private stopping = false;
+  /** The grace period is over: calls still in flight are abandoned, and none starts. */
+  private aborting = false;
+  /** Lanes that failed unexpectedly: how often in a row (drives their backoff). */
+  private readonly troubled = new Map<Key, number>();
+  /** Unexpected errors already logged, and when: the same one again is only a debug line for a while. */
+  private readonly said = new Map<string, number>();
   /** Conversations already warned about a missing thread root (one warning each). */
   private readonly warnedRoot = new Set<number>();
   private readonly now: () => number;
@@ -55,9 +66,21 @@ export class Deliverer {
     for (const id of Object.keys(this.deps.world.state.conversations)) this.kick(Number(id));
   }
 
+  /**
+   * A conversation always has a card or a card job (a store written before this rule may
+   * hold one with neither: it would wait for a thread root forever). Puts the card back.
+   */
+  private heal(customerId: number): void {
+    const conv = this.deps.world.state.conversations[customerId];
+    if (conv && ensureCard(this.deps.world, conv, this.now())) {
+      this.deps.log.warn(`customer ${customerId} had no card and none queued: posting it again`);
+    }
+  }
+
   /** Looks at a conversation's lanes again (new jobs, or a root that arrived). */
   kick(customerId: number): void {
-    if (this.stopper.signal.aborted) return;
+    if (this.stopping) return;
+    this.heal(customerId);
     for (const lane of LANES) {
       const key: Key = `${customerId}:${lane}`;
       if (this.running.has(key)) {
@@ -77,23 +100,32 @@ export class Deliverer {
         continue;
       }
       this.notBefore.delete(key);
-      const run = this.runLane(customerId, lane).finally(() => {
-        this.running.delete(key);
-        if (this.rekick.delete(key)) this.kick(customerId);
-      });
+      const run = this.runLane(customerId, lane)
+        .catch((err: unknown) => this.laneFailed(customerId, lane, err))
+        .finally(() => {
+          this.running.delete(key);
+          if (this.rekick.delete(key)) this.kick(customerId);
+        });
       this.running.set(key, run);
     }
   }
 
-  /** Stops starting calls; resolves when the calls in flight have ended (or were aborted). */
+  /**
+   * Stops starting calls; resolves when the calls in flight have ended, or after `graceMs`
+   * were abandoned. An abandoned job stays queued, as it was: it goes out after the next
+   * start (at most once more, if Telegram had taken it), and is never reported as failed.
+   */
   async stop(graceMs = 3000): Promise<void> {
-    const timeout = setTimeout(() => this.stopper.abort(new Error("shutting down")), graceMs);
     this.stopping = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    const timeout = setTimeout(() => {
+      this.aborting = true;
+      for (const call of this.inFlight) call.abort(new ShutdownError());
+    }, graceMs);
     await Promise.allSettled([...this.running.values()]);
     clearTimeout(timeout);
-    this.stopper.abort(new Error("stopped"));
+    this.aborting = true;
   }
 
 
@@ -161,6 +193,7 @@ export class Deliverer {
         } else if (res.type === "later") {
           log.error(line, fields);
           await this.deps.persist();
+          this.troubled.delete(`${customerId}:${lane}`);
           const at = this.now() + (this.deps.laterMs ?? 60_000);
           this.notBefore.set(`${customerId}:${lane}`, at);
           this.later(customerId, lane, at);
@@ -172,7 +205,36 @@ export class Deliverer {
         queueMicrotask(() => this.kick(customerId));
       }
       await this.deps.persist();
+      this.troubled.delete(`${customerId}:${lane}`);
     }
+  }
+
+  /**
+   * The one place for a lane's unexpected errors (a store write that failed, a bug): the
+   * jobs stay queued, the lane is tried again with backoff, and the daemon keeps running.
+   * Logged once with its context; the same error again, from any lane, is only a debug
+   * line for {@link SAY_AGAIN_MS} (a full disk fails every lane at once).
+   */
+  private laneFailed(customerId: number, lane: Lane, err: unknown): void {
+    const key: Key = `${customerId}:${lane}`;
+    const attempts = (this.troubled.get(key) ?? 0) + 1;
+    this.troubled.set(key, attempts);
+    const afterMs = backoffMs(attempts);
+    const head = this.deps.world.state.conversations[customerId]?.queues[lane][0];
+    const what = describeUnexpected(err);
+    const line = `${lane} deliveries of customer ${customerId} (next: ${head ? `${head.kind} job ${head.id}` : "none"}) stopped by an unexpected error, retrying in ${(afterMs / 1000).toFixed(1)} s; nothing is dropped: ${what}`;
+    const now = this.now();
+    const last = this.said.get(what);
+    if (last !== undefined && now - last < SAY_AGAIN_MS) this.deps.log.debug(line);
+    else {
+      this.said.set(what, now);
+      // A bug has no hint: its stack is what a report needs.
+      this.deps.log.error(err instanceof Error && !hintOf(err) && err.stack ? `${line}\n${err.stack}` : line);
+    }
+    if (this.stopping) return;
+    const at = this.now() + afterMs;
+    this.notBefore.set(key, at);
+    this.later(customerId, lane, at);
   }
 
   /**
@@ -210,12 +272,16 @@ export class Deliverer {
     | { type: "fatal"; cause: import("../telegram/errors.ts").FatalCause; description: string; hint: string }
     | { type: "stopped" }
   > {
+    if (this.aborting) return { type: "stopped" };
+    const call = new AbortController();
+    this.inFlight.add(call);
     this.deps.world.busy.add(job.id);
     try {
-      const result = await this.deps.port.call(plan.call.method as keyof APIMethods, plan.call.params as never, { signal: this.stopper.signal });
+      const result = await this.deps.port.call(plan.call.method as keyof APIMethods, plan.call.params as never, { signal: call.signal });
       return { type: "ok", result };
     } catch (err) {
-      if (this.stopper.signal.aborted && isAbortError(err)) return { type: "stopped" };
+      // Whatever the call ended with, the daemon stopping is not the job failing.
+      if (call.signal.aborted) return { type: "stopped" };
       const attempts = (job.attempts ?? 0) + 1;
       const f = classify(err, attempts);
       if (f.kind === "done") return { type: "ok", result: undefined };
@@ -226,7 +292,27 @@ export class Deliverer {
       }
       return { type: "fatal", cause: f.cause, description: f.description, hint: f.hint };
     } finally {
+      this.inFlight.delete(call);
       this.deps.world.busy.delete(job.id);
     }
   }
+}
+
+/** Why a call was abandoned: the daemon is stopping (the job stays queued). */
+export class ShutdownError extends Error {
+  override name = "AbortError";
+  constructor() {
+    super("the daemon is stopping: the call was abandoned and its job kept for the next start");
+  }
+}
+
+function hintOf(err: unknown): string | undefined {
+  const hint = (err as { hint?: unknown } | undefined)?.hint;
+  return typeof hint === "string" ? hint : undefined;
+}
+
+function describeUnexpected(err: unknown): string {
+  const hint = hintOf(err);
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return hint ? `${message} (hint: ${hint})` : message;
 }
