@@ -217,7 +217,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q);
-    raw.call("answerInlineQuery", a.params as never).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
+    port.call("answerInlineQuery", a.params as never).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
   };
 
   await setupCommands(raw, ctx, config.locale, log);
@@ -256,7 +256,8 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   slaTimer.unref();
 
   try {
-    await pollLoop({ raw, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch });
+    // Every call goes through `port`, so the bound on calls in flight holds for all of them.
+    await pollLoop({ raw: port, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch });
   } finally {
     clearInterval(pruneTimer);
     clearInterval(slaTimer);

@@ -1,6 +1,7 @@
 /**
- * A TelegramPort that waits for the RateLimiter before every message send or edit, so the
- * daemon gets pacing for free and only has to handle real failures.
+ * A TelegramPort that waits for the RateLimiter before every message send or edit, and
+ * keeps at most a bounded number of calls in flight, so the daemon gets pacing for free
+ * and only has to handle real failures.
  */
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
@@ -32,6 +33,51 @@ export interface LimitedPortOptions {
   sleep?: Sleep;
   /** Which sends may wait for the others (see {@link Priority}); default: all normal. */
   priorityOf?: (method: string, chatId: number | string) => Priority;
+  /**
+   * Calls in flight at once (default {@link MAX_IN_FLIGHT}); the others wait their turn, in
+   * order. Telegram takes about 30 messages a second from a bot: more at once only piles up
+   * sockets and memory.
+   */
+  maxInFlight?: number;
+}
+
+/** Default bound on calls in flight. */
+export const MAX_IN_FLIGHT = 64;
+
+/** At most `max` holders at once; the others wait in order. */
+class Slots {
+  private used = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly max: number) {}
+
+  /** Resolves once a slot is held (give it back with `give`); rejects with `signal.reason` if aborted while waiting. */
+  take(signal?: AbortSignal): Promise<void> {
+    if (this.used < this.max) {
+      this.used++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const grant = (): void => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal?.reason);
+      };
+      this.waiting.push(grant);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next(); // the slot passes straight on
+    else this.used--;
+  }
 }
 
 /**
@@ -42,18 +88,32 @@ export interface LimitedPortOptions {
 export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): TelegramPort {
   const { limiter } = options;
   const sleep = options.sleep ?? realSleep;
+  const slots = new Slots(options.maxInFlight ?? MAX_IN_FLIGHT);
+
+  /** The inner call, once a slot is free. */
+  async function bounded<M extends keyof APIMethods>(method: M, params: APIMethodParams<M>, opts?: CallOptions): Promise<APIMethodReturn<M>> {
+    await slots.take(opts?.signal);
+    try {
+      return await inner.call(method, params, opts);
+    } finally {
+      slots.give();
+    }
+  }
 
   async function call<M extends keyof APIMethods>(
     method: M,
     params: APIMethodParams<M>,
     opts?: CallOptions,
   ): Promise<APIMethodReturn<M>> {
+    // A long poll holds its connection for most of a minute by design: it takes no slot.
+    if (method === "getUpdates") return inner.call(method, params, opts);
     const chatId = countsAgainstLimits(String(method)) ? chatIdOf(params) : undefined;
-    if (chatId === undefined) return inner.call(method, params, opts);
+    if (chatId === undefined) return bounded(method, params, opts);
 
     const count = messageCount(String(method), params);
     const priority = options.priorityOf?.(String(method), chatId) ?? "normal";
-    // Check and reserve in the same tick, so concurrent senders cannot both take the last slot.
+    // Check and reserve in the same tick, so concurrent senders cannot both take the last
+    // slot; a paced call waits for its turn before it takes one of the calls in flight.
     if (priority === "normal") limiter.waiting(chatId, 1);
     try {
       for (let delay = limiter.delayFor(chatId, undefined, priority); delay > 0; delay = limiter.delayFor(chatId, undefined, priority)) {
@@ -64,7 +124,7 @@ export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): T
     }
     limiter.reserve(chatId, count);
     try {
-      const result = await inner.call(method, params, opts);
+      const result = await bounded(method, params, opts);
       limiter.record(chatId, undefined, count);
       return result;
     } catch (err) {

@@ -23,6 +23,8 @@ export interface RecordedCall {
 export interface RecordingPort extends TelegramPort {
   /** Every call in the order it was made; in-flight ones have `settled: false`. */
   readonly calls: RecordedCall[];
+  /** The most calls that were in flight at once so far. */
+  readonly peakInFlight: number;
   /** Forget the calls so far. */
   clear(): void;
   /**
@@ -36,6 +38,8 @@ export interface RecordingPort extends TelegramPort {
 export function recordingPort(inner: TelegramPort, options: { now?: () => number } = {}): RecordingPort {
   const now = options.now ?? Date.now;
   const calls: RecordedCall[] = [];
+  let inFlight = 0;
+  let peakInFlight = 0;
   const watchers = new Set<() => void>();
   const changed = () => {
     for (const watcher of [...watchers]) watcher();
@@ -48,6 +52,7 @@ export function recordingPort(inner: TelegramPort, options: { now?: () => number
   ): Promise<APIMethodReturn<M>> {
     const entry: RecordedCall = { method: String(method), params, at: now(), ok: false, settled: false };
     calls.push(entry);
+    peakInFlight = Math.max(peakInFlight, ++inFlight);
     changed();
     try {
       const result = await inner.call(method, params, opts);
@@ -58,6 +63,7 @@ export function recordingPort(inner: TelegramPort, options: { now?: () => number
       entry.error = err;
       throw err;
     } finally {
+      inFlight--;
       entry.settled = true;
       changed();
     }
@@ -90,6 +96,9 @@ export function recordingPort(inner: TelegramPort, options: { now?: () => number
   return {
     call,
     calls,
+    get peakInFlight() {
+      return peakInFlight;
+    },
     clear: () => void calls.splice(0, calls.length),
     waitFor,
   };

@@ -136,3 +136,51 @@ test("card edits yield to new cards in the channel and leave them headroom in it
   const times = telegram.arrivals.map((a) => a.at).sort((a, b) => a - b);
   for (let i = 20; i < times.length; i++) assert.ok((times[i] as number) - (times[i - 20] as number) >= 60_000, "still 20 a minute in all");
 });
+
+test("at most maxInFlight calls are in flight; the rest wait their turn in order", async () => {
+  let inFlight = 0;
+  let peak = 0;
+  const order: number[] = [];
+  const releases: Array<() => void> = [];
+  const inner: TelegramPort = {
+    async call(_method, params) {
+      peak = Math.max(peak, ++inFlight);
+      order.push((params as { n: number }).n);
+      await new Promise<void>((r) => releases.push(r));
+      inFlight--;
+      return true as never;
+    },
+  };
+  const port = limitedPort(inner, { limiter: new RateLimiter({ enabled: false }), maxInFlight: 3 });
+  const calls = Array.from({ length: 10 }, (_, n) => port.call("getChat", { chat_id: 1, n } as never));
+  for (let done = 0; done < 10; done++) {
+    await new Promise((r) => setImmediate(r));
+    releases.shift()?.();
+  }
+  await Promise.all(calls);
+  assert.equal(peak, 3);
+  assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test("a call aborted while waiting for its turn gives its place up and sends nothing", async () => {
+  const seen: number[] = [];
+  let release!: () => void;
+  const inner: TelegramPort = {
+    async call(_method, params) {
+      seen.push((params as { n: number }).n);
+      if (seen.length === 1) await new Promise<void>((r) => (release = r));
+      return true as never;
+    },
+  };
+  const port = limitedPort(inner, { limiter: new RateLimiter({ enabled: false }), maxInFlight: 1 });
+  const first = port.call("getChat", { chat_id: 1, n: 1 } as never);
+  const controller = new AbortController();
+  const second = port.call("getChat", { chat_id: 1, n: 2 } as never, { signal: controller.signal });
+  const third = port.call("getChat", { chat_id: 1, n: 3 } as never);
+  controller.abort(new Error("stop"));
+  await assert.rejects(second, /stop/);
+  await new Promise((r) => setImmediate(r));
+  release();
+  await Promise.all([first, third]);
+  assert.deepEqual(seen, [1, 3]);
+});
