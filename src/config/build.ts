@@ -36,6 +36,7 @@ export function buildConfig(essentials: ConfigEssentials, overrides: Partial<Con
     logLevel: DEFAULTS.log_level,
     logFormat: DEFAULTS.log_format,
     pollTimeout: DEFAULTS.poll_timeout,
+    requestTimeout: DEFAULTS.request_timeout,
     ...overrides,
   };
 }

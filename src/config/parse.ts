@@ -21,6 +21,7 @@ export const DEFAULTS = {
   log_level: "info",
   log_format: "text",
   poll_timeout: 25,
+  request_timeout: 20,
 } as const;
 
 const TOP_KEYS = [
@@ -39,6 +40,7 @@ const TOP_KEYS = [
   "log_level",
   "log_format",
   "poll_timeout",
+  "request_timeout",
   "hours",
   "sla",
 ] as const;
@@ -110,6 +112,7 @@ export function parseConfig(
     logLevel: oneOf(p, "log_level", root.log_level, LOG_LEVELS, DEFAULTS.log_level),
     logFormat: oneOf(p, "log_format", root.log_format, LOG_FORMATS, DEFAULTS.log_format),
     pollTimeout: integer(p, "poll_timeout", root.poll_timeout, DEFAULTS.poll_timeout, 0, 50, "a whole number of seconds from 0 to 50"),
+    requestTimeout: integer(p, "request_timeout", root.request_timeout, DEFAULTS.request_timeout, 1, 59, "a whole number of seconds from 1 to 59"),
   };
   const hours = readHours(p, root.hours);
   if (hours) config.hours = hours;

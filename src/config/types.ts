@@ -54,6 +54,11 @@ export interface Config {
   logFormat: LogFormat;
   /** getUpdates long-poll timeout in seconds (key `poll_timeout`, default 25). */
   pollTimeout: number;
+  /**
+   * Seconds a Bot API call may go unanswered before it is abandoned and retried (key
+   * `request_timeout`, default 20; getUpdates gets poll_timeout on top).
+   */
+  requestTimeout: number;
   /** Business hours (key `hours`); absent: always open, response times in wall-clock time. */
   hours?: Hours;
   /** Response targets (key `sla`); absent: none. */

@@ -173,7 +173,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
 async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number, health: HealthReporter): Promise<void> {
   const { config, log, signal } = opts;
-  const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot });
+  const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot, timeoutMs: config.requestTimeout * 1000 });
   const watch = new TelegramWatch(log, health, now);
   const wait: Waiter = (what, run) => untilAnswered(what, () => run(signal), watch, signal);
 

@@ -13,6 +13,9 @@ export interface ApiResponse {
   body: Record<string, unknown>;
 }
 
+/** No answer, ever (an injected hang): the request stays open until the client gives up. */
+const NO_ANSWER = "no answer" as const;
+
 /**
  * The Bot API front door: token check, method lookup, injected faults, rate limits, the
  * method itself, and the request log, answering exactly as Telegram does.
@@ -32,22 +35,31 @@ export class BotApi {
     this.rateLimits = rateLimits;
   }
 
+  /** The answer to one request; never settles for a request an injected fault hangs. */
   async handle(token: string, method: string, params: Params): Promise<ApiResponse> {
     const response = await this.answer(token, method, params);
     const at = this.engine.clock.now();
+    if (response === NO_ANSWER) {
+      // Logged with status 0: the request arrived, its answer never leaves.
+      this.log?.push({ method, params: logParams(params), at, status: 0, response: null });
+      this.feed.emit("request", { method, status: 0 });
+      return new Promise<never>(() => {});
+    }
     this.log?.push({ method, params: logParams(params), at, status: response.status, response: structuredClone(response.body) });
     this.feed.emit("request", { method, status: response.status });
     return response;
   }
 
-  private async answer(token: string, method: string, params: Params): Promise<ApiResponse> {
+  private async answer(token: string, method: string, params: Params): Promise<ApiResponse | typeof NO_ANSWER> {
     if (token !== this.token) return error(new ApiError(401, "Unauthorized"));
     const entry = METHODS.get(method.toLowerCase());
     if (!entry) return error(new ApiError(404, "Not Found"));
 
     const chat = this.engine.world.resolveChatParam(params.str("chat_id"));
     const fault = this.faults.take(entry.name, chat?.id ?? numberOrUndefined(params.str("chat_id")));
-    if (fault) return error(fault);
+    if (fault?.type === "error") return error(fault.error);
+    if (fault?.type === "hang" && fault.when === "before") return NO_ANSWER;
+    const lost = fault?.type === "hang";
 
     const counted = this.rateLimits && chat !== undefined && COUNTED_METHODS.has(entry.name.toLowerCase());
     if (counted) {
@@ -57,9 +69,11 @@ export class BotApi {
     try {
       const result = await entry.handler(this.engine, params);
       if (counted) this.limiter.record(chat.id, chat.type !== "private");
+      if (lost) return NO_ANSWER;
       if (result instanceof WithDescription) return { status: 200, body: { ok: true, result: result.result, description: result.description } };
       return { status: 200, body: { ok: true, result } };
     } catch (e) {
+      if (lost) return NO_ANSWER;
       if (e instanceof ApiError) return error(e);
       return error(new ApiError(500, `Internal Server Error: sandbox failure in ${entry.name}: ${e instanceof Error ? e.message : String(e)}`));
     }

@@ -166,16 +166,24 @@ export interface RequestLogEntry {
   params: Record<string, unknown>;
   /** Unix time in ms (sandbox clock). */
   at: number;
+  /** HTTP status; 0 = never answered (an injected hang). */
   status: number;
+  /** The JSON body sent back; null when never answered. */
   response: unknown;
 }
 
-/** Options of failNext: the next `count` matching calls fail exactly like this, with no effect. */
+/**
+ * Options of failNext: the next `count` matching calls fail exactly like this, with no
+ * effect. With `hang`, they get no answer at all (the connection stays open, silent, as a
+ * half-open one does): "before" = the call is not carried out, "after" = it is (a message is
+ * sent) and only the answer is lost. A hanging fault needs no code or description.
+ */
 export interface FaultSpec {
   method?: string;
   chatId?: number;
   count?: number;
-  code: number;
-  description: string;
+  code?: number;
+  description?: string;
   retryAfter?: number;
+  hang?: "before" | "after";
 }

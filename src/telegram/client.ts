@@ -1,7 +1,7 @@
 /**
  * The real Telegram transport: GramIO's Bot does the HTTP (JSON or multipart, its
- * formatting plugin), this file adds a per-call abort and turns every failure into a
- * `TelegramApiError` or a `NetworkError` with the token scrubbed out.
+ * formatting plugin), this file adds a per-call abort and deadline and turns every failure
+ * into a `TelegramApiError` or a `NetworkError` with the token scrubbed out.
  */
 import { Bot, TelegramError } from "gramio";
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
@@ -15,7 +15,19 @@ export interface TelegramClientOptions {
   token: string;
   /** Bot API root without the `/bot` part, e.g. "https://api.telegram.org" or the sandbox's URL. */
   apiRoot: string;
+  /**
+   * A call still unanswered after this long is abandoned with a `NetworkError` ("timeout"),
+   * which callers retry. getUpdates gets its long-poll `timeout` on top. Default
+   * {@link REQUEST_TIMEOUT_MS}.
+   */
+  timeoutMs?: number;
 }
+
+/**
+ * Default deadline of a call. Telegram answers in well under a second; a connection that
+ * stays silent this long is half-open (a NAT or proxy dropped it) and will never answer.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000;
 
 type AnyMethod = (params: unknown) => Promise<unknown>;
 
@@ -29,38 +41,56 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
   const origin = originOf(apiRoot);
   const secrets = secretsOf(options.token);
 
-  const makeBot = (fetchOptions?: RequestInit) =>
-    new Bot(options.token, { api: { baseURL, ...(fetchOptions ? { fetchOptions } : {}) } });
-  const shared = makeBot();
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
 
   // GramIO 0.10 calls the global fetch with only bot-wide `fetchOptions`, so a per-call
-  // signal needs its own Bot. A Bot costs microseconds to build (no I/O, no polling until
-  // start()), which is nothing next to an HTTP round trip, and this uses nothing but GramIO's
-  // public options: no patched global fetch, no mutable "current signal" shared by
-  // concurrent calls. Calls without a signal share one Bot.
-  const botFor = (signal: AbortSignal | undefined) => (signal ? makeBot({ signal }) : shared);
+  // signal (the deadline, the caller's abort) needs its own Bot. A Bot costs microseconds to
+  // build (no I/O, no polling until start()), which is nothing next to an HTTP round trip,
+  // and this uses nothing but GramIO's public options: no patched global fetch, no mutable
+  // "current signal" shared by concurrent calls.
+  const botFor = (signal: AbortSignal) => new Bot(options.token, { api: { baseURL, fetchOptions: { signal } } });
 
   async function call<M extends keyof APIMethods>(
     method: M,
     params: APIMethodParams<M>,
     opts?: CallOptions,
   ): Promise<APIMethodReturn<M>> {
-    const signal = opts?.signal;
-    signal?.throwIfAborted();
-    const api = botFor(signal).api as unknown as Record<string, AnyMethod>;
+    const outer = opts?.signal;
+    outer?.throwIfAborted();
+    const limitMs = deadlineOf(String(method), params, timeoutMs);
+    // One signal per call, for the deadline and the caller's abort; the listener on the
+    // caller's signal goes when the call ends, so none piles up on a long-lived signal.
+    const own = new AbortController();
+    const onAbort = (): void => own.abort(outer?.reason);
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => own.abort(new Error("deadline")), limitMs);
+    const api = botFor(own.signal).api as unknown as Record<string, AnyMethod>;
     const invoke = api[method];
-    if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
     try {
+      if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
       // A shallow copy: GramIO's format plugin rewrites `text`/`entities` in place.
       const body = params && typeof params === "object" ? { ...params } : params;
       return (await invoke(body)) as APIMethodReturn<M>;
     } catch (err) {
-      if (signal?.aborted) throw signal.reason;
+      if (outer?.aborted) throw outer.reason;
+      if (own.signal.aborted) {
+        throw new NetworkError({ method: String(method), problem: "timeout", origin, detail: `no answer within ${limitMs / 1000} s, the call was abandoned` });
+      }
       throw normalise(err, String(method), origin, secrets);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onAbort);
     }
   }
 
   return { call };
+}
+
+/** How long a call may go unanswered: getUpdates holds the connection for its long-poll timeout first. */
+function deadlineOf(method: string, params: unknown, timeoutMs: number): number {
+  if (method !== "getUpdates") return timeoutMs;
+  const poll = (params as { timeout?: unknown } | undefined)?.timeout;
+  return (typeof poll === "number" && poll > 0 ? poll * 1000 : 0) + timeoutMs;
 }
 
 /** Every failure as one of our two errors, token-free. */

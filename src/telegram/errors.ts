@@ -132,7 +132,9 @@ export type NetworkProblem =
   /** DNS, refused or reset connection, TLS… */
   | "unreachable"
   /** Something answered, but not with the Bot API's JSON (e.g. a proxy's HTML 502 page). */
-  | "bad_response";
+  | "bad_response"
+  /** No answer before the call's deadline (a half-open connection): abandoned; it may still have been carried out. */
+  | "timeout";
 
 /** Could not reach api_root, or its answer was not Telegram's JSON. Always worth retrying. */
 export class NetworkError extends OperatorError {
@@ -149,12 +151,16 @@ export class NetworkError extends OperatorError {
     super(
       init.problem === "unreachable"
         ? `Could not reach Telegram at ${init.origin} for ${init.method}: ${init.detail}`
-        : `Telegram at ${init.origin} gave an unreadable answer to ${init.method}: ${init.detail}`,
+        : init.problem === "timeout"
+          ? `Telegram at ${init.origin} did not answer ${init.method}: ${init.detail}`
+          : `Telegram at ${init.origin} gave an unreadable answer to ${init.method}: ${init.detail}`,
       {
         hint:
           init.problem === "unreachable"
             ? "check this machine's network, DNS or proxy, and bot.api_root (or CLIENTES_API_ROOT); retrying with backoff"
-            : "api_root answered with something that is not the Bot API (a proxy or captive-portal page?): check bot.api_root; retrying with backoff",
+            : init.problem === "timeout"
+              ? "the connection went silent (a NAT or proxy dropping it?); retrying, which repeats the message at most once if Telegram had taken it; request_timeout in the config sets the deadline"
+              : "api_root answered with something that is not the Bot API (a proxy or captive-portal page?): check bot.api_root; retrying with backoff",
       },
     );
     this.method = init.method;

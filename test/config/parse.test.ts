@@ -51,6 +51,7 @@ test("a minimal config gets every default, with paths next to the config file", 
     logLevel: "info",
     logFormat: "text",
     pollTimeout: 25,
+    requestTimeout: 20,
   });
 });
 
@@ -77,6 +78,7 @@ signatures: true
 log_level: debug
 log_format: json
 poll_timeout: 0
+request_timeout: 5
 `,
     "/etc/clientes/config.yaml",
     {},
@@ -95,6 +97,7 @@ poll_timeout: 0
   assert.equal(config.logLevel, "debug");
   assert.equal(config.logFormat, "json");
   assert.equal(config.pollTimeout, 0);
+  assert.equal(config.requestTimeout, 5);
 });
 
 test("a wrong value names the file, the key, what was expected and what was found", () => {
@@ -128,6 +131,8 @@ test("wrong types and out-of-range values", () => {
     ['retention_days: "30"', 'retention_days: expected a whole number of days, 1 or more, got "30"'],
     ["poll_timeout: 51", "poll_timeout: expected a whole number of seconds from 0 to 50, got 51"],
     ["poll_timeout: -1", "poll_timeout: expected a whole number of seconds from 0 to 50, got -1"],
+    ["request_timeout: 0", "request_timeout: expected a whole number of seconds from 1 to 59, got 0"],
+    ["request_timeout: 60", "request_timeout: expected a whole number of seconds from 1 to 59, got 60"],
     ["signatures: yes", 'signatures: expected true or false, got "yes" (write true or false)'],
     ["log_level: verbose", 'log_level: expected "debug", "info", "warn" or "error", got "verbose"'],
     ["log_format: jsn", 'log_format: expected "text" or "json", got "jsn"; did you mean "json"?'],
@@ -180,7 +185,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, hours, sla",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, request_timeout, hours, sla",
     ),
     err.message,
   );

@@ -70,7 +70,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
   const logs: string[] = [];
   const out = new PassThrough();
   out.on("data", (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter(Boolean)));
-  const port = recordingPort(createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot }));
+  const port = recordingPort(createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot, timeoutMs: config.requestTimeout * 1000 }));
 
   let controller: AbortController | undefined;
   let running: Promise<void> | undefined;

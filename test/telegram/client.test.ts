@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { once } from "node:events";
+import { getEventListeners, once } from "node:events";
 import { inspect } from "node:util";
 import type { AddressInfo } from "node:net";
 import { createTelegram } from "../../src/telegram/client.ts";
@@ -246,6 +246,60 @@ test("an already aborted signal fails at once, without a request", async () => {
     assert.ok(err instanceof Error && err.name === "AbortError");
     assert.equal(api.seen.length, 0);
   } finally {
+    await api.close();
+  }
+});
+
+test("a call left unanswered past its deadline is abandoned as a retryable timeout", async () => {
+  // A half-open connection: the request arrives, the answer never does.
+  const api = await fakeTelegram(() => undefined);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, timeoutMs: 200 });
+    const started = performance.now();
+    const err = await telegram.call("sendMessage", { chat_id: 1, text: "hi" }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    assert.ok(err instanceof NetworkError && err.problem === "timeout", `got ${inspect(err)}`);
+    assert.match(err.message, /did not answer sendMessage: no answer within 0.2 s, the call was abandoned/);
+    assert.match(err.hint, /retrying.*at most once/);
+    assert.ok(elapsed >= 190 && elapsed < 2000, `gave up after ${elapsed} ms`);
+    assert.equal(classify(err, 1).kind, "retry");
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
+test("getUpdates' deadline is its long-poll timeout plus the call deadline", async () => {
+  const api = await fakeTelegram(() => undefined);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, timeoutMs: 200 });
+    const started = performance.now();
+    const err = await telegram.call("getUpdates", { timeout: 1 }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    assert.ok(err instanceof NetworkError && err.problem === "timeout");
+    assert.ok(elapsed >= 1150, `a 1 s long poll was given up after ${elapsed} ms`);
+  } finally {
+    await api.close();
+  }
+});
+
+test("no listener stays on the caller's signal once its calls end", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: true }));
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w);
+  process.on("warning", onWarning);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    // One long-lived signal (the daemon's shutdown) for many calls, as the poll loop uses it.
+    const shared = new AbortController();
+    for (let n = 0; n < 30; n++) await telegram.call("deleteWebhook", {}, { signal: shared.signal });
+    await Promise.all(Array.from({ length: 5 }, () => telegram.call("deleteWebhook", {}, { signal: shared.signal })));
+    await telegram.call("sendMessage", { chat_id: 1, text: "refused" }, { signal: shared.signal }).catch(() => undefined);
+    assert.equal(getEventListeners(shared.signal, "abort").length, 0);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message), []);
+  } finally {
+    process.off("warning", onWarning);
     await api.close();
   }
 });
