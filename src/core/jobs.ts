@@ -37,8 +37,11 @@ interface JobBase {
 
 /** Post the topic card in the channel. `bare`: Telegram refused its buttons, so it goes without. */
 export interface CardJob extends JobBase { kind: "card"; plain?: boolean; bare?: boolean }
-/** Bring the card up to date with the conversation (coalesced: at most one queued). */
-export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean; bare?: boolean }
+/**
+ * Bring the card up to date with the conversation (coalesced: at most one queued). With
+ * `check`, edit it even if unchanged: Telegram's answer tells whether staff deleted it.
+ */
+export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean; bare?: boolean; check?: boolean }
 /**
  * Pin (open) or unpin (closed) the card: the channel's pinned list is the queue of open
  * conversations. With `card`, unpin that former card (replaced after staff deleted its thread).

@@ -20,6 +20,8 @@ export type Plan =
 export type Resolution =
   /** The job is done with (reported where needed). */
   | { type: "drop"; log: string }
+  /** The job no longer applies (its message was deleted, the card it tidied is gone): nothing was lost. */
+  | { type: "moot"; log: string }
   /** The job was changed (or preceded by a new job): plan it again now. */
   | { type: "again"; log: string }
   /** A problem only the operator can fix (rights, chat missing): keep the job, try much later. */
@@ -96,7 +98,7 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
         return { type: "skip", why: "no card yet: it will be posted up to date" };
       }
       const body = cardBody(conv, ctx, job);
-      if (cardHashOf(body) === conv.cardHash) return { type: "skip", why: "card unchanged" };
+      if (!job.check && cardHashOf(body) === conv.cardHash) return { type: "skip", why: "card unchanged" };
       return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body }, "card update");
     }
     case "pin":
@@ -249,7 +251,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     queueCardEdit(world, conv, nowMs);
   };
 
-  if (job.kind === "pin" && job.card !== undefined) return { type: "drop", log: `former card ${job.card} not unpinned: ${description}` };
+  if (job.kind === "pin" && job.card !== undefined) return { type: "moot", log: `former card ${job.card} not unpinned: ${description}` };
   if (cause === "bad_request" && (job.kind === "card" || job.kind === "cardEdit") && !job.bare && refusedKeyboard(description)) {
     job.bare = true;
     return { type: "again", log: `Telegram refused the card's buttons (check the button_ texts: overrides in the config): posting it without them; the commands in its thread still work` };
@@ -279,7 +281,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
   }
   if (cause === "message_missing" && (job.kind === "cardEdit" || job.kind === "pin")) {
     recreateThread(world, conv, nowMs);
-    return { type: "drop", log: `the card of customer ${cid} was deleted: recreating it` };
+    return { type: "moot", log: `the card of customer ${cid} was deleted: recreating it` };
   }
 
   switch (job.kind) {
@@ -298,7 +300,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     case "out":
     case "outAlbum": {
       if (cause === "blocked") markBlocked(world, conv, nowMs);
-      if (cause === "message_missing") return { type: "drop", log: `staff comment was deleted before it could be copied` };
+      if (cause === "message_missing") return { type: "moot", log: `staff comment was deleted before it could be copied` };
       const g = job.kind === "out" ? job.g : job.parts[0]?.id;
       reportInThread(renderText(t.delivery_failed, { reason: reason() }, ["reason"]), g);
       failed();
@@ -306,7 +308,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     }
     case "in":
     case "inAlbum":
-      if (cause === "message_missing") return { type: "drop", log: `customer ${cid} deleted the message before it was copied` };
+      if (cause === "message_missing") return { type: "moot", log: `customer ${cid} deleted the message before it was copied` };
       if (cause === "cant_copy") {
         enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).unsupported_customer, { kind: "?" }) }, nowMs);
         reportInThread(renderText(t.unsupported_staff, { kind: "?" }));
@@ -328,6 +330,21 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
     case "cardEdit":
       return { type: "drop", log: `card of customer ${cid}: ${description}` };
   }
+}
+
+/**
+ * Asks Telegram whether the card still exists before the delivery at the head of the team
+ * lane: staff may delete a card and keep its thread, and Telegram tells bots of no deletion.
+ * The check is an edit to the same text ("message is not modified" = still there); a card
+ * found missing is posted again (see onFailure). Returns whether a check was queued.
+ */
+export function checkCard(world: World, conv: Conversation, nowMs: number): boolean {
+  if (conv.card === undefined) return false;
+  const head = conv.queues.team[0];
+  if (head?.kind === "cardEdit" && !world.busy.has(head.id)) head.check = true;
+  else enqueueFirst(world.state, conv, "team", { kind: "cardEdit", check: true }, nowMs);
+  markDirty(world, "conversations", conv.customer.id);
+  return true;
 }
 
 /**

@@ -48,6 +48,8 @@ export interface DaemonOptions {
   albumSettleMs?: number;
   /** Warn when a card has no comment thread after this long (default 30 s). */
   rootWarnMs?: number;
+  /** Check that a card still exists before a customer's message goes into its thread, at most this often (default 10 min). */
+  cardCheckMs?: number;
   /** Reads the config file again (for live staff/texts changes); default: no reload. */
   reloadConfig?: () => Promise<Config>;
   /** The store's file layer (tests inject a full disk here: src/store/faults.ts). */
@@ -214,7 +216,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
-  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}) });
+  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q);
     port.call("answerInlineQuery", a.params as never).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));

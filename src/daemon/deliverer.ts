@@ -1,8 +1,8 @@
 import type { APIMethods } from "@gramio/types";
 import type { CoreContext } from "../core/context.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
-import { ensureCard, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
-import { markDirty, type World } from "../core/state.ts";
+import { checkCard, ensureCard, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
+import { markDirty, type Conversation, type World } from "../core/state.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, classify } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
@@ -24,6 +24,12 @@ export interface DelivererDeps {
   laterMs?: number;
   /** After this long without a thread root for a posted card, warn the operator. Default 30 s. */
   rootWarnMs?: number;
+  /**
+   * A customer's message into the thread first checks that the card still exists (staff
+   * may have deleted it), unless the card was seen this recently. Default 10 minutes: each
+   * check is an edit, out of the channel's budget of 20 a minute.
+   */
+  cardCheckMs?: number;
 }
 
 type Key = `${number}:${Lane}`;
@@ -53,6 +59,10 @@ export class Deliverer {
   private readonly troubled = new Map<Key, number>();
   /** Unexpected errors already logged, and when: the same one again is only a debug line for a while. */
   private readonly said = new Map<string, number>();
+  /** When each conversation's card was last seen to exist (a call on it went through), epoch ms. */
+  private readonly cardSeen = new Map<number, number>();
+  /** The job each conversation's last card check was made for (one check per delivery at most). */
+  private readonly checkedFor = new Map<number, number>();
   /** Conversations already warned about a missing thread root (one warning each). */
   private readonly warnedRoot = new Set<number>();
   private readonly now: () => number;
@@ -156,6 +166,11 @@ export class Deliverer {
       const conv = world.state.conversations[customerId];
       const job = conv?.queues[lane][0];
       if (!conv || !job) return;
+      if (lane === "team" && this.cardUnseen(conv, job)) {
+        this.checkedFor.set(customerId, job.id);
+        checkCard(world, conv, this.now());
+        continue;
+      }
       const ctx = this.deps.ctx();
       const plan = planJob(world, ctx, conv, lane, job, this.now(), this.deps.fill);
       if (plan.type === "skip") {
@@ -180,6 +195,7 @@ export class Deliverer {
       const queue = conv.queues[lane];
       markDirty(world, "conversations", customerId);
       if (outcome.type === "ok") {
+        if (job.kind === "card" || job.kind === "cardEdit" || (job.kind === "pin" && job.card === undefined)) this.cardSeen.set(customerId, this.now());
         onSuccess(world, ctx, conv, job, plan, outcome.result, this.now());
         this.finish(queue, job);
         log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
@@ -190,6 +206,9 @@ export class Deliverer {
         if (res.type === "drop") {
           this.finish(queue, job);
           log.warn(`not delivered: ${line}`, fields);
+        } else if (res.type === "moot") {
+          this.finish(queue, job);
+          log.info(line, fields);
         } else if (res.type === "later") {
           log.error(line, fields);
           await this.deps.persist();
@@ -207,6 +226,14 @@ export class Deliverer {
       await this.deps.persist();
       this.troubled.delete(`${customerId}:${lane}`);
     }
+  }
+
+  /** Whether a customer's message is about to go into the thread of a card not seen for a while. */
+  private cardUnseen(conv: Conversation, job: Job): boolean {
+    if (job.kind !== "in" && job.kind !== "inAlbum") return false;
+    if (conv.card === undefined || conv.root === undefined || this.checkedFor.get(conv.customer.id) === job.id) return false;
+    const seen = this.cardSeen.get(conv.customer.id);
+    return seen === undefined || this.now() - seen >= (this.deps.cardCheckMs ?? 10 * 60_000);
   }
 
   /**

@@ -56,6 +56,7 @@ export interface DeskOptions {
   /** The store's file layer (a disk that fills up: src/store/faults.ts). */
   storeFs?: StoreFs;
   storeRetry?: RetryOptions;
+  cardCheckMs?: number;
 }
 
 /** A sandbox plus a running daemon configured for it, with Ana on the staff. */
@@ -94,6 +95,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       ...(opts.slaCheckMs ? { slaCheckMs: opts.slaCheckMs } : {}),
       ...(opts.storeFs ? { storeFs: opts.storeFs } : {}),
       ...(opts.storeRetry ? { storeRetry: opts.storeRetry } : {}),
+      ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}),
       onReady: (info) => {
         memory = info.state;
         ready();
