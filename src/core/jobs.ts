@@ -52,10 +52,17 @@ export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number
 /** Copy a customer's album into the thread as one album. */
 export interface InAlbumJob extends JobBase { kind: "inAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; noReply?: boolean; settleAt: number }
 /** A customer edited `p`: change its copy in the thread. */
-/** `repost`: the edit could not be applied (48 h), so the new version goes out as a new comment marked as an edit. */
-export interface InEditJob extends JobBase { kind: "inEdit"; p: number; snap: Snapshot; repost?: boolean; noReply?: boolean }
-/** Copy staff comment `g` to the customer; with `viaBot` (a canned reply: placeholders) or `signature`, the text is rebuilt instead of copied. */
-export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; signature?: string }
+/**
+ * `repost`: the edit could not be applied (48 h), so the new version goes out as a new comment
+ * marked as an edit; `markerApart`: the marker did not fit in it, so it went just before, alone.
+ */
+export interface InEditJob extends JobBase { kind: "inEdit"; p: number; snap: Snapshot; repost?: boolean; noReply?: boolean; markerApart?: boolean }
+/**
+ * Copy staff comment `g` to the customer; with `viaBot` (a canned reply: placeholders) or
+ * `signature`, the text is rebuilt instead of copied. `signatureApart`: the signature did not
+ * fit in Telegram's limit, so it follows as a message of its own.
+ */
+export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; signature?: string; signatureApart?: boolean }
 /** Copy a staff album to the customer as one album. */
 export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; settleAt: number }
 /** Staff edited comment `g`: change its copy in the customer's chat. */

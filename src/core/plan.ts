@@ -1,5 +1,5 @@
 import type { FatalCause } from "../telegram/errors.ts";
-import { renderText, stripTags } from "../texts.ts";
+import { escapeHtml, renderText, stripTags } from "../texts.ts";
 import { cardKeyboard, refusedKeyboard } from "./buttons.ts";
 import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
@@ -55,21 +55,65 @@ function privateTarget(world: World, conv: Conversation, g: number | undefined):
 /** What a staff message looks like once it reaches the customer: signature and placeholders applied. */
 export type Rewrite = (snap: Snapshot, customer: Conversation["customer"]) => Snapshot;
 
+/** Telegram's limits, in UTF-16 units (JavaScript's string length) after entity parsing. */
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+
+/** Whether `snap` with `added` put before or after its text or caption stays within Telegram's limit. */
+function fits(snap: Snapshot, added: string): boolean {
+  if (snap.text !== undefined) return snap.text.length + added.length <= TEXT_LIMIT;
+  return (snap.caption ?? "").length + added.length <= CAPTION_LIMIT;
+}
+
+const signatureLine = (signature: string): string => `— ${signature}`;
+const signatureSuffix = (signature: string): string => `\n\n${signatureLine(signature)}`;
+const editMarker = (ctx: CoreContext): string => `${stripTags(ctx.texts.edited_marker)}\n`;
+
+function filled(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite): Snapshot {
+  return job.viaBot ? fill(job.snap, conv.customer) : job.snap;
+}
+
+/**
+ * What a staff message looks like at the customer's: placeholders filled, the signature
+ * added where it fits (what staff typed is within Telegram's limit; the product's addition
+ * must not push it over). Undefined: a plain copy does.
+ */
 function rewriteFor(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite): Snapshot | undefined {
-  let snap = job.snap;
-  let changed = false;
-  if (job.viaBot) {
-    snap = fill(snap, conv.customer);
-    changed = true;
-  }
+  let snap = filled(job, conv, fill);
+  let changed = job.viaBot === true;
   const signature = job.signature;
-  if (signature) {
-    const suffix = `\n\n— ${signature}`;
+  if (signature && !(job.kind === "out" && job.signatureApart) && fits(snap, signatureSuffix(signature))) {
+    const suffix = signatureSuffix(signature);
     if (snap.text !== undefined) snap = { ...snap, ...withSuffix(snap.text, snap.entities, suffix) };
     else snap = { ...snap, ...withCaption(withSuffix(snap.caption ?? "", snap.caption_entities, suffix)) };
     changed = true;
   }
   return changed ? snap : undefined;
+}
+
+/**
+ * Keeps what the product adds (the staff signature, the edit marker) from making a message
+ * too long for Telegram: when it would not fit (and the message alone does), it goes as a
+ * short message of its own, the signature right after the message (see onSuccess), the
+ * marker right before the reposted edit. Returns whether the lane changed (plan it again).
+ */
+export function fitAdded(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, nowMs: number, fill: Rewrite): boolean {
+  if (job.kind === "out" && job.signature && !job.signatureApart) {
+    const snap = filled(job, conv, fill);
+    if (fits(snap, "") && !fits(snap, signatureSuffix(job.signature))) {
+      job.signatureApart = true;
+      markDirty(world, "conversations", conv.customer.id);
+    }
+    return false;
+  }
+  if (job.kind === "inEdit" && !job.markerApart && (job.repost || groupFor(world, conv.customer.id, job.p) === undefined) && fits(job.snap, "") && !fits(job.snap, editMarker(ctx))) {
+    job.markerApart = true;
+    const g = job.noReply ? undefined : groupFor(world, conv.customer.id, job.p);
+    enqueueFirst(world.state, conv, lane, { kind: "notice", html: ctx.texts.edited_marker, ...(g !== undefined ? { replyTo: g } : {}) }, nowMs);
+    markDirty(world, "conversations", conv.customer.id);
+    return true;
+  }
+  return false;
 }
 
 function withCaption(t: { text: string; entities: Snapshot["entities"] }): Snapshot {
@@ -132,7 +176,7 @@ export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane
         const wait = needRoot();
         if (wait) return wait;
         const reply = { reply_parameters: { message_id: (job.noReply ? undefined : g) ?? conv.root! } };
-        const marker = `${stripTags(ctx.texts.edited_marker)}\n`;
+        const marker = job.markerApart ? "" : editMarker(ctx); // apart: it went just before
         if (job.snap.text !== undefined) {
           return call(ctx.group, "sendMessage", { ...withPrefix(job.snap.text, job.snap.entities, marker), ...reply }, `customer ${cid} edit of ${job.p} -> new comment`);
         }
@@ -222,6 +266,8 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
     }
     case "out":
       link(world, job.g, cid, messageIds(result)[0]!, nowMs);
+      // The signature that did not fit follows at once (queued ahead of anything else).
+      if (job.signatureApart && job.signature) enqueueFirst(state, conv, "customer", { kind: "notice", html: escapeHtml(signatureLine(job.signature)) }, nowMs);
       return;
     case "outAlbum": {
       const ids = messageIds(result);

@@ -1,7 +1,7 @@
 import type { APIMethods } from "@gramio/types";
 import type { CoreContext } from "../core/context.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
-import { checkCard, ensureCard, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
+import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
 import { markDirty, type Conversation, type World } from "../core/state.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, classify } from "../telegram/errors.ts";
@@ -172,6 +172,7 @@ export class Deliverer {
         continue;
       }
       const ctx = this.deps.ctx();
+      if (fitAdded(world, ctx, conv, lane, job, this.now(), this.deps.fill)) continue;
       const plan = planJob(world, ctx, conv, lane, job, this.now(), this.deps.fill);
       if (plan.type === "skip") {
         log.debug(`skip ${job.kind} for customer ${customerId}: ${plan.why}`);

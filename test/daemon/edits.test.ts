@@ -4,7 +4,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { openConversation, startDesk, threadOf, type Desk } from "./harness.ts";
+import { openConversation, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -87,4 +87,18 @@ test("R12 no-deletions: deletions are never propagated, and a customer who block
   await threadOf(desk, other.id);
   assert.ok(sb.message(c.id, copy.message_id), "the customer still has the staff message");
   assert.ok(sb.message(sb.groupId, c.copy.message_id), "the thread still has the customer's message");
+});
+
+test("past 48 h, a customer's edit at the text limit is reposted whole, its edit marker just before", async () => {
+  const { sb } = desk;
+  const c = await conversation("Ulrike");
+  sb.advanceClock(49 * 3600 * 1000);
+  const edited = "z".repeat(4096);
+  sb.editPrivate(c.id, c.msg.message_id, { text: edited });
+  await sb.waitFor(() => threadTexts(desk, c.root).includes(edited), 5000, "the edited version");
+  const texts = threadTexts(desk, c.root);
+  assert.deepEqual(texts.slice(texts.indexOf(edited) - 1), ["✏️ Edited message:", edited]);
+  const [marker, repost] = sb.thread(c.root).slice(-2);
+  assert.equal(marker!.reply_to_message?.message_id, c.copy.message_id, "the marker replies to the old copy");
+  assert.equal(repost!.reply_to_message?.message_id, c.copy.message_id, "so does the edited version");
 });
