@@ -109,3 +109,31 @@ test("repeated SIGKILL during a paced backlog: nothing lost, in order, at most o
     await rig.close();
   }
 });
+
+test("SIGTERM while a call hangs: abandoned after the grace, not reported, sent after the next start", { timeout: 60_000 }, async (t) => {
+  const rig = await startRig();
+  try {
+    const { sb } = rig;
+    const d = await rig.start();
+    const u = sb.addUser({ first_name: "Hung" });
+    sb.sendPrivate(u.id, { text: "before" });
+    await sb.waitFor(() => threadTexts(sb, u.id).includes("before"), 10_000, "the thread");
+    sb.failNext({ method: "copyMessage", chatId: sb.groupId, hang: "before" });
+    sb.sendPrivate(u.id, { text: "during the hang" });
+    await sb.waitFor(() => sb.requests.some((r) => r.method === "copyMessage" && r.status === 0), 10_000, "the hung copy");
+    const t0 = Date.now();
+    d.child.kill("SIGTERM");
+    assert.equal(await d.exited, 0);
+    const stopped = (Date.now() - t0) / 1000;
+    assert.ok(stopped < 10, `stopped in ${stopped} s, well before the call's own deadline`);
+    assert.deepEqual(failureLines(d.log), []);
+    const again = await rig.start();
+    await sb.waitFor(() => threadTexts(sb, u.id).includes("during the hang"), 10_000, "the message after the restart");
+    assert.deepEqual(threadTexts(sb, u.id), ["before", "during the hang"]);
+    again.child.kill("SIGTERM");
+    assert.equal(await again.exited, 0);
+    t.diagnostic(`1 sent during the hang, 1 arrived after the restart, 0 duplicated; stop took ${stopped.toFixed(1)} s`);
+  } finally {
+    await rig.close();
+  }
+});
