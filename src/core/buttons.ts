@@ -98,8 +98,3 @@ export function onPress(world: World, ctx: CoreContext, q: TelegramCallbackQuery
   }
   return { answer: answer(reply, alert), changed: conv.customer.id, log: `button ${action} on the card of customer ${conv.customer.id} pressed by ${who}` };
 }
-
-/** Whether a failure of a card's post or edit is Telegram refusing its keyboard (then it goes without one). */
-export function refusedKeyboard(description: string): boolean {
-  return /button|keyboard|reply markup/i.test(description);
-}

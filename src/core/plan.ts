@@ -1,9 +1,9 @@
-import type { FatalCause } from "../telegram/errors.ts";
 import { escapeHtml, renderText, stripTags } from "../texts.ts";
-import { cardKeyboard, refusedKeyboard } from "./buttons.ts";
+import { cardKeyboard } from "./buttons.ts";
 import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
+import type { FailureCause } from "./failures.ts";
 import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
 import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
 import { groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
@@ -283,7 +283,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
  * Decides what a permanent failure means for the conversation (R11 edit-fallback, R13 nothing-lost, R15 recreate-thread):
  * nothing is dropped without being reported in the thread, on the card, or both.
  */
-export function onFailure(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, plan: Extract<Plan, { type: "call" }>, cause: FatalCause, description: string, nowMs: number): Resolution {
+export function onFailure(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, plan: Extract<Plan, { type: "call" }>, cause: FailureCause, description: string, nowMs: number): Resolution {
   const { state } = world;
   const t = ctx.texts;
   const cid = conv.customer.id;
@@ -298,11 +298,11 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
   };
 
   if (job.kind === "pin" && job.card !== undefined) return { type: "moot", log: `former card ${job.card} not unpinned: ${description}` };
-  if (cause === "bad_request" && (job.kind === "card" || job.kind === "cardEdit") && !job.bare && refusedKeyboard(description)) {
+  if (cause === "keyboard_refused" && (job.kind === "card" || job.kind === "cardEdit") && !job.bare) {
     job.bare = true;
     return { type: "again", log: `Telegram refused the card's buttons (check the button_ texts: overrides in the config): posting it without them; the commands in its thread still work` };
   }
-  if (cause === "bad_request" && /can't parse entities/.test(description) && (job.kind === "card" || job.kind === "cardEdit" || job.kind === "notice") && !job.plain) {
+  if (cause === "markup_refused" && (job.kind === "card" || job.kind === "cardEdit" || job.kind === "notice") && !job.plain) {
     job.plain = true;
     return { type: "again", log: `Telegram refused the HTML of a text (check the texts: overrides in the config): sending it as plain text` };
   }

@@ -1,5 +1,6 @@
 import type { APIMethods } from "@gramio/types";
 import type { CoreContext } from "../core/context.ts";
+import type { FailureCause } from "../core/failures.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
 import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
 import { markDirty, type Conversation, type World } from "../core/state.ts";
@@ -297,7 +298,7 @@ export class Deliverer {
   ): Promise<
     | { type: "ok"; result: unknown }
     | { type: "retry"; afterMs: number }
-    | { type: "fatal"; cause: import("../telegram/errors.ts").FatalCause; description: string; hint: string }
+    | { type: "fatal"; cause: FailureCause; description: string; hint: string }
     | { type: "stopped" }
   > {
     if (this.aborting) return { type: "stopped" };

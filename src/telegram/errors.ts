@@ -3,25 +3,12 @@
  *
  * Two error classes come out of a `TelegramPort`: `TelegramApiError` (Telegram answered
  * `ok: false`) and `NetworkError` (no usable answer at all). `classify` turns either into
- * a decision: retry later, treat as done, or give up and report.
+ * a decision: retry later, treat as done, or give up and report, with the core's cause
+ * (src/core/failures.ts) for what Telegram said.
  */
 import { TelegramError } from "gramio";
+import type { FailureCause } from "../core/failures.ts";
 import { OperatorError } from "../errors.ts";
-
-/** Why a request will never succeed as sent. */
-export type FatalCause =
-  | "blocked"
-  | "too_long"
-  | "reply_missing"
-  | "message_missing"
-  | "cant_edit"
-  | "cant_copy"
-  | "chat_missing"
-  | "rights"
-  | "bad_request"
-  | "unauthorized"
-  /** 409: another getUpdates poller (or a webhook) holds this token. */
-  | "conflict";
 
 /** What to do after a failed call. */
 export type Failure =
@@ -30,12 +17,12 @@ export type Failure =
   /** "message is not modified": the message already looks as wanted; treat as success. */
   | { kind: "done" }
   /** Will never work: report it (thread, card, log). `hint` says how an operator fixes it. */
-  | { kind: "fatal"; cause: FatalCause; description: string; hint: string };
+  | { kind: "fatal"; cause: FailureCause; description: string; hint: string };
 
 type Verdict =
   | { kind: "retry"; hint: string }
   | { kind: "done"; hint: string }
-  | { kind: "fatal"; cause: FatalCause; hint: string };
+  | { kind: "fatal"; cause: FailureCause; hint: string };
 
 const TOKEN_HINT = "check bot.token in the config (or CLIENTES_BOT_TOKEN) and bot.api_root, then run `clientes check`";
 
@@ -89,8 +76,11 @@ function verdictFor(code: number, description: string, migrateToChatId?: number)
   if (code === 403 || has("not enough rights", "need administrator rights", "CHAT_ADMIN_REQUIRED", "have no rights", "CHAT_WRITE_FORBIDDEN")) {
     return { kind: "fatal", cause: "rights", hint: "the bot lacks rights there: make it an administrator of the channel and of the group with the rights `clientes check` lists" };
   }
+  if (has("button", "keyboard", "reply markup")) {
+    return { kind: "fatal", cause: "keyboard_refused", hint: "Telegram refused the buttons: check the button_ texts: overrides in the config (1-64 characters each)" };
+  }
   if (has("can't parse entities")) {
-    return { kind: "fatal", cause: "bad_request", hint: "the text has malformed HTML: escape <, > and & (customer names, texts and canned replies with parse_mode HTML)" };
+    return { kind: "fatal", cause: "markup_refused", hint: "the text has malformed HTML: escape <, > and & (customer names, texts and canned replies with parse_mode HTML)" };
   }
   if (has("wrong file identifier", "can't use file of type")) {
     return { kind: "fatal", cause: "bad_request", hint: "the file id is unknown to this bot or of another type than the method expects" };

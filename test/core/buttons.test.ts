@@ -117,7 +117,7 @@ test("buttons Telegram refuses: the card goes without them (the commands still w
   const plan = planJob(w, ctx, conv, "card", job, now, noFill);
   assert.ok(plan.type === "call");
   assert.ok(plan.call.params.reply_markup, "the edit carries the keyboard");
-  const res = onFailure(w, ctx, conv, "card", job, plan, "bad_request", "Bad Request: BUTTON_DATA_INVALID", now);
+  const res = onFailure(w, ctx, conv, "card", job, plan, "keyboard_refused", "Bad Request: BUTTON_DATA_INVALID", now);
   assert.equal(res.type, "again");
   assert.match(res.log, /without them; the commands in its thread still work/);
   const again = planJob(w, ctx, conv, "card", job, now, noFill);

@@ -7,13 +7,13 @@ import {
   backoffMs,
   classify,
   describeForOperator,
-  type FatalCause,
 } from "../../src/telegram/errors.ts";
+import type { FailureCause } from "../../src/core/failures.ts";
 
 const refused = (code: number, description: string, extra: { retryAfter?: number; migrateToChatId?: number } = {}) =>
   new TelegramApiError({ method: "sendMessage", code, description, ...extra });
 
-const FATAL: Array<[number, string, FatalCause]> = [
+const FATAL: Array<[number, string, FailureCause]> = [
   [403, "Forbidden: bot was blocked by the user", "blocked"],
   [403, "Forbidden: user is deactivated", "blocked"],
   [403, "Forbidden: bot can't initiate conversation with a user", "blocked"],
@@ -31,7 +31,10 @@ const FATAL: Array<[number, string, FatalCause]> = [
   [400, "Bad Request: not enough rights to send text messages to the chat", "rights"],
   [400, "Bad Request: need administrator rights in the channel chat", "rights"],
   [403, "Forbidden: bot was kicked from the supergroup chat", "rights"],
-  [400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3", "bad_request"],
+  [400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 3", "markup_refused"],
+  [400, "Bad Request: BUTTON_DATA_INVALID", "keyboard_refused"],
+  [400, "Bad Request: can't parse inline keyboard button: text buttons are unallowed in the inline keyboard", "keyboard_refused"],
+  [400, "Bad Request: reply markup is too long", "keyboard_refused"],
   [400, "Bad Request: wrong file identifier/HTTP URL specified", "bad_request"],
   [400, "Bad Request: message text is empty", "bad_request"],
   [400, "Bad Request: something new", "bad_request"],
