@@ -9,7 +9,7 @@ import type { TelegramCallbackQuery, TelegramInlineKeyboardMarkup, TelegramMessa
 import { fullName, renderText, stripTags } from "../texts.ts";
 import { ownerName } from "./card.ts";
 import { findCommand } from "./commands.ts";
-import type { CoreContext } from "./context.ts";
+import type { ApiCall, CoreContext } from "./context.ts";
 import type { Conversation, World } from "./state.ts";
 
 /** What a button sends back (`callback_data`, at most 64 bytes): `q:` and the action. */
@@ -38,7 +38,7 @@ export function cardKeyboard(conv: Conversation, ctx: Pick<CoreContext, "texts" 
 
 /** What handling a press produced: the answer to make right away, and the conversation changed (if any). */
 export interface PressOutcome {
-  answer: { method: "answerCallbackQuery"; params: Record<string, unknown> };
+  answer: ApiCall<"answerCallbackQuery">;
   changed?: number;
   log: string;
 }

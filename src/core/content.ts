@@ -1,4 +1,5 @@
-import type { TelegramMessage, TelegramMessageEntity } from "@gramio/types";
+import type { TelegramInputMedia, TelegramInputMediaAnimation, TelegramMessage, TelegramMessageEntity } from "@gramio/types";
+import type { ApiCall } from "./context.ts";
 import type { Snapshot } from "./jobs.ts";
 
 /**
@@ -77,30 +78,47 @@ function mediaOf(m: TelegramMessage): Snapshot["media"] {
 }
 
 /** The InputMedia object for sendMediaGroup / editMessageMedia, caption included. */
-export function inputMedia(snap: Snapshot, caption?: { caption: string; entities?: TelegramMessageEntity[] }): Record<string, unknown> | undefined {
+export function inputMedia(snap: Snapshot, caption?: { caption: string; entities?: TelegramMessageEntity[] }): TelegramInputMedia | undefined {
   if (!snap.media) return undefined;
-  const out: Record<string, unknown> = { type: snap.media.type, media: snap.media.media };
   const text = caption ?? (snap.caption !== undefined ? { caption: snap.caption, entities: snap.caption_entities } : undefined);
-  if (text) {
-    out.caption = text.caption;
-    if (text.entities?.length) out.caption_entities = text.entities;
+  const base = {
+    media: snap.media.media,
+    ...(text ? { caption: text.caption, ...(text.entities?.length ? { caption_entities: text.entities } : {}) } : {}),
+  };
+  const spoiler = snap.has_spoiler ? { has_spoiler: true } : {};
+  switch (snap.media.type) {
+    case "photo":
+      return { type: "photo", ...base, ...spoiler };
+    case "video":
+      return { type: "video", ...base, ...spoiler };
+    case "animation":
+      return { type: "animation", ...base, ...spoiler };
+    case "document":
+      return { type: "document", ...base };
+    case "audio":
+      return { type: "audio", ...base };
   }
-  if (snap.has_spoiler && (snap.media.type === "photo" || snap.media.type === "video" || snap.media.type === "animation")) {
-    out.has_spoiler = true;
-  }
-  return out;
+}
+
+/** What an album may hold (sendMediaGroup takes no animation). */
+export type AlbumMedia = Exclude<TelegramInputMedia, TelegramInputMediaAnimation>;
+
+/** The album items of these snapshots, for sendMediaGroup. */
+export function albumMedia(snaps: Snapshot[]): AlbumMedia[] {
+  return snaps.map((s) => inputMedia(s)).filter((m): m is AlbumMedia => m !== undefined && m.type !== "animation");
 }
 
 /**
  * The edit call that makes a copy show `snap`, or undefined when Telegram offers no edit for
  * that kind (a sticker, a dice, a live location update: nothing to carry).
  */
-export function editCall(chatId: number, messageId: number, snap: Snapshot): { method: string; params: Record<string, unknown> } | undefined {
+export function editCall(chatId: number, messageId: number, snap: Snapshot): ApiCall<"editMessageText" | "editMessageMedia" | "editMessageCaption"> | undefined {
   if (snap.text !== undefined) {
     return { method: "editMessageText", params: { chat_id: chatId, message_id: messageId, text: snap.text, entities: snap.entities ?? [] } };
   }
-  if (snap.media) {
-    return { method: "editMessageMedia", params: { chat_id: chatId, message_id: messageId, media: inputMedia(snap) } };
+  const media = inputMedia(snap);
+  if (media) {
+    return { method: "editMessageMedia", params: { chat_id: chatId, message_id: messageId, media } };
   }
   if (snap.caption !== undefined) {
     return { method: "editMessageCaption", params: { chat_id: chatId, message_id: messageId, caption: snap.caption, caption_entities: snap.caption_entities ?? [] } };

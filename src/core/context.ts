@@ -1,3 +1,4 @@
+import type { APIMethodParams, APIMethods } from "@gramio/types";
 import { localeOf, type Locale, type Texts } from "../texts.ts";
 import type { Hours } from "./hours.ts";
 import type { Sla } from "./sla.ts";
@@ -33,11 +34,15 @@ export interface CoreContext {
   sla?: Sla;
 }
 
-/** A Bot API call the core wants made. */
-export interface ApiCall {
-  method: string;
-  params: Record<string, unknown>;
-}
+/** Every Bot API method with its own parameters. */
+type Calls = { [M in keyof APIMethods]: { method: M; params: APIMethodParams<M> } };
+
+/**
+ * A Bot API call the core wants made, typed per method: `ApiCall<"sendMessage">` has
+ * sendMessage's parameters; plain `ApiCall` is any of them, and `port.call(c.method,
+ * c.params)` takes it as it is.
+ */
+export type ApiCall<M extends keyof APIMethods = keyof APIMethods> = Calls[M];
 
 /**
  * R32 customer-language: the texts a customer gets (welcome, reopen, closing, notices): in their Telegram

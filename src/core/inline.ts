@@ -23,7 +23,7 @@ function preview(text: string, parseMode: Reply["parse_mode"]): string {
  * best first, 50 per page; anyone else gets no replies, only a button that opens a
  * support chat with the bot (as the original product did).
  */
-export function answerInline(ctx: CoreContext, replies: readonly Reply[], query: TelegramInlineQuery): ApiCall {
+export function answerInline(ctx: CoreContext, replies: readonly Reply[], query: TelegramInlineQuery): ApiCall<"answerInlineQuery"> {
   const base = { inline_query_id: query.id, cache_time: INLINE_CACHE_SECONDS, is_personal: true };
   if (!ctx.staff.has(query.from.id)) {
     return {
@@ -37,7 +37,7 @@ export function answerInline(ctx: CoreContext, replies: readonly Reply[], query:
   const page = found.slice(start, start + PAGE_SIZE);
   const next = start + PAGE_SIZE < found.length ? String(start + PAGE_SIZE) : "";
   const results = page.map((r) => ({
-    type: "article",
+    type: "article" as const,
     id: r.id,
     title: r.title,
     description: preview(r.text, r.parse_mode),

@@ -1,16 +1,46 @@
+import type { APIMethods, TelegramInlineKeyboardMarkup, TelegramReplyParameters } from "@gramio/types";
 import { escapeHtml, renderText, stripTags } from "../texts.ts";
 import { cardKeyboard } from "./buttons.ts";
 import { cardHash, renderCard, shouldBePinned } from "./card.ts";
-import { editCall, inputMedia, withPrefix, withSuffix } from "./content.ts";
+import { albumMedia, editCall, withPrefix, withSuffix } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
-import type { FailureCause } from "./failures.ts";
-import type { AlbumPart, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
+import type { Refusal } from "./failures.ts";
+import type { Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
+import { fillSnapshot } from "./placeholders.ts";
 import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
 import { groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
 
+/**
+ * One delivery as the core sees it, passed whole (as grammY passes `ctx`): the world, the
+ * deployment, the time, and the job at the head of a conversation's lane.
+ */
+export interface Delivery {
+  world: World;
+  ctx: CoreContext;
+  /** Epoch ms. */
+  now: number;
+  conv: Conversation;
+  lane: Lane;
+  job: Job;
+}
+
+/** A Bot API call to make for the job, with what the core needs back from it. */
+export interface CallPlan {
+  type: "call";
+  /** The chat the call goes to. */
+  chat: number;
+  call: ApiCall;
+  /** For the log. */
+  note: string;
+  /** The message it replies to, if any (a deleted one is answered by "reply_missing"). */
+  replyTo?: number;
+  /** The card text's hash, for a card post or edit (kept once it went through). */
+  cardHash?: string;
+}
+
 /** What to do with the job at the head of a lane. */
 export type Plan =
-  | { type: "call"; chat: number; call: ApiCall; note: string }
+  | CallPlan
   /** Not yet: wait for an event (the thread root) or until `until` (epoch ms). */
   | { type: "wait"; until?: number; why: string }
   /** Nothing to do any more: drop the job. */
@@ -27,13 +57,14 @@ export type Resolution =
   /** A problem only the operator can fix (rights, chat missing): keep the job, try much later. */
   | { type: "later"; log: string };
 
+function call<M extends keyof APIMethods>(chat: number, c: ApiCall<M>, note: string, extra: Pick<CallPlan, "replyTo" | "cardHash"> = {}): CallPlan {
+  return { type: "call", chat, call: c, note, ...extra };
+}
 
-const call = (chat: number, method: string, params: Record<string, unknown>, note: string): Plan => ({
-  type: "call",
-  chat,
-  call: { method, params: { chat_id: chat, ...params } },
-  note,
-});
+/** `reply_parameters` to reply to `id`, and the same id for the plan. */
+function replyingTo(id: number): { params: { reply_parameters: TelegramReplyParameters }; plan: { replyTo: number } } {
+  return { params: { reply_parameters: { message_id: id } }, plan: { replyTo: id } };
+}
 
 /** Reply target in the thread: the counterpart of `replyTo` if known, else the root. */
 function threadTarget(world: World, conv: Conversation, replyTo: number | undefined, noReply: boolean | undefined): number {
@@ -45,15 +76,12 @@ function threadTarget(world: World, conv: Conversation, replyTo: number | undefi
 }
 
 /** Reply target in the customer's chat for a reply to group message `g`, if it has a counterpart. */
-function privateTarget(world: World, conv: Conversation, g: number | undefined): Record<string, unknown> {
+function privateTarget(world: World, conv: Conversation, g: number | undefined): { reply_parameters?: TelegramReplyParameters } {
   if (g === undefined) return {};
   const l = linkOf(world, g);
   if (!l || l.customer !== conv.customer.id) return {};
   return { reply_parameters: { message_id: l.p, allow_sending_without_reply: true } };
 }
-
-/** What a staff message looks like once it reaches the customer: signature and placeholders applied. */
-export type Rewrite = (snap: Snapshot, customer: Conversation["customer"]) => Snapshot;
 
 /** Telegram's limits, in UTF-16 units (JavaScript's string length) after entity parsing. */
 const TEXT_LIMIT = 4096;
@@ -69,8 +97,9 @@ const signatureLine = (signature: string): string => `— ${signature}`;
 const signatureSuffix = (signature: string): string => `\n\n${signatureLine(signature)}`;
 const editMarker = (ctx: CoreContext): string => `${stripTags(ctx.texts.edited_marker)}\n`;
 
-function filled(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite): Snapshot {
-  return job.viaBot ? fill(job.snap, conv.customer) : job.snap;
+/** A staff message with its placeholders filled if it is a canned reply. */
+function filled(job: OutJob | OutEditJob, conv: Conversation): Snapshot {
+  return job.viaBot ? fillSnapshot(job.snap, conv.customer) : job.snap;
 }
 
 /**
@@ -78,8 +107,8 @@ function filled(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite): Sn
  * added where it fits (what staff typed is within Telegram's limit; the product's addition
  * must not push it over). Undefined: a plain copy does.
  */
-function rewriteFor(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite): Snapshot | undefined {
-  let snap = filled(job, conv, fill);
+function rewriteFor(job: OutJob | OutEditJob, conv: Conversation): Snapshot | undefined {
+  let snap = filled(job, conv);
   let changed = job.viaBot === true;
   const signature = job.signature;
   if (signature && !(job.kind === "out" && job.signatureApart) && fits(snap, signatureSuffix(signature))) {
@@ -97,9 +126,10 @@ function rewriteFor(job: OutJob | OutEditJob, conv: Conversation, fill: Rewrite)
  * short message of its own, the signature right after the message (see onSuccess), the
  * marker right before the reposted edit. Returns whether the lane changed (plan it again).
  */
-export function fitAdded(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, nowMs: number, fill: Rewrite): boolean {
+export function fitAdded(d: Delivery): boolean {
+  const { world, ctx, conv, lane, job } = d;
   if (job.kind === "out" && job.signature && !job.signatureApart) {
-    const snap = filled(job, conv, fill);
+    const snap = filled(job, conv);
     if (fits(snap, "") && !fits(snap, signatureSuffix(job.signature))) {
       job.signatureApart = true;
       markDirty(world, "conversations", conv.customer.id);
@@ -109,7 +139,7 @@ export function fitAdded(world: World, ctx: CoreContext, conv: Conversation, lan
   if (job.kind === "inEdit" && !job.markerApart && (job.repost || groupFor(world, conv.customer.id, job.p) === undefined) && fits(job.snap, "") && !fits(job.snap, editMarker(ctx))) {
     job.markerApart = true;
     const g = job.noReply ? undefined : groupFor(world, conv.customer.id, job.p);
-    enqueueFirst(world.state, conv, lane, { kind: "notice", html: ctx.texts.edited_marker, ...(g !== undefined ? { replyTo: g } : {}) }, nowMs);
+    enqueueFirst(world.state, conv, lane, { kind: "notice", html: ctx.texts.edited_marker, ...(g !== undefined ? { replyTo: g } : {}) }, d.now);
     markDirty(world, "conversations", conv.customer.id);
     return true;
   }
@@ -120,110 +150,130 @@ function withCaption(t: { text: string; entities: Snapshot["entities"] }): Snaps
   return { caption: t.text, caption_entities: t.entities ?? [] };
 }
 
-function albumMedia(parts: AlbumPart[]): Record<string, unknown>[] {
-  return parts.map((p) => inputMedia(p.snap)).filter((m): m is Record<string, unknown> => m !== undefined);
-}
-
 /**
  * Decides the Bot API call for the job at the head of a lane, from the current state.
  * Targets are resolved now, not when the job was queued: a thread recreated meanwhile is used.
  */
-export function planJob(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, nowMs: number, fill: Rewrite): Plan {
+export function planJob(d: Delivery): Plan {
+  const { world, ctx, conv, lane, job } = d;
   const cid = conv.customer.id;
   const needRoot = (): Plan | undefined => (conv.root === undefined ? { type: "wait", why: "thread root" } : undefined);
   switch (job.kind) {
-    case "card":
+    case "card": {
       if (conv.card !== undefined) return { type: "skip", why: "card exists" };
-      return call(ctx.channel, "sendMessage", cardBody(conv, ctx, job), "card");
+      const body = cardBody(conv, ctx, job);
+      return call(ctx.channel, { method: "sendMessage", params: { chat_id: ctx.channel, ...body } }, "card", { cardHash: cardHashOf(body) });
+    }
     case "cardEdit": {
       if (conv.card === undefined) {
         // The card being posted shows the state of when it was planned: edit it once it is there.
-        if (conv.queues.team.some((j) => j.kind === "card")) return { type: "wait", until: nowMs + 1000, why: "the card is being posted" };
+        if (conv.queues.team.some((j) => j.kind === "card")) return { type: "wait", until: d.now + 1000, why: "the card is being posted" };
         return { type: "skip", why: "no card yet: it will be posted up to date" };
       }
       const body = cardBody(conv, ctx, job);
-      if (!job.check && cardHashOf(body) === conv.cardHash) return { type: "skip", why: "card unchanged" };
-      return call(ctx.channel, "editMessageText", { message_id: conv.card, ...body }, "card update");
+      const hash = cardHashOf(body);
+      if (!job.check && hash === conv.cardHash) return { type: "skip", why: "card unchanged" };
+      return call(ctx.channel, { method: "editMessageText", params: { chat_id: ctx.channel, message_id: conv.card, ...body } }, "card update", { cardHash: hash });
     }
-    case "pin":
-      if (job.card !== undefined) return call(ctx.channel, "unpinChatMessage", { message_id: job.card }, "unpin former card");
+    case "pin": {
+      const unpin = (id: number, note: string): Plan => call(ctx.channel, { method: "unpinChatMessage", params: { chat_id: ctx.channel, message_id: id } }, note);
+      if (job.card !== undefined) return unpin(job.card, "unpin former card");
       if (conv.card === undefined) return { type: "skip", why: "no card" };
       if (job.pin !== shouldBePinned(conv)) return { type: "skip", why: "pin state changed since" };
       return job.pin
-        ? call(ctx.channel, "pinChatMessage", { message_id: conv.card, disable_notification: true }, "pin card")
-        : call(ctx.channel, "unpinChatMessage", { message_id: conv.card }, "unpin card");
-    case "in":
-      return needRoot() ?? call(ctx.group, "copyMessage", {
-        from_chat_id: cid,
-        message_id: job.p,
-        reply_parameters: { message_id: threadTarget(world, conv, job.replyTo, job.noReply) },
-      }, `customer ${cid} message ${job.p} -> thread`);
-    case "inAlbum": {
-      if (nowMs < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
+        ? call(ctx.channel, { method: "pinChatMessage", params: { chat_id: ctx.channel, message_id: conv.card, disable_notification: true } }, "pin card")
+        : unpin(conv.card, "unpin card");
+    }
+    case "in": {
       const wait = needRoot();
       if (wait) return wait;
-      const reply = { reply_parameters: { message_id: threadTarget(world, conv, job.replyTo, job.noReply) } };
+      const reply = replyingTo(threadTarget(world, conv, job.replyTo, job.noReply));
+      return call(ctx.group, { method: "copyMessage", params: { chat_id: ctx.group, from_chat_id: cid, message_id: job.p, ...reply.params } }, `customer ${cid} message ${job.p} -> thread`, reply.plan);
+    }
+    case "inAlbum": {
+      if (d.now < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
+      const wait = needRoot();
+      if (wait) return wait;
+      const reply = replyingTo(threadTarget(world, conv, job.replyTo, job.noReply));
       if (job.parts.length === 1) {
-        return call(ctx.group, "copyMessage", { from_chat_id: cid, message_id: job.parts[0]!.id, ...reply }, `customer ${cid} message ${job.parts[0]!.id} -> thread`);
+        const id = job.parts[0]!.id;
+        return call(ctx.group, { method: "copyMessage", params: { chat_id: ctx.group, from_chat_id: cid, message_id: id, ...reply.params } }, `customer ${cid} message ${id} -> thread`, reply.plan);
       }
-      return call(ctx.group, "sendMediaGroup", { media: albumMedia(job.parts), ...reply }, `customer ${cid} album of ${job.parts.length} -> thread`);
+      const media = albumMedia(job.parts.map((p) => p.snap));
+      return call(ctx.group, { method: "sendMediaGroup", params: { chat_id: ctx.group, media, ...reply.params } }, `customer ${cid} album of ${job.parts.length} -> thread`, reply.plan);
     }
     case "inEdit": {
       const g = groupFor(world, cid, job.p);
+      const note = `customer ${cid} edit of ${job.p} -> new comment`;
       // No copy to edit (its link is older than retention_days, or it was never delivered):
       // the edited version goes out as a new comment, as when Telegram refuses the edit.
       if (job.repost || g === undefined) {
         const wait = needRoot();
         if (wait) return wait;
-        const reply = { reply_parameters: { message_id: (job.noReply ? undefined : g) ?? conv.root! } };
+        const reply = replyingTo((job.noReply ? undefined : g) ?? conv.root!);
         const marker = job.markerApart ? "" : editMarker(ctx); // apart: it went just before
         if (job.snap.text !== undefined) {
-          return call(ctx.group, "sendMessage", { ...withPrefix(job.snap.text, job.snap.entities, marker), ...reply }, `customer ${cid} edit of ${job.p} -> new comment`);
+          const text = withPrefix(job.snap.text, job.snap.entities, marker);
+          return call(ctx.group, { method: "sendMessage", params: { chat_id: ctx.group, ...text, ...reply.params } }, note, reply.plan);
         }
         const cap = withPrefix(job.snap.caption ?? "", job.snap.caption_entities, marker);
-        return call(ctx.group, "copyMessage", { from_chat_id: cid, message_id: job.p, caption: cap.text, caption_entities: cap.entities, ...reply }, `customer ${cid} edit of ${job.p} -> new comment`);
+        const params = { chat_id: ctx.group, from_chat_id: cid, message_id: job.p, caption: cap.text, caption_entities: cap.entities, ...reply.params };
+        return call(ctx.group, { method: "copyMessage", params }, note, reply.plan);
       }
       const edit = editCall(ctx.group, g, job.snap);
       return edit ? { type: "call", chat: ctx.group, call: edit, note: `customer ${cid} edit of ${job.p} -> comment ${g}` } : { type: "skip", why: "kind cannot be edited" };
     }
     case "out": {
       const reply = privateTarget(world, conv, job.replyTo);
-      const snap = rewriteFor(job, conv, fill);
+      const snap = rewriteFor(job, conv);
       const note = `staff comment ${job.g} -> customer ${cid}`;
-      if (snap?.text !== undefined) return call(cid, "sendMessage", { text: snap.text, entities: snap.entities ?? [], ...reply }, note);
-      if (snap) return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.g, caption: snap.caption ?? "", caption_entities: snap.caption_entities ?? [], ...reply }, note);
-      return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.g, ...reply }, note);
+      if (snap?.text !== undefined) return call(cid, { method: "sendMessage", params: { chat_id: cid, text: snap.text, entities: snap.entities ?? [], ...reply } }, note);
+      const caption = snap ? { caption: snap.caption ?? "", caption_entities: snap.caption_entities ?? [] } : {};
+      return call(cid, { method: "copyMessage", params: { chat_id: cid, from_chat_id: ctx.group, message_id: job.g, ...caption, ...reply } }, note);
     }
     case "outAlbum": {
-      if (nowMs < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
+      if (d.now < job.settleAt) return { type: "wait", until: job.settleAt, why: "album parts" };
       if (job.parts.some((p) => (p.snap.caption ?? "").startsWith(ctx.notePrefix))) return { type: "skip", why: "an album posted as an internal note" };
       const reply = privateTarget(world, conv, job.replyTo);
       if (job.parts.length === 1) {
-        return call(cid, "copyMessage", { from_chat_id: ctx.group, message_id: job.parts[0]!.id, ...reply }, `staff comment ${job.parts[0]!.id} -> customer ${cid}`);
+        const id = job.parts[0]!.id;
+        return call(cid, { method: "copyMessage", params: { chat_id: cid, from_chat_id: ctx.group, message_id: id, ...reply } }, `staff comment ${id} -> customer ${cid}`);
       }
-      return call(cid, "sendMediaGroup", { media: albumMedia(job.parts), ...reply }, `staff album of ${job.parts.length} -> customer ${cid}`);
+      const media = albumMedia(job.parts.map((p) => p.snap));
+      return call(cid, { method: "sendMediaGroup", params: { chat_id: cid, media, ...reply } }, `staff album of ${job.parts.length} -> customer ${cid}`);
     }
     case "outEdit": {
       const l = linkOf(world, job.g);
       if (!l) return { type: "skip", why: "no copy to edit" };
-      const edit = editCall(cid, l.p, rewriteFor(job, conv, fill) ?? job.snap);
+      const edit = editCall(cid, l.p, rewriteFor(job, conv) ?? job.snap);
       return edit ? { type: "call", chat: cid, call: edit, note: `staff edit of ${job.g} -> customer ${cid}` } : { type: "skip", why: "kind cannot be edited" };
     }
     case "notice": {
       const base = { ...html(job.html, job.plain), link_preview_options: { is_disabled: true }, ...(job.disableNotification ? { disable_notification: true } : {}) };
-      if (lane === "customer") return call(cid, "sendMessage", base, `notice -> customer ${cid}`);
-      return needRoot() ?? call(ctx.group, "sendMessage", { ...base, reply_parameters: { message_id: job.replyTo ?? conv.root! } }, `notice -> thread of customer ${cid}`);
+      if (lane === "customer") return call(cid, { method: "sendMessage", params: { chat_id: cid, ...base } }, `notice -> customer ${cid}`);
+      const wait = needRoot();
+      if (wait) return wait;
+      const reply = replyingTo(job.replyTo ?? conv.root!);
+      return call(ctx.group, { method: "sendMessage", params: { chat_id: ctx.group, ...base, ...reply.params } }, `notice -> thread of customer ${cid}`, reply.plan);
     }
   }
 }
 
+/** What a card shows, as sendMessage and editMessageText take it. */
+interface CardBody {
+  text: string;
+  parse_mode?: "HTML";
+  link_preview_options: { is_disabled: boolean };
+  reply_markup?: TelegramInlineKeyboardMarkup;
+}
+
 /** A card's text and buttons (R33 card-buttons), as sendMessage and editMessageText take them. */
-function cardBody(conv: Conversation, ctx: CoreContext, job: { plain?: boolean; bare?: boolean }): Record<string, unknown> & { text: string } {
+function cardBody(conv: Conversation, ctx: CoreContext, job: { plain?: boolean; bare?: boolean }): CardBody {
   return { ...html(renderCard(conv, ctx), job.plain), link_preview_options: { is_disabled: true }, ...(job.bare ? {} : { reply_markup: cardKeyboard(conv, ctx) }) };
 }
 
 /** The fingerprint of what a card shows: its text and its buttons. */
-function cardHashOf(params: Record<string, unknown>): string {
+function cardHashOf(params: CardBody): string {
   return cardHash(String(params.text) + (params.reply_markup ? JSON.stringify(params.reply_markup) : ""));
 }
 
@@ -238,13 +288,14 @@ function messageIds(result: unknown): number[] {
 }
 
 /** Stores what a successful call produced: the card's id, links between a message and its copy. */
-export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, job: Job, plan: Extract<Plan, { type: "call" }>, result: unknown, nowMs: number): void {
+export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
+  const { world, conv, job, now: nowMs } = d;
   const { state } = world;
   const cid = conv.customer.id;
   switch (job.kind) {
     case "card": {
       const id = messageIds(result)[0]!;
-      conv.cardHash = cardHashOf(plan.call.params);
+      conv.cardHash = plan.cardHash;
       const root = state.pendingRoots[id];
       if (root !== undefined) {
         delete state.pendingRoots[id];
@@ -254,7 +305,7 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
       return;
     }
     case "cardEdit":
-      conv.cardHash = cardHashOf(plan.call.params);
+      conv.cardHash = plan.cardHash;
       return;
     case "in":
       link(world, messageIds(result)[0]!, cid, job.p, nowMs);
@@ -283,7 +334,9 @@ export function onSuccess(world: World, ctx: CoreContext, conv: Conversation, jo
  * Decides what a permanent failure means for the conversation (R11 edit-fallback, R13 nothing-lost, R15 recreate-thread):
  * nothing is dropped without being reported in the thread, on the card, or both.
  */
-export function onFailure(world: World, ctx: CoreContext, conv: Conversation, lane: Lane, job: Job, plan: Extract<Plan, { type: "call" }>, cause: FailureCause, description: string, nowMs: number): Resolution {
+export function onFailure(d: Delivery, plan: CallPlan, refusal: Refusal): Resolution {
+  const { world, ctx, conv, lane, job, now: nowMs } = d;
+  const { cause, description } = refusal;
   const { state } = world;
   const t = ctx.texts;
   const cid = conv.customer.id;
@@ -315,7 +368,7 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
 
   // The thread (or the message replied to) is gone.
   if (cause === "reply_missing" && plan.chat === ctx.group) {
-    const replied = (plan.call.params.reply_parameters as { message_id?: number } | undefined)?.message_id;
+    const replied = plan.replyTo;
     if (replied !== undefined && replied !== conv.root) {
       if (job.kind === "notice") delete job.replyTo;
       else if (job.kind === "in" || job.kind === "inAlbum") job.noReply = true;
@@ -384,11 +437,12 @@ export function onFailure(world: World, ctx: CoreContext, conv: Conversation, la
  * The check is an edit to the same text ("message is not modified" = still there); a card
  * found missing is posted again (see onFailure). Returns whether a check was queued.
  */
-export function checkCard(world: World, conv: Conversation, nowMs: number): boolean {
+export function checkCard(d: Pick<Delivery, "world" | "conv" | "now">): boolean {
+  const { world, conv } = d;
   if (conv.card === undefined) return false;
   const head = conv.queues.team[0];
   if (head?.kind === "cardEdit" && !world.busy.has(head.id)) head.check = true;
-  else enqueueFirst(world.state, conv, "team", { kind: "cardEdit", check: true }, nowMs);
+  else enqueueFirst(world.state, conv, "team", { kind: "cardEdit", check: true }, d.now);
   markDirty(world, "conversations", conv.customer.id);
   return true;
 }

@@ -1,15 +1,13 @@
 import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { Config } from "../config/types.ts";
-import type { CoreContext } from "../core/context.ts";
+import type { ApiCall, CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
-import type { Snapshot } from "../core/jobs.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
 import { checkState } from "../core/state-check.ts";
 import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { fillPlaceholders } from "../replies/placeholders.ts";
 import { openJournaledStore, type JournaledStore, type RetryOptions, type StoreFs, type StoreLog } from "../store/index.ts";
 import { createTelegram } from "../telegram/client.ts";
 import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
@@ -101,19 +99,6 @@ export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (
   return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, check: checkState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}), ...options });
 }
 
-/** Fills `{first_name}`-style placeholders of a canned reply with the customer's name. */
-function fill(snap: Snapshot, customer: { first_name: string; last_name?: string }): Snapshot {
-  if (snap.text !== undefined) {
-    const r = fillPlaceholders(snap.text, snap.entities, customer);
-    return { ...snap, text: r.text, ...(r.entities ? { entities: r.entities } : {}) };
-  }
-  if (snap.caption !== undefined) {
-    const r = fillPlaceholders(snap.caption, snap.caption_entities, customer);
-    return { ...snap, caption: r.text, ...(r.entities ? { caption_entities: r.entities } : {}) };
-  }
-  return snap;
-}
-
 async function resolveChat(port: TelegramPort, chat: number | string, what: string, wait: Waiter): Promise<number> {
   if (typeof chat === "number") return chat;
   try {
@@ -182,7 +167,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   let me, channel: number, group: number;
   try {
     try {
-      me = await wait("getMe", (s) => raw.call("getMe", {} as never, { signal: s }));
+      me = await wait("getMe", (s) => raw.call("getMe", undefined, { signal: s }));
     } catch (err) {
       throw startupError("cannot reach the bot", err, "check bot.token and bot.api_root (or CLIENTES_BOT_TOKEN / CLIENTES_API_ROOT); `clientes check` tests them");
     }
@@ -216,10 +201,10 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
-  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, fill, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
+  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q);
-    port.call("answerInlineQuery", a.params as never).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
+    port.call(a.method, a.params).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
   };
 
   await setupCommands(raw, ctx, config.locale, log);
@@ -303,7 +288,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
     try {
       updates = await d.raw.call(
         "getUpdates",
-        { offset: state.offset || undefined, timeout: d.timeout, allowed_updates: [...ALLOWED_UPDATES] } as never,
+        { offset: state.offset || undefined, timeout: d.timeout, allowed_updates: [...ALLOWED_UPDATES] },
         { signal },
       );
       attempt = 0;
@@ -332,7 +317,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
       );
     }
     const touched = new Set<number>();
-    const immediate: Array<{ method: string; params: Record<string, unknown> }> = [];
+    const immediate: ApiCall[] = [];
     for (const update of updates) {
       if (update.inline_query) {
         d.answer(update.inline_query);
@@ -353,7 +338,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
     await d.store.write();
     for (const id of touched) d.deliverer.kick(id);
     for (const c of immediate) {
-      d.raw.call(c.method as "deleteMessage", c.params as never).catch((err: unknown) => log.warn(`${c.method}: ${describeForOperator(err)}`));
+      d.raw.call(c.method, c.params).catch((err: unknown) => log.warn(`${c.method}: ${describeForOperator(err)}`));
     }
   }
 }

@@ -1,8 +1,7 @@
-import type { APIMethods } from "@gramio/types";
 import type { CoreContext } from "../core/context.ts";
-import type { FailureCause } from "../core/failures.ts";
+import type { Refusal } from "../core/failures.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
-import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type Plan, type Rewrite } from "../core/plan.ts";
+import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type CallPlan, type Delivery } from "../core/plan.ts";
 import { markDirty, type Conversation, type World } from "../core/state.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, classify } from "../telegram/errors.ts";
@@ -19,8 +18,6 @@ export interface DelivererDeps {
   /** Durably stores the current state; concurrent calls share one write (group commit). */
   persist: () => Promise<void>;
   now?: () => number;
-  /** Fills placeholders in canned replies (see src/replies). */
-  fill: Rewrite;
   /** How long to wait before retrying a delivery only the operator can unblock (rights). */
   laterMs?: number;
   /** After this long without a thread root for a posted card, warn the operator. Default 30 s. */
@@ -167,14 +164,14 @@ export class Deliverer {
       const conv = world.state.conversations[customerId];
       const job = conv?.queues[lane][0];
       if (!conv || !job) return;
+      const d: Delivery = { world, ctx: this.deps.ctx(), now: this.now(), conv, lane, job };
       if (lane === "team" && this.cardUnseen(conv, job)) {
         this.checkedFor.set(customerId, job.id);
-        checkCard(world, conv, this.now());
+        checkCard(d);
         continue;
       }
-      const ctx = this.deps.ctx();
-      if (fitAdded(world, ctx, conv, lane, job, this.now(), this.deps.fill)) continue;
-      const plan = planJob(world, ctx, conv, lane, job, this.now(), this.deps.fill);
+      if (fitAdded(d)) continue;
+      const plan = planJob(d);
       if (plan.type === "skip") {
         log.debug(`skip ${job.kind} for customer ${customerId}: ${plan.why}`);
         this.finish(conv.queues[lane], job);
@@ -198,13 +195,13 @@ export class Deliverer {
       markDirty(world, "conversations", customerId);
       if (outcome.type === "ok") {
         if (job.kind === "card" || job.kind === "cardEdit" || (job.kind === "pin" && job.card === undefined)) this.cardSeen.set(customerId, this.now());
-        onSuccess(world, ctx, conv, job, plan, outcome.result, this.now());
+        onSuccess({ ...d, now: this.now() }, plan, outcome.result);
         this.finish(queue, job);
         log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
       } else {
-        const res = onFailure(world, ctx, conv, lane, job, plan, outcome.cause, outcome.description, this.now());
-        const line = `${plan.note}: ${res.log} [${outcome.description}; hint: ${outcome.hint}]`;
-        const fields = { customer: customerId, conversation: conv.card, method: plan.call.method, cause: outcome.cause };
+        const res = onFailure({ ...d, now: this.now() }, plan, outcome.refusal);
+        const line = `${plan.note}: ${res.log} [${outcome.refusal.description}; hint: ${outcome.hint}]`;
+        const fields = { customer: customerId, conversation: conv.card, method: plan.call.method, cause: outcome.refusal.cause };
         if (res.type === "drop") {
           this.finish(queue, job);
           log.warn(`not delivered: ${line}`, fields);
@@ -293,12 +290,12 @@ export class Deliverer {
   }
 
   private async attempt(
-    plan: Extract<Plan, { type: "call" }>,
+    plan: CallPlan,
     job: Job,
   ): Promise<
     | { type: "ok"; result: unknown }
     | { type: "retry"; afterMs: number }
-    | { type: "fatal"; cause: FailureCause; description: string; hint: string }
+    | { type: "fatal"; refusal: Refusal; hint: string }
     | { type: "stopped" }
   > {
     if (this.aborting) return { type: "stopped" };
@@ -306,7 +303,7 @@ export class Deliverer {
     this.inFlight.add(call);
     this.deps.world.busy.add(job.id);
     try {
-      const result = await this.deps.port.call(plan.call.method as keyof APIMethods, plan.call.params as never, { signal: call.signal });
+      const result = await this.deps.port.call(plan.call.method, plan.call.params, { signal: call.signal });
       return { type: "ok", result };
     } catch (err) {
       // Whatever the call ended with, the daemon stopping is not the job failing.
@@ -319,7 +316,7 @@ export class Deliverer {
         this.deps.log.warn(`retrying ${plan.note} in ${Math.round(f.afterMs)} ms: ${f.reason}`, { method: plan.call.method });
         return { type: "retry", afterMs: f.afterMs };
       }
-      return { type: "fatal", cause: f.cause, description: f.description, hint: f.hint };
+      return { type: "fatal", refusal: { cause: f.cause, description: f.description }, hint: f.hint };
     } finally {
       this.inFlight.delete(call);
       this.deps.world.busy.delete(job.id);

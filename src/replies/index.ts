@@ -1,4 +1,4 @@
-/** Canned replies: the file (load/save), search for inline mode and placeholder filling. */
+/** Canned replies: the file (load/save) and search for inline mode (placeholders are filled by the core: src/core/placeholders.ts). */
 export type { Reply, ParseMode } from "./types.ts";
 export { PARSE_MODES, REPLY_KEYS } from "./types.ts";
 export { RepliesError, type RepliesProblem } from "./errors.ts";
@@ -16,4 +16,3 @@ export {
 } from "./file.ts";
 export { idFromTitle, uniqueId } from "./ids.ts";
 export { searchReplies, fold, queryTerms, byTitle } from "./search.ts";
-export { fillPlaceholders, hasPlaceholders, type PlaceholderCustomer } from "./placeholders.ts";

@@ -5,7 +5,7 @@ export type ParseMode = (typeof PARSE_MODES)[number];
 /**
  * A canned reply, exactly as it is written in the replies file (snake_case keys).
  * Staff pick it in inline mode (`@bot terms`); `{first_name}`, `{last_name}` and `{name}`
- * are filled when it reaches the customer (see fillPlaceholders).
+ * are filled when it reaches the customer (see fillPlaceholders in src/core/placeholders.ts).
  */
 export interface Reply {
   /** Unique, short: 1–32 of `a-z 0-9 _ -`, starting with a letter or digit. Used as the inline result id. */

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TelegramUpdate } from "@gramio/types";
 import { cardKeyboard } from "../../src/core/buttons.ts";
-import { onFailure, planJob } from "../../src/core/plan.ts";
+import { onFailure, planJob, type Delivery, type Plan } from "../../src/core/plan.ts";
 import type { Conversation, World } from "../../src/core/state.ts";
 import { handleUpdate, type UpdateEffects } from "../../src/core/updates.ts";
-import { ANA, CHANNEL, context, CUSTOMER, giveThread, noFill, privateMsg, world } from "./helpers.ts";
+import { ANA, CHANNEL, context, CUSTOMER, giveThread, privateMsg, world } from "./helpers.ts";
 
 const BRUNO = 112;
 const ctx = context({ staff: new Set([ANA, BRUNO]), staffNames: new Map([[ANA, "Ana"], [BRUNO, "Bruno"]]) });
@@ -113,15 +113,18 @@ test("a press on a card the bot does not know, or not one of ours, is still answ
 test("buttons Telegram refuses: the card goes without them (the commands still work)", () => {
   const { w, conv } = established();
   press(w, "q:take");
-  const job = conv.queues.card[0]!;
-  const plan = planJob(w, ctx, conv, "card", job, now, noFill);
+  const d: Delivery = { world: w, ctx, now, conv, lane: "card", job: conv.queues.card[0]! };
+  const params = (p: Plan): Record<string, unknown> => {
+    assert.ok(p.type === "call");
+    return p.call.params as Record<string, unknown>;
+  };
+  const plan = planJob(d);
   assert.ok(plan.type === "call");
-  assert.ok(plan.call.params.reply_markup, "the edit carries the keyboard");
-  const res = onFailure(w, ctx, conv, "card", job, plan, "keyboard_refused", "Bad Request: BUTTON_DATA_INVALID", now);
+  assert.ok(params(plan).reply_markup, "the edit carries the keyboard");
+  const res = onFailure(d, plan, { cause: "keyboard_refused", description: "Bad Request: BUTTON_DATA_INVALID" });
   assert.equal(res.type, "again");
   assert.match(res.log, /without them; the commands in its thread still work/);
-  const again = planJob(w, ctx, conv, "card", job, now, noFill);
-  assert.ok(again.type === "call");
-  assert.equal(again.call.params.reply_markup, undefined);
-  assert.match(String(again.call.params.text), /👤 Ana/);
+  const again = planJob(d);
+  assert.equal(params(again).reply_markup, undefined);
+  assert.match(String(params(again).text), /👤 Ana/);
 });

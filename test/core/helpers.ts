@@ -1,6 +1,5 @@
 import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
 import type { CoreContext } from "../../src/core/context.ts";
-import type { Snapshot } from "../../src/core/jobs.ts";
 import { emptyState, worldOf, type World } from "../../src/core/state.ts";
 import { handleUpdate } from "../../src/core/updates.ts";
 import { resolveTexts } from "../../src/texts.ts";
@@ -86,8 +85,6 @@ export function comment(id: number, root: number, from: number | "channel", extr
 }
 
 /** Identity rewrite (no placeholders). */
-export const noFill = (snap: Snapshot): Snapshot => snap;
-
 /**
  * Gives the customer's conversation its card (channel post `post`) and thread (root `root`),
  * as the card's sendMessage and its automatic forward would.

@@ -1,33 +1,43 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { planJob, onSuccess, onFailure, type Plan } from "../../src/core/plan.ts";
+import { planJob, onSuccess, onFailure, type Delivery, type Plan } from "../../src/core/plan.ts";
 import { handleUpdate } from "../../src/core/updates.ts";
 import { pruneLinks } from "../../src/core/state.ts";
 import type { Lane } from "../../src/core/jobs.ts";
 import type { World } from "../../src/core/state.ts";
-import { ANA, autoForward, CHANNEL, comment, context, CUSTOMER, GROUP, noFill, privateEdit, privateMsg, world } from "./helpers.ts";
+import { ANA, autoForward, CHANNEL, comment, context, CUSTOMER, GROUP, privateEdit, privateMsg, world } from "./helpers.ts";
 
 const ctx = context();
 const now = 1_000_000;
 
-/** Plans the head job of a lane; asserts it is a call and returns it. */
-function head(w: World, lane: Lane, at = now): Plan {
+/** The head job of a lane as a delivery. */
+function delivery(w: World, lane: Lane, at = now): Delivery {
   const conv = w.state.conversations[CUSTOMER]!;
   const job = conv.queues[lane][0];
   assert.ok(job, `a job in the ${lane} lane`);
-  return planJob(w, ctx, conv, lane, job, at, noFill);
+  return { world: w, ctx, now: at, conv, lane, job };
+}
+
+/** Plans the head job of a lane. */
+function head(w: World, lane: Lane, at = now): Plan {
+  return planJob(delivery(w, lane, at));
 }
 
 /** Runs the head job as if Telegram answered `result`. */
 function succeed(w: World, lane: Lane, result: unknown, at = now): Plan {
-  const conv = w.state.conversations[CUSTOMER]!;
-  const job = conv.queues[lane][0]!;
-  const plan = planJob(w, ctx, conv, lane, job, at, noFill);
+  const d = delivery(w, lane, at);
+  const plan = planJob(d);
   assert.equal(plan.type, "call");
   if (plan.type !== "call") throw new Error();
-  onSuccess(w, ctx, conv, job, plan, result, at);
-  conv.queues[lane].shift();
+  onSuccess(d, plan, result);
+  d.conv.queues[lane].shift();
   return plan;
+}
+
+/** A call's parameters, to read whatever the method has. */
+function params(plan: Plan): Record<string, unknown> {
+  assert.ok(plan.type === "call");
+  return plan.call.params as Record<string, unknown>;
 }
 
 function kinds(w: World, lane: Lane): string[] {
@@ -54,8 +64,8 @@ test("a bare /start creates the card with its origin, welcomes the customer and 
   assert.equal(w.state.conversations[CUSTOMER]!.waitingSince, undefined);
   assert.deepEqual(kinds(w, "customer"), ["notice"]);
   const card = succeed(w, "team", { message_id: 10 });
-  assert.equal(card.type === "call" && card.call.params.chat_id, CHANNEL);
-  const text = card.type === "call" ? String(card.call.params.text) : "";
+  assert.equal(card.type === "call" && params(card).chat_id, CHANNEL);
+  const text = card.type === "call" ? String(params(card).text) : "";
   assert.match(text, /Bia Lima/);
   assert.match(text, /@bia/);
   assert.match(text, /500/);
@@ -66,7 +76,7 @@ test("a bare /start creates the card with its origin, welcomes the customer and 
   assert.equal(copy.type, "call");
   if (copy.type === "call") {
     assert.equal(copy.call.method, "copyMessage");
-    assert.deepEqual(copy.call.params, { chat_id: GROUP, from_chat_id: CUSTOMER, message_id: 1, reply_parameters: { message_id: 100 } });
+    assert.deepEqual(params(copy), { chat_id: GROUP, from_chat_id: CUSTOMER, message_id: 1, reply_parameters: { message_id: 100 } });
   }
 });
 
@@ -92,7 +102,7 @@ test("a customer's reply to the bot's copy becomes a reply to the staff comment"
   handleUpdate(w, ctx, privateMsg(8, { reply_to_message: { message_id: 7 } as never }), now);
   const p = head(w, "team");
   assert.ok(p.type === "call");
-  assert.deepEqual(p.call.params.reply_parameters, { message_id: 200 });
+  assert.deepEqual(params(p).reply_parameters, { message_id: 200 });
 });
 
 test("a staff reply to the customer's message arrives as a reply to the original", () => {
@@ -100,7 +110,7 @@ test("a staff reply to the customer's message arrives as a reply to the original
   handleUpdate(w, ctx, comment(200, 100, ANA, {}, 101), now); // replies to the copy of message 1
   const p = head(w, "customer");
   assert.ok(p.type === "call");
-  assert.deepEqual(p.call.params, { chat_id: CUSTOMER, from_chat_id: GROUP, message_id: 200, reply_parameters: { message_id: 1, allow_sending_without_reply: true } });
+  assert.deepEqual(params(p), { chat_id: CUSTOMER, from_chat_id: GROUP, message_id: 200, reply_parameters: { message_id: 1, allow_sending_without_reply: true } });
 });
 
 test("notes stay internal, strangers are refused in the thread, the channel counts as staff", () => {
@@ -112,8 +122,8 @@ test("notes stay internal, strangers are refused in the thread, the channel coun
   assert.deepEqual(kinds(w, "team"), ["notice"]);
   const notice = head(w, "team");
   assert.ok(notice.type === "call");
-  assert.match(String(notice.call.params.text), /not on the team/);
-  assert.deepEqual(notice.call.params.reply_parameters, { message_id: 201 });
+  assert.match(String(params(notice).text), /not on the team/);
+  assert.deepEqual(params(notice).reply_parameters, { message_id: 201 });
   handleUpdate(w, ctx, comment(202, 100, "channel", { text: "as the channel" }), now);
   assert.deepEqual(kinds(w, "customer"), ["out"]);
 });
@@ -128,8 +138,8 @@ test("an album is gathered into one job and sent as one album once it settles", 
   const p = head(w, "team", now + 2000);
   assert.ok(p.type === "call");
   assert.equal(p.call.method, "sendMediaGroup");
-  assert.deepEqual(p.call.params.media, [{ type: "photo", media: "ph20" }, { type: "photo", media: "ph21" }]);
-  assert.deepEqual(p.call.params.reply_parameters, { message_id: 100 });
+  assert.deepEqual(params(p).media, [{ type: "photo", media: "ph20" }, { type: "photo", media: "ph21" }]);
+  assert.deepEqual(params(p).reply_parameters, { message_id: 100 });
 });
 
 test("a kind that cannot be copied is reported to both sides", () => {
@@ -139,7 +149,7 @@ test("a kind that cannot be copied is reported to both sides", () => {
   assert.deepEqual(kinds(w, "team"), ["notice"]);
   const t = head(w, "team");
   assert.ok(t.type === "call");
-  assert.match(String(t.call.params.text), /game/);
+  assert.match(String(params(t).text), /game/);
 });
 
 test("a customer edit changes the copy; when Telegram refuses, the new version is posted marked as an edit", () => {
@@ -148,15 +158,14 @@ test("a customer edit changes the copy; when Telegram refuses, the new version i
   const p = head(w, "team");
   assert.ok(p.type === "call");
   assert.equal(p.call.method, "editMessageText");
-  assert.equal(p.call.params.message_id, 101);
-  const conv = w.state.conversations[CUSTOMER]!;
-  const res = onFailure(w, ctx, conv, "team", conv.queues.team[0]!, p, "cant_edit", "Bad Request: message can't be edited", now);
+  assert.equal(params(p).message_id, 101);
+  const res = onFailure(delivery(w, "team"), p, { cause: "cant_edit", description: "Bad Request: message can't be edited" });
   assert.equal(res.type, "again");
   const repost = head(w, "team");
   assert.ok(repost.type === "call");
   assert.equal(repost.call.method, "sendMessage");
-  assert.match(String(repost.call.params.text), /^✏️ Edited message:\nhello \(edited\)$/);
-  assert.deepEqual(repost.call.params.reply_parameters, { message_id: 101 });
+  assert.match(String(params(repost).text), /^✏️ Edited message:\nhello \(edited\)$/);
+  assert.deepEqual(params(repost).reply_parameters, { message_id: 101 });
 });
 
 test("a deleted thread is recreated and the message goes to the new one", () => {
@@ -165,7 +174,7 @@ test("a deleted thread is recreated and the message goes to the new one", () => 
   const p = head(w, "team");
   assert.ok(p.type === "call");
   const conv = w.state.conversations[CUSTOMER]!;
-  const res = onFailure(w, ctx, conv, "team", conv.queues.team[0]!, p, "reply_missing", "Bad Request: message to be replied not found", now);
+  const res = onFailure(delivery(w, "team"), p, { cause: "reply_missing", description: "Bad Request: message to be replied not found" });
   assert.equal(res.type, "again");
   assert.deepEqual(kinds(w, "team"), ["card", "pin", "in", "pin"], "the old card is unpinned after the message");
   succeed(w, "team", { message_id: 11 });
@@ -173,7 +182,7 @@ test("a deleted thread is recreated and the message goes to the new one", () => 
   conv.queues.team.shift();
   const again = head(w, "team");
   assert.ok(again.type === "call");
-  assert.deepEqual(again.call.params.reply_parameters, { message_id: 300 });
+  assert.deepEqual(params(again).reply_parameters, { message_id: 300 });
 });
 
 test("a customer who blocked the bot: reported in the thread and on the card", () => {
@@ -182,17 +191,17 @@ test("a customer who blocked the bot: reported in the thread and on the card", (
   const p = head(w, "customer");
   assert.ok(p.type === "call");
   const conv = w.state.conversations[CUSTOMER]!;
-  onFailure(w, ctx, conv, "customer", conv.queues.customer[0]!, p, "blocked", "Forbidden: bot was blocked by the user", now);
+  onFailure(delivery(w, "customer"), p, { cause: "blocked", description: "Forbidden: bot was blocked by the user" });
   assert.equal(conv.blocked, true);
   assert.deepEqual(kinds(w, "team"), ["notice"]);
   assert.deepEqual(kinds(w, "card"), ["cardEdit"], "the card edit has its own lane");
   const card = head(w, "card");
   const notice = head(w, "team");
   assert.ok(notice.type === "call");
-  assert.match(String(notice.call.params.text), /blocked the bot/);
+  assert.match(String(params(notice).text), /blocked the bot/);
   assert.ok(card.type === "call");
-  assert.match(String(card.call.params.text), /customer blocked the bot/);
-  assert.match(String(card.call.params.text), /Undelivered messages: 1/);
+  assert.match(String(params(card).text), /customer blocked the bot/);
+  assert.match(String(params(card).text), /Undelivered messages: 1/);
 });
 
 test("/close tells the customer, unpins, and a new message reopens in the same thread", () => {
@@ -254,7 +263,7 @@ test("links older than retention_days are pruned; a reply to such a message goes
   handleUpdate(w, ctx, privateMsg(9, { reply_to_message: { message_id: 1 } as never }), now + 31 * day);
   const p = head(w, "team");
   assert.ok(p.type === "call");
-  assert.deepEqual(p.call.params.reply_parameters, { message_id: 100 });
+  assert.deepEqual(params(p).reply_parameters, { message_id: 100 });
 });
 
 test("an edit whose original has no known copy any more: the customer's is reposted, staff are told theirs", () => {
@@ -264,14 +273,14 @@ test("an edit whose original has no known copy any more: the customer's is repos
   const repost = head(w, "team");
   assert.ok(repost.type === "call");
   assert.equal(repost.call.method, "sendMessage");
-  assert.match(String(repost.call.params.text), /^✏️ Edited message:\nedited a month later$/);
+  assert.match(String(params(repost).text), /^✏️ Edited message:\nedited a month later$/);
   w.state.conversations[CUSTOMER]!.queues.team = [];
   const staffEdit = comment(200, 100, ANA, { text: "fixed typo" });
   handleUpdate(w, ctx, { update_id: staffEdit.update_id, edited_message: staffEdit.message! }, now);
   const notice = head(w, "team");
   assert.ok(notice.type === "call");
-  assert.match(String(notice.call.params.text), /customer has no copy of the original/);
-  assert.deepEqual(notice.call.params.reply_parameters, { message_id: 200 });
+  assert.match(String(params(notice).text), /customer has no copy of the original/);
+  assert.deepEqual(params(notice).reply_parameters, { message_id: 200 });
   w.state.conversations[CUSTOMER]!.queues.team = [];
   const noteEdit = comment(201, 100, ANA, { text: "# internal, edited" });
   handleUpdate(w, ctx, { update_id: noteEdit.update_id, edited_message: noteEdit.message! }, now);

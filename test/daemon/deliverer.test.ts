@@ -64,7 +64,7 @@ test("a lane whose store write fails is logged once with its context, retried, a
     const persist = async (): Promise<void> => {
       if (failing-- > 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { hint: "free some disk space" });
     };
-    const deliverer = new Deliverer({ world, ctx: () => ctx, port: createTelegram({ token: sb.token, apiRoot: sb.apiRoot }), log: createLogger(out, { level: "debug" }), persist, fill: (s) => s });
+    const deliverer = new Deliverer({ world, ctx: () => ctx, port: createTelegram({ token: sb.token, apiRoot: sb.apiRoot }), log: createLogger(out, { level: "debug" }), persist });
     const u = sb.addUser({ first_name: "Disk" });
     const m = sb.sendPrivate(u.id, { text: "hello" });
     const fx = handleUpdate(world, ctx, { update_id: 1, message: m }, Date.now());

@@ -5,6 +5,7 @@
  */
 import type { TelegramMessageEntity } from "@gramio/types";
 import { fullName } from "../texts.ts";
+import type { Snapshot } from "./jobs.ts";
 
 /** The customer's name as Telegram gives it. */
 export interface PlaceholderCustomer {
@@ -81,4 +82,17 @@ export function fillPlaceholders(
     if (end > offset) shifted.push({ ...e, offset, length: end - offset });
   }
   return { text: out, entities: shifted };
+}
+
+/** A staff message as it reaches the customer: the placeholders of its text or caption filled. */
+export function fillSnapshot(snap: Snapshot, customer: PlaceholderCustomer): Snapshot {
+  if (snap.text !== undefined) {
+    const r = fillPlaceholders(snap.text, snap.entities, customer);
+    return { ...snap, text: r.text, ...(r.entities ? { entities: r.entities } : {}) };
+  }
+  if (snap.caption !== undefined) {
+    const r = fillPlaceholders(snap.caption, snap.caption_entities, customer);
+    return { ...snap, caption: r.text, ...(r.entities ? { caption_entities: r.entities } : {}) };
+  }
+  return snap;
 }

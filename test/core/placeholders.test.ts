@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TelegramMessageEntity } from "@gramio/types";
-import { fillPlaceholders, hasPlaceholders } from "../../src/replies/placeholders.ts";
+import { fillPlaceholders, hasPlaceholders } from "../../src/core/placeholders.ts";
 
 const ana = { first_name: "Ana", last_name: "Souza" };
 
