@@ -122,7 +122,7 @@ function rewriteFor(job: OutJob | OutEditJob, conv: Conversation): Snapshot | un
 
 /**
  * Keeps what the product adds (the staff signature, the edit marker) from making a message
- * too long for Telegram: when it would not fit (and the message alone does), it goes as a
+ * too long for Telegram (R13 nothing-lost): when it would not fit (and the message alone does), it goes as a
  * short message of its own, the signature right after the message (see onSuccess), the
  * marker right before the reposted edit. Returns whether the lane changed (plan it again).
  */
@@ -433,7 +433,7 @@ export function onFailure(d: Delivery, plan: CallPlan, refusal: Refusal): Resolu
 
 /**
  * Asks Telegram whether the card still exists before the delivery at the head of the team
- * lane: staff may delete a card and keep its thread, and Telegram tells bots of no deletion.
+ * lane (R15 recreate-thread): staff may delete a card and keep its thread, and Telegram tells bots of no deletion.
  * The check is an edit to the same text ("message is not modified" = still there); a card
  * found missing is posted again (see onFailure). Returns whether a check was queued.
  */
@@ -448,7 +448,7 @@ export function checkCard(d: Pick<Delivery, "world" | "conv" | "now">): boolean 
 }
 
 /**
- * Puts back the card of a conversation that has none and none queued (a store written
+ * Puts back the card of a conversation that has none and none queued (R15 recreate-thread) (a store written
  * before cards were kept across a stop may hold one): pinned again if open. Returns
  * whether it did.
  */

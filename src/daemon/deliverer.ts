@@ -121,7 +121,8 @@ export class Deliverer {
   /**
    * Stops starting calls; resolves when the calls in flight have ended, or after `graceMs`
    * were abandoned. An abandoned job stays queued, as it was: it goes out after the next
-   * start (at most once more, if Telegram had taken it), and is never reported as failed.
+   * start (at most once more, if Telegram had taken it), and is never reported as failed
+   * (R13 nothing-lost).
    */
   async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;

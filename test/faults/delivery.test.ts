@@ -1,7 +1,7 @@
 /**
- * Deliveries under faults, the real daemon against the sandbox: a request that never gets
- * an answer (half-open connection), a card staff deleted, texts at Telegram's limits with
- * what the product adds. Judged by what the customer and the team see.
+ * Deliveries under faults (R13 nothing-lost, R15 recreate-thread), the real daemon against
+ * the sandbox: a request that never gets an answer (a half-open connection), a card staff
+ * deleted. Judged by what the customer and the team see.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

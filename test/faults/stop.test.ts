@@ -1,6 +1,6 @@
 /**
- * Stops and crashes of the real daemon (`clientes start` as a process) during a backlog
- * paced by Telegram's limits: nothing lost, nothing reported as failed, every message once
+ * R13 nothing-lost and R14 order-and-pace under stops and crashes of the real daemon
+ * (`clientes start` as a process) during a backlog paced by Telegram's limits: nothing lost, nothing reported as failed, every message once
  * (at most one repeat per crash), in order; the store reopens every time.
  */
 import { test } from "node:test";
