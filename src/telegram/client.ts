@@ -17,7 +17,8 @@ export interface TelegramClientOptions {
   apiRoot: string;
   /**
    * A call still unanswered after this long is abandoned with a `NetworkError` ("timeout"),
-   * which callers retry. getUpdates gets its long-poll `timeout` on top. Default
+   * which callers retry. getUpdates gets its long poll on top (its `timeout`, at least 3 s:
+   * Telegram's guard against busy loops holds a repeated poll that long). Default
    * {@link REQUEST_TIMEOUT_MS}.
    */
   timeoutMs?: number;
@@ -86,11 +87,17 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
   return { call };
 }
 
-/** How long a call may go unanswered: getUpdates holds the connection for its long-poll timeout first. */
+/**
+ * Telegram holds a getUpdates at least this long when the same offset comes again within
+ * 3 s (its guard against busy loops), whatever the long-poll timeout asked for.
+ */
+const POLL_GUARD_MS = 3000;
+
+/** How long a call may go unanswered: getUpdates holds the connection for its long poll first. */
 function deadlineOf(method: string, params: unknown, timeoutMs: number): number {
   if (method !== "getUpdates") return timeoutMs;
   const poll = (params as { timeout?: unknown } | undefined)?.timeout;
-  return (typeof poll === "number" && poll > 0 ? poll * 1000 : 0) + timeoutMs;
+  return Math.max(typeof poll === "number" && poll > 0 ? poll * 1000 : 0, POLL_GUARD_MS) + timeoutMs;
 }
 
 /** Every failure as one of our two errors, token-free. */
