@@ -3,6 +3,7 @@ import type { Refusal } from "../core/failures.ts";
 import { LANES, type Job, type Lane } from "../core/jobs.ts";
 import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type CallPlan, type Delivery } from "../core/plan.ts";
 import { markDirty, type Conversation, type World } from "../core/state.ts";
+import { OperatorError, operatorLine } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, classify } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
@@ -247,16 +248,18 @@ export class Deliverer {
     const attempts = (this.troubled.get(key) ?? 0) + 1;
     this.troubled.set(key, attempts);
     const afterMs = backoffMs(attempts);
-    const head = this.deps.world.state.conversations[customerId]?.queues[lane][0];
-    const what = describeUnexpected(err);
+    const conv = this.deps.world.state.conversations[customerId];
+    const head = conv?.queues[lane][0];
+    const what = operatorLine(err);
     const line = `${lane} deliveries of customer ${customerId} (next: ${head ? `${head.kind} job ${head.id}` : "none"}) stopped by an unexpected error, retrying in ${(afterMs / 1000).toFixed(1)} s; nothing is dropped: ${what}`;
+    // An operator error (a full disk) says what to do; anything else is a bug, and its stack is what a report needs.
+    const fields = { customer: customerId, ...(conv?.card !== undefined ? { conversation: conv.card } : {}), ...(err instanceof OperatorError ? {} : { error: err }) };
     const now = this.now();
     const last = this.said.get(what);
-    if (last !== undefined && now - last < SAY_AGAIN_MS) this.deps.log.debug(line);
+    if (last !== undefined && now - last < SAY_AGAIN_MS) this.deps.log.debug(line, fields);
     else {
       this.said.set(what, now);
-      // A bug has no hint: its stack is what a report needs.
-      this.deps.log.error(err instanceof Error && !hintOf(err) && err.stack ? `${line}\n${err.stack}` : line);
+      this.deps.log.error(line, fields);
     }
     if (this.stopping) return;
     const at = this.now() + afterMs;
@@ -331,15 +334,4 @@ export class ShutdownError extends Error {
   constructor() {
     super("the daemon is stopping: the call was abandoned and its job kept for the next start");
   }
-}
-
-function hintOf(err: unknown): string | undefined {
-  const hint = (err as { hint?: unknown } | undefined)?.hint;
-  return typeof hint === "string" ? hint : undefined;
-}
-
-function describeUnexpected(err: unknown): string {
-  const hint = hintOf(err);
-  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return hint ? `${message} (hint: ${hint})` : message;
 }

@@ -11,6 +11,7 @@ import { emptyState, worldOf } from "../../src/core/state.ts";
 import { handleUpdate } from "../../src/core/updates.ts";
 import { Deliverer } from "../../src/daemon/deliverer.ts";
 import { contextFromConfig } from "../../src/daemon/live.ts";
+import { OperatorError } from "../../src/errors.ts";
 import { createLogger } from "../../src/log.ts";
 import { startSandbox } from "../../src/sandbox/index.ts";
 import { createTelegram } from "../../src/telegram/client.ts";
@@ -62,7 +63,7 @@ test("a lane whose store write fails is logged once with its context, retried, a
     out.on("data", (b: Buffer) => lines.push(...b.toString().split("\n").filter(Boolean)));
     let failing = 3;
     const persist = async (): Promise<void> => {
-      if (failing-- > 0) throw Object.assign(new Error("ENOSPC: no space left on device, write"), { hint: "free some disk space" });
+      if (failing-- > 0) throw new OperatorError("ENOSPC: no space left on device, write", { hint: "free some disk space" });
     };
     const deliverer = new Deliverer({ world, ctx: () => ctx, port: createTelegram({ token: sb.token, apiRoot: sb.apiRoot }), log: createLogger(out, { level: "debug" }), persist });
     const u = sb.addUser({ first_name: "Disk" });
