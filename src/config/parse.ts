@@ -7,6 +7,7 @@ import { readHours, readSla } from "./service.ts";
 import { ALIAS_ADVICE, firstYamlProblem, yamlToPlain } from "./yaml-problem.ts";
 import { suggest } from "./suggest.ts";
 import type { Config, StaffMember } from "./types.ts";
+import { readWebhook } from "./webhook.ts";
 
 /** Defaults for every optional key (YAML names). */
 export const DEFAULTS = {
@@ -43,6 +44,7 @@ const TOP_KEYS = [
   "request_timeout",
   "hours",
   "sla",
+  "webhook",
 ] as const;
 const BOT_KEYS = ["token", "api_root"] as const;
 const STAFF_KEYS = ["id", "name"] as const;
@@ -57,7 +59,7 @@ const EMPTY_FILE_HINT = `every key is documented in config.example.yaml; \`clien
  *
  * `file` is the path as the user gave it (used in messages); `cwd` resolves it when
  * relative, and relative `store`/`replies` resolve against its folder. Env
- * CLIENTES_BOT_TOKEN and CLIENTES_API_ROOT win over the file. Every problem is
+ * CLIENTES_BOT_TOKEN, CLIENTES_API_ROOT and CLIENTES_WEBHOOK_SECRET win over the file. Every problem is
  * collected and thrown together as one ConfigError.
  */
 export function parseConfig(
@@ -118,6 +120,8 @@ export function parseConfig(
   if (hours) config.hours = hours;
   const sla = readSla(p, root.sla);
   if (sla) config.sla = sla;
+  const webhook = readWebhook(p, root.webhook, env, bot.apiRoot);
+  if (webhook) config.webhook = webhook;
   if (config.channel !== 0 && config.channel === config.group) {
     p.add("group", "must be the channel's linked discussion group, not the channel itself");
   }

@@ -9,6 +9,21 @@ export interface StaffMember {
   name?: string;
 }
 
+/** Webhook mode (key `webhook`): Telegram posts updates to `url`, the daemon listens on `listen`. */
+export interface WebhookConfig {
+  /** The public HTTPS address Telegram posts to (key `url`); the operator's TLS reverse proxy answers there. */
+  url: string;
+  /** Where the daemon's HTTP server listens (key `listen`, default 127.0.0.1:8443); port 0 picks a free one. */
+  listen: { host: string; port: number };
+  /**
+   * Sent by Telegram with each request (key `secret_token`; env CLIENTES_WEBHOOK_SECRET wins).
+   * Absent: the daemon derives one from the bot token (src/daemon/webhook.ts).
+   */
+  secretToken?: string;
+  /** How many requests Telegram sends at once, 1–100 (key `max_connections`, default 40). */
+  maxConnections: number;
+}
+
 /**
  * The validated configuration. YAML keys are snake_case (see config.example.yaml);
  * paths here are already absolute (relative ones resolve against the config's folder).
@@ -63,4 +78,6 @@ export interface Config {
   hours?: Hours;
   /** Response targets (key `sla`); absent: none. */
   sla?: Sla;
+  /** Webhook mode (key `webhook`); absent: the daemon polls with getUpdates. */
+  webhook?: WebhookConfig;
 }
