@@ -80,6 +80,8 @@ export type Links = number[];
 export interface State {
   /** The next update_id to ask for: every update below it has had its effects stored. */
   offset: number;
+  /** Update ids handled recently, as ranges (src/core/handled.ts): an update sent again has no second effect. */
+  handled?: number[];
   nextJobId: number;
   /** By customer id (= their private chat id). */
   conversations: Record<string, Conversation>;
