@@ -1,10 +1,9 @@
 import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { Config } from "../config/types.ts";
-import type { ApiCall, CoreContext } from "../core/context.ts";
+import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
-import { handleUpdate } from "../core/updates.ts";
 import { checkState } from "../core/state-check.ts";
 import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -23,8 +22,10 @@ import { HealthReporter } from "./health.ts";
 import { TelegramWatch, untilAnswered } from "./outage.ts";
 import { EXIT } from "../runtime.ts";
 import { secretsOf } from "../redact.ts";
+import { createIntake, type Take } from "./intake.ts";
+import { followWebhook, ListenError, setWebhookParams, startWebhookServer, webhookSecret, type WebhookServer, type WebhookSetting } from "./webhook.ts";
 
-/** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
+/** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent (getUpdates and setWebhook). */
 export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "callback_query", "my_chat_member"] as const;
 
 /** How `clientes start` runs the daemon; everything from the process comes in here. */
@@ -58,10 +59,14 @@ export interface DaemonOptions {
    * Called once polling has started (tests, the demo). `state` is the live in-memory state,
    * for tests that check it against the store on disk; never change it from outside.
    */
-  onReady?: (info: { botUsername: string; state: State }) => void;
+  onReady?: (info: { botUsername: string; state: State; webhook?: { host: string; port: number } }) => void;
   now?: () => number;
   /** How often to look for waits past their response target (`sla:`); default 30 s. */
   slaCheckMs?: number;
+  /** How updates come: "poll" (getUpdates) or "webhook" (needs config.webhook); default: webhook when the config has one. */
+  mode?: "poll" | "webhook";
+  /** Webhook mode: how often to ask getWebhookInfo how delivery goes (default 60 s). */
+  webhookCheckMs?: number;
 }
 
 /** The daemon failed to start or had to stop; `hint` says what the operator should do. */
@@ -160,6 +165,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
 async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number, health: HealthReporter): Promise<void> {
   const { config, log, signal } = opts;
+  const mode = opts.mode ?? (config.webhook ? "webhook" : "poll");
+  if (mode === "webhook" && !config.webhook) {
+    throw new DaemonError("webhook mode needs webhook.url in the config", `add webhook: {url: "https://…"} to ${config.path} (config.example.yaml shows every key), or start without --webhook to poll`, EXIT.USAGE);
+  }
   const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot, timeoutMs: config.requestTimeout * 1000 });
   const watch = new TelegramWatch(log, health, now);
   const wait: Waiter = (what, run) => untilAnswered(what, () => run(signal), watch, signal);
@@ -208,14 +217,24 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   };
 
   await setupCommands(raw, ctx, config.locale, log);
-  await wait("deleteWebhook", (s) => raw.call("deleteWebhook", { drop_pending_updates: false }, { signal: s })).catch((err: unknown) => {
-    if (!signal.aborted) log.warn(`deleteWebhook: ${describeForOperator(err)}`);
-  });
+  const take = createIntake({ world, ctx: () => ctx, store, deliverer, answer, port, log, now });
+  const webhook = mode === "webhook" ? await startWebhook({ opts, raw, port, take, health, watch, wait }) : undefined;
+  if (signal.aborted) {
+    await webhook?.server.close();
+    return;
+  }
+  if (!webhook) {
+    // Polling: a webhook left from webhook mode (or set by another program) would refuse getUpdates.
+    await wait("deleteWebhook", (s) => raw.call("deleteWebhook", { drop_pending_updates: false }, { signal: s })).catch((err: unknown) => {
+      if (!signal.aborted) log.warn(`deleteWebhook: ${describeForOperator(err)}`);
+    });
+  }
 
-  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}); ${deliverer.pending()} deliveries pending from last run`);
+  const how = webhook ? `receiving updates by webhook at ${config.webhook!.url} (listening on ${hostPort(webhook.server.address)})` : "polling";
+  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}), ${how}; ${deliverer.pending()} deliveries pending from last run`);
   deliverer.kickAll();
-  health.state = "polling";
-  opts.onReady?.({ botUsername: ctx.botUsername, state: world.state });
+  health.state = webhook ? "webhook" : "polling";
+  opts.onReady?.({ botUsername: ctx.botUsername, state: world.state, ...(webhook ? { webhook: webhook.server.address } : {}) });
 
   const pruneTimer = setInterval(() => {
     const n = pruneLinks(world, config.retentionDays, now());
@@ -244,8 +263,13 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 
   try {
     // Every call goes through `port`, so the bound on calls in flight holds for all of them.
-    await pollLoop({ raw: port, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch });
+    if (webhook) await untilStopped(signal, webhook.server.failed);
+    else await pollLoop({ raw: port, world, take, log, signal, timeout: config.pollTimeout, watch, health, now });
   } finally {
+    webhook?.stopFollowing();
+    // Webhook: requests in flight are stored and answered; later ones get 503 and come again
+    // after the restart (the webhook stays set, so Telegram keeps the updates meanwhile).
+    await webhook?.server.close();
     clearInterval(pruneTimer);
     clearInterval(slaTimer);
     replies.close();
@@ -258,16 +282,13 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 interface PollDeps {
   raw: TelegramPort;
   world: ReturnType<typeof worldOf>;
-  ctx: () => CoreContext;
-  store: JournaledStore<State>;
-  /** Answers an inline query right away: it is not a message, nothing to store or order. */
-  answer: (q: TelegramInlineQuery) => void;
-  deliverer: Deliverer;
+  take: Take;
   log: Logger;
   signal: AbortSignal;
-  now: () => number;
   timeout: number;
   watch: TelegramWatch;
+  health: HealthReporter;
+  now: () => number;
 }
 
 /**
@@ -316,29 +337,74 @@ async function pollLoop(d: PollDeps): Promise<void> {
         { method: "getUpdates", update: updates[0]!.update_id },
       );
     }
-    const touched = new Set<number>();
-    const immediate: ApiCall[] = [];
-    for (const update of updates) {
-      if (update.inline_query) {
-        d.answer(update.inline_query);
-        state.offset = update.update_id + 1;
-        continue;
-      }
-      try {
-        const fx = handleUpdate(world, d.ctx(), update, d.now());
-        for (const id of fx.wake) touched.add(id);
-        immediate.push(...fx.immediate);
-        for (const line of fx.log) log.info(line);
-      } catch (err) {
-        // One malformed update must not stop the desk; it is logged with its id for a bug report.
-        log.error(`update ${update.update_id} could not be handled`, { update: update.update_id, error: err });
-      }
-      state.offset = update.update_id + 1;
-    }
-    await d.store.write();
-    for (const id of touched) d.deliverer.kick(id);
-    for (const c of immediate) {
-      d.raw.call(c.method, c.params).catch((err: unknown) => log.warn(`${c.method}: ${describeForOperator(err)}`));
-    }
+    d.health.lastUpdateAt = d.now();
+    // Set before the intake's write, which stores it together with the updates' effects.
+    state.offset = updates[updates.length - 1]!.update_id + 1;
+    await d.take(updates);
   }
+}
+
+/** Resolves when `signal` is aborted; rejects as soon as `failed` does. */
+function untilStopped(signal: AbortSignal, failed: Promise<never>): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return Promise.race([new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })), failed]);
+}
+
+function hostPort(a: { host: string; port: number }): string {
+  return `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+interface WebhookDeps {
+  opts: DaemonOptions;
+  raw: TelegramPort;
+  /** The bounded port, for the calls while running. */
+  port: TelegramPort;
+  take: Take;
+  health: HealthReporter;
+  watch: TelegramWatch;
+  wait: Waiter;
+}
+
+/**
+ * Webhook mode's start: listen first (Telegram posts as soon as the webhook is set), then
+ * setWebhook with the secret, the updates the relay needs and max_connections. Replaces a
+ * webhook or a poller of another program, which then gets 409.
+ */
+async function startWebhook(d: WebhookDeps): Promise<{ server: WebhookServer; stopFollowing: () => void } | undefined> {
+  const { config, log, signal } = d.opts;
+  const w = config.webhook!;
+  const now = d.opts.now ?? Date.now;
+  const setting: WebhookSetting = { url: w.url, secret: webhookSecret(w, config.bot.token), allowedUpdates: ALLOWED_UPDATES, maxConnections: w.maxConnections };
+  let server: WebhookServer;
+  try {
+    server = await startWebhookServer({
+      host: w.listen.host,
+      port: w.listen.port,
+      secret: setting.secret,
+      take: d.take,
+      log,
+      now,
+      onUpdate: () => (d.health.lastUpdateAt = now()),
+      health: () => ({ ok: d.health.state === "webhook" && d.health.unreachableSince === undefined, body: d.health.snapshot() }),
+    });
+  } catch (err) {
+    if (err instanceof ListenError) throw new DaemonError(err.message, err.hint);
+    throw err;
+  }
+  try {
+    await d.wait("setWebhook", (s) => d.raw.call("setWebhook", setWebhookParams(setting) as never, { signal: s }));
+  } catch (err) {
+    await server.close();
+    if (signal.aborted) return undefined;
+    const f = classify(err, 1);
+    throw f.kind === "fatal" && f.cause === "unauthorized"
+      ? startupError("cannot set the webhook", err, "")
+      : new DaemonError(
+          `Telegram refused the webhook ${w.url}: ${describeForOperator(err)}`,
+          "check webhook.url: Telegram posts only to a public HTTPS address on port 443, 80, 88 or 8443 whose certificate it trusts; `clientes check` shows what Telegram says",
+          EXIT.USAGE,
+        );
+  }
+  const stopFollowing = followWebhook({ port: d.port, setting, watch: d.watch, log, now, ...(d.opts.webhookCheckMs ? { intervalMs: d.opts.webhookCheckMs } : {}) });
+  return { server, stopFollowing };
 }

@@ -1,6 +1,6 @@
 /**
- * The daemon's health file, `<store>.health` (next to `<store>.lock`): whether it polls,
- * when getUpdates last worked, whether Telegram is reachable, another poller, the last
+ * The daemon's health file, `<store>.health` (next to `<store>.lock`): whether it polls
+ * or receives updates by webhook, when getUpdates last worked and the last update came, whether Telegram is reachable, another poller, the last
  * problem logged. `clientes status` reads it; the daemon writes it atomically from a
  * timer, at most every {@link HEALTH_INTERVAL_MS} and only when something changed, never
  * on the path of a message.
@@ -24,10 +24,15 @@ export interface Health {
   version: 1;
   pid: number;
   started_at: string;
-  /** "starting": not polling yet (e.g. waiting for Telegram at boot); "stopped": exited. */
-  state: "starting" | "polling" | "stopped";
+  /**
+   * "starting": not polling yet (e.g. waiting for Telegram at boot); "polling": getUpdates;
+   * "webhook": Telegram posts updates to the daemon's server; "stopped": exited.
+   */
+  state: "starting" | "polling" | "webhook" | "stopped";
   /** The last getUpdates that Telegram answered. */
   last_poll_at: string | null;
+  /** When the last update came in (either mode): in webhook mode, the sign that Telegram reaches the daemon. */
+  last_update_at?: string | null;
   /** Since when calls to Telegram fail (network, 5xx, deadlines); null while it answers. */
   unreachable_since: string | null;
   /** Another program polled with this token (409 Conflict): since when, last seen, how often. */
@@ -61,6 +66,7 @@ const iso = (ms: number | undefined): string | null => (ms === undefined ? null 
 export class HealthReporter {
   state: Health["state"] = "starting";
   lastPollAt: number | undefined;
+  lastUpdateAt: number | undefined;
   unreachableSince: number | undefined;
   conflict: { since: number; lastAt: number; count: number } | undefined;
   lastError: LoggedProblem | undefined;
@@ -131,6 +137,7 @@ export class HealthReporter {
       started_at: new Date(this.startedAt).toISOString(),
       state: this.state,
       last_poll_at: iso(this.lastPollAt),
+      last_update_at: iso(this.lastUpdateAt),
       unreachable_since: iso(this.unreachableSince),
       conflict: this.conflict ? { since: iso(this.conflict.since)!, last_at: iso(this.conflict.lastAt)!, count: this.conflict.count } : null,
       last_error: this.lastError ?? null,
