@@ -143,6 +143,13 @@ async function warnIfNotLinked(port: TelegramPort, channel: number, group: numbe
  * Resolves when stopped cleanly; rejects with a DaemonError (or StoreError) otherwise.
  */
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
+  if (opts.mode === "webhook" && !opts.config.webhook) {
+    throw new DaemonError(
+      `webhook mode needs webhook.url in ${opts.config.path}`,
+      'add\n  webhook:\n    url: "https://desk.example.com/telegram"\n(the address your TLS reverse proxy answers on; config.example.yaml shows every webhook key), or start without --webhook to poll',
+      EXIT.USAGE,
+    );
+  }
   const now = opts.now ?? Date.now;
   // The store tells its trouble (a full disk) through the health-watching log: `status` shows it as the last error.
   const health = new HealthReporter({ storePath: opts.config.store, pid: opts.pid, log: opts.log, now, secrets: secretsOf(opts.config.bot.token) });
@@ -166,9 +173,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, now: () => number, health: HealthReporter): Promise<void> {
   const { config, log, signal } = opts;
   const mode = opts.mode ?? (config.webhook ? "webhook" : "poll");
-  if (mode === "webhook" && !config.webhook) {
-    throw new DaemonError("webhook mode needs webhook.url in the config", `add webhook: {url: "https://…"} to ${config.path} (config.example.yaml shows every key), or start without --webhook to poll`, EXIT.USAGE);
-  }
   const raw = opts.port ?? createTelegram({ token: config.bot.token, apiRoot: config.bot.apiRoot, timeoutMs: config.requestTimeout * 1000 });
   const watch = new TelegramWatch(log, health, now);
   const wait: Waiter = (what, run) => untilAnswered(what, () => run(signal), watch, signal);

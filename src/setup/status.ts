@@ -183,12 +183,15 @@ export interface DaemonStatus {
   pid: number | null;
   /** Running, past start-up, and its getUpdates calls are answered. */
   polling: boolean;
-  /** "polling", "starting" (e.g. waiting for Telegram), or "not running". */
-  state: "polling" | "starting" | "not running";
+  /** "polling", "webhook" (Telegram posts updates to it), "starting" (e.g. waiting for Telegram), or "not running". */
+  state: "polling" | "webhook" | "starting" | "not running";
   startedAt: string | null;
   /** The last getUpdates Telegram answered (this run, or the last one when not running). */
   lastPollAt: string | null;
   lastPollAgoMs: number | null;
+  /** The last update that came in (by getUpdates or by webhook). */
+  lastUpdateAt: string | null;
+  lastUpdateAgoMs: number | null;
   /** Jobs queued in the store (messages, edits, cards to send). */
   backlog: number;
   unreachableSince: string | null;
@@ -211,7 +214,7 @@ export function backlogOf(state: State): number {
 export function daemonStatus(health: Health | undefined, pid: number | undefined, backlog: number, nowMs: number): DaemonStatus {
   const running = pid !== undefined;
   const current = running && health?.pid === pid && health.state !== "stopped" ? health : undefined;
-  const state = !running ? "not running" : current?.state === "polling" ? "polling" : "starting";
+  const state = !running ? "not running" : current?.state === "polling" || current?.state === "webhook" ? current.state : "starting";
   const lastPollAt = health?.last_poll_at ?? null;
   return {
     running,
@@ -221,6 +224,8 @@ export function daemonStatus(health: Health | undefined, pid: number | undefined
     startedAt: current?.started_at ?? null,
     lastPollAt,
     lastPollAgoMs: lastPollAt === null ? null : Math.max(0, nowMs - Date.parse(lastPollAt)),
+    lastUpdateAt: health?.last_update_at ?? null,
+    lastUpdateAgoMs: health?.last_update_at ? Math.max(0, nowMs - Date.parse(health.last_update_at)) : null,
     backlog,
     unreachableSince: current?.unreachable_since ?? null,
     conflict: health?.conflict ?? null,
@@ -238,6 +243,7 @@ export function daemonJson(d: DaemonStatus): Record<string, unknown> {
     started_at: d.startedAt,
     last_poll_at: d.lastPollAt,
     last_poll_seconds_ago: d.lastPollAgoMs === null ? null : seconds(d.lastPollAgoMs),
+    last_update_at: d.lastUpdateAt,
     backlog: d.backlog,
     unreachable_since: d.unreachableSince,
     conflict: d.conflict,
@@ -252,7 +258,9 @@ export function daemonLines(d: DaemonStatus): string[] {
   const lines = [
     d.state === "polling"
       ? `daemon: ${d.polling ? "polling" : "running"} (pid ${d.pid}), ${poll}, ${queued}`
-      : d.state === "starting"
+      : d.state === "webhook"
+        ? `daemon: receiving updates by webhook (pid ${d.pid}), ${d.lastUpdateAgoMs === null ? "no update yet" : `last update ${humanDuration(d.lastUpdateAgoMs)} ago`}, ${queued}`
+        : d.state === "starting"
         ? `daemon: starting (pid ${d.pid}), not polling yet, ${queued}`
         : `daemon: not running, ${queued}${d.lastPollAt ? ` (its last getUpdates: ${d.lastPollAt})` : ""}`,
   ];

@@ -136,6 +136,7 @@ describe("clientes status", () => {
         started_at: null,
         last_poll_at: null,
         last_poll_seconds_ago: null,
+        last_update_at: null,
         backlog: 0,
         unreachable_since: null,
         conflict: null,

@@ -154,6 +154,7 @@ describe("status summary", () => {
       started_at: new Date(NOW - 60 * MIN).toISOString(),
       last_poll_at: new Date(NOW - 3000).toISOString(),
       last_poll_seconds_ago: 3,
+      last_update_at: null,
       backlog: 2,
       unreachable_since: null,
       conflict: null,
@@ -174,6 +175,14 @@ describe("status summary", () => {
     const starting = daemonStatus(health({ state: "starting", last_poll_at: null }), 900, 1, NOW);
     assert.deepEqual([starting.polling, starting.state], [false, "starting"]);
     assert.equal(daemonLines(starting)[0], "daemon: starting (pid 900), not polling yet, 1 delivery queued");
+  });
+
+  test("daemon: receiving by webhook, with when the last update came", () => {
+    const d = daemonStatus(health({ state: "webhook", last_poll_at: null, last_update_at: new Date(NOW - 5000).toISOString() }), 900, 0, NOW);
+    assert.deepEqual([d.running, d.polling, d.state, daemonJson(d).last_update_at], [true, false, "webhook", new Date(NOW - 5000).toISOString()]);
+    assert.deepEqual(daemonLines(d), ["daemon: receiving updates by webhook (pid 900), last update 5 s ago, 0 deliveries queued"]);
+    const fresh = daemonStatus(health({ state: "webhook", last_poll_at: null }), 900, 0, NOW);
+    assert.equal(daemonLines(fresh)[0], "daemon: receiving updates by webhook (pid 900), no update yet, 0 deliveries queued");
   });
 
   test("daemon: not running when no live process holds the lock, even if its last health file said polling", () => {
