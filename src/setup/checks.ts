@@ -13,6 +13,7 @@ import { NetworkError, TelegramApiError } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { checkWritable, type Writable } from "./files.ts";
 import { readHealth, type Health } from "../daemon/health.ts";
+import { describeWebhookInfo, type WebhookInfo } from "../daemon/webhook.ts";
 
 export type CheckState = "ok" | "fail" | "warn" | "skip";
 
@@ -24,6 +25,7 @@ export type CheckId =
   | "channel_rights"
   | "group_rights"
   | "group_members"
+  | "webhook"
   | "staff"
   | "store"
   | "poller"
@@ -66,6 +68,9 @@ export interface TelegramFacts {
   channelMember?: Outcome<TelegramChatMember>;
   groupMember?: Outcome<TelegramChatMember>;
   groupCount?: Outcome<number>;
+  /** How the config has the daemon get updates (see {@link SetupTarget.updates}); undefined: not checked. */
+  updates?: { webhook?: string };
+  webhookInfo?: Outcome<WebhookInfo>;
 }
 
 /** What the disk and the config say. */
@@ -87,6 +92,11 @@ export interface SetupTarget {
   /** Absolute paths; undefined skips the check. */
   store?: string;
   replies?: string;
+  /**
+   * How the config has the daemon get updates: `{webhook: url}`, or `{}` to poll. Undefined
+   * (init, before there is a config): not checked.
+   */
+  updates?: { webhook?: string };
 }
 
 async function attempt<T>(run: () => Promise<T>): Promise<Outcome<T>> {
@@ -100,11 +110,12 @@ async function attempt<T>(run: () => Promise<T>): Promise<Outcome<T>> {
 }
 
 /** Asks Telegram everything the checklist needs; failures are kept as outcomes, not thrown. */
-export async function gatherTelegramFacts(port: TelegramPort, target: { channel: number | string; group?: number | string }): Promise<TelegramFacts> {
+export async function gatherTelegramFacts(port: TelegramPort, target: Pick<SetupTarget, "channel" | "group" | "updates">): Promise<TelegramFacts> {
   const facts: TelegramFacts = {
     me: await attempt(() => port.call("getMe", undefined as never)),
     channelRef: target.channel,
     ...(target.group !== undefined ? { groupRef: target.group } : {}),
+    ...(target.updates ? { updates: target.updates } : {}),
   };
   if (!facts.me.ok) return facts;
   const botId = facts.me.value.id;
@@ -122,6 +133,7 @@ export async function gatherTelegramFacts(port: TelegramPort, target: { channel:
       facts.groupCount = await attempt(() => port.call("getChatMemberCount", { chat_id: groupId }));
     }
   }
+  if (target.updates) facts.webhookInfo = await attempt(async () => (await port.call("getWebhookInfo", {} as never)) as WebhookInfo);
   return facts;
 }
 
@@ -165,6 +177,7 @@ const LABELS: Record<CheckId, string> = {
   channel_rights: "bot is a channel admin that can post, edit and delete messages",
   group_rights: "bot is a group admin that can delete and pin messages",
   group_members: "group holds only its creator and the bot",
+  webhook: "webhook set as the config says",
   staff: "staff list not empty",
   store: "store location writable",
   poller: "no other program polls with this bot token",
@@ -295,7 +308,7 @@ function evaluateTelegram(t: TelegramFacts, replies: { path: string; count: numb
   const ids: CheckId[] = ["inline", "channel", "group", "channel_rights", "group_rights", "group_members"];
   if (!t.me.ok) {
     const why = t.me.error instanceof NetworkError ? "Telegram could not be reached" : "needs a working bot token";
-    return [tokenFailure(t.me.error), ...ids.map((id) => skipped(id, why))];
+    return [tokenFailure(t.me.error), ...ids.map((id) => skipped(id, why)), ...(t.updates ? [skipped("webhook", why)] : [])];
   }
   const me = t.me.value;
   const botName = me.username ? `@${me.username}` : `the bot (${me.id})`;
@@ -404,7 +417,52 @@ function evaluateTelegram(t: TelegramFacts, replies: { path: string; count: numb
       ),
     );
   }
+  if (t.updates && t.webhookInfo) out.push(webhookCheck(t.webhookInfo, t.updates.webhook));
   return out;
+}
+
+/**
+ * Telegram has one way to hand a bot its updates: a webhook, or getUpdates. A daemon set up
+ * the other way gets nothing (409 to its polls, or no requests), so a mismatch fails.
+ */
+function webhookCheck(info: Outcome<WebhookInfo>, configured: string | undefined): Check {
+  if (!info.ok) return check("webhook", "fail", errorText(info.error), errorFix(info.error, "run `clientes check` again"));
+  const w = info.value;
+  const state = describeWebhookInfo(w);
+  if (configured === undefined) {
+    if (w.url === "") return check("webhook", "ok", `none: the daemon polls (${state})`);
+    return check(
+      "webhook",
+      "fail",
+      `a webhook is set (${w.url}; ${state}), but the config polls: Telegram refuses getUpdates while it is set`,
+      `for webhook mode, add webhook: url: "${w.url}" to the config and run \`clientes start --webhook\`; to poll, just run \`clientes start\`: it removes the webhook (its pending updates are kept). If another program set it, stop that program first`,
+    );
+  }
+  if (w.url === "") {
+    return check(
+      "webhook",
+      "fail",
+      `no webhook is set, but the config has webhook.url ${configured}: Telegram keeps the updates for getUpdates (${state})`,
+      "run `clientes start --webhook`: it sets the webhook when it starts (a polling `clientes start` elsewhere removes it again: stop that one)",
+    );
+  }
+  if (w.url !== configured) {
+    return check(
+      "webhook",
+      "fail",
+      `the webhook is set to ${w.url}, not to webhook.url ${configured} (${state})`,
+      "restart `clientes start --webhook`: it sets webhook.url; if another program set the other address, stop that program",
+    );
+  }
+  if (w.pending_update_count > 0 && w.last_error_date !== undefined) {
+    return check(
+      "webhook",
+      "warn",
+      `${w.url}: ${state}`,
+      "Telegram cannot deliver to webhook.url: check that `clientes start --webhook` runs, and the reverse proxy (a certificate Telegram trusts, requests passed to webhook.listen)",
+    );
+  }
+  return check("webhook", "ok", `${w.url} (${state})`);
 }
 
 /**

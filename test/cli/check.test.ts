@@ -33,18 +33,18 @@ describe("clientes check", () => {
     const r = await checkWith({});
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const lines = r.stdout.trim().split("\n");
-    assert.equal(lines.length, 10, r.stdout);
+    assert.equal(lines.length, 11, r.stdout);
     assert.ok(lines.every((l) => l.startsWith("✓ ")), r.stdout);
     assert.match(r.stdout, /✓ bot token accepted by Telegram: @clientes_sandbox_bot/);
     assert.match(r.stdout, /✓ support channel found: "Support cards" \(-1001000000001\)/);
-    assert.match(r.stderr, /10 passed: ready for `clientes start`/);
+    assert.match(r.stderr, /11 passed: ready for `clientes start`/);
   });
 
   test("--json prints the checklist as JSON on stdout", async () => {
     const r = await checkWith({ botRights: { channel: null } }, ["--json"]);
     assert.equal(r.code, 1);
     const checks = JSON.parse(r.stdout) as Array<{ id: string; label: string; state: string; detail?: string; fix?: string }>;
-    assert.equal(checks.length, 10);
+    assert.equal(checks.length, 11);
     const rights = checks.find((c) => c.id === "channel_rights");
     assert.equal(rights?.state, "fail");
     assert.match(rights?.fix ?? "", /Add Admin/);
@@ -55,7 +55,7 @@ describe("clientes check", () => {
     const r = await checkWith({ bot: { supportsInlineQueries: false } });
     assert.equal(r.code, 0, r.stdout);
     assert.match(line(r.stdout, /inline mode/), /^⚠ inline mode on .*: off: staff cannot insert canned replies.*\n  hint: .*send \/setinline to @BotFather/);
-    assert.match(r.stderr, /9 passed, 1 warning: ready for `clientes start`/);
+    assert.match(r.stderr, /10 passed, 1 warning: ready for `clientes start`/);
   });
 
   test("inline mode off with canned replies in the file: ✗, exit 1", async () => {
@@ -65,7 +65,7 @@ describe("clientes check", () => {
     const r = await run(["--config", desk.config, "check"], { cwd: desk.dir });
     assert.equal(r.code, 1);
     assert.match(line(r.stdout, /inline mode/), /^✗ inline mode on .*: off: staff cannot insert the 1 canned reply of .*replies\.yaml\n  hint: .*\/setinline/);
-    assert.match(r.stderr, /9 passed, 1 failed/);
+    assert.match(r.stderr, /10 passed, 1 failed/);
   });
 
   test("a channel without a linked group: ✗ naming Discussion → Add Group", async () => {
@@ -144,7 +144,7 @@ describe("clientes check", () => {
     const r = await run(["--config", desk.config, "check"], { cwd: desk.dir });
     assert.equal(r.code, 0);
     assert.match(line(r.stdout, /staff list/), /^⚠ staff list not empty: no staff.*\n  hint: .*clientes staff sync/);
-    assert.match(r.stderr, /9 passed, 1 warning/);
+    assert.match(r.stderr, /10 passed, 1 warning/);
   });
 
   test("a broken replies file: ✗ with the file's problem", async () => {
@@ -200,7 +200,7 @@ describe("clientes check", () => {
     assert.match(tty.stdout, /^\x1b\[32m✓\x1b\[39m bot token accepted/);
     assert.match(tty.stdout, /\n\x1b\[33m⚠\x1b\[39m inline mode on/);
     assert.match(tty.stderr, /^\r⠋ asking Telegram about the bot, the channel and the group…/);
-    assert.match(tty.stderr, /\r\x1b\[2K9 passed, 1 warning/, "the spinner's line is erased before the summary");
+    assert.match(tty.stderr, /\r\x1b\[2K10 passed, 1 warning/, "the spinner's line is erased before the summary");
     for (const [what, extra] of [["NO_COLOR", { env: { NO_COLOR: "1" } }], ["--no-color", { argv: ["--no-color"] }], ["a pipe", { ttyOut: false }]] as const) {
       const opts = "ttyOut" in extra ? extra : { ttyOut: true, ...("env" in extra ? { env: extra.env } : {}) };
       const argv = ["--config", desk.config, ...("argv" in extra ? extra.argv : []), "check"];

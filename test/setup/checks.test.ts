@@ -267,4 +267,51 @@ describe("setup checks", () => {
     assert.deepEqual([alone.state, alone.detail], ["ok", "none seen by the daemon (pid 4321)"]);
     assert.equal(evaluate(facts, { staff: ANA }).some((c) => c.id === "poller"), false);
   });
+
+  describe("webhook: Telegram's way of handing updates against the config's", () => {
+    const URL_ = "https://desk.example.com/telegram";
+    const info = (over: Record<string, unknown> = {}) => goodSetup({ getWebhookInfo: () => ({ url: "", has_custom_certificate: false, pending_update_count: 0, ...over }) });
+    const webhookOf = async (port: ReturnType<typeof goodSetup>, updates: { webhook?: string }) => byId(await runChecks(port, { ...target, updates }), "webhook");
+
+    test("polling and no webhook: ✓ with the updates waiting; init (no config yet) does not ask", async () => {
+      const c = await webhookOf(info({ pending_update_count: 3 }), {});
+      assert.deepEqual([c.state, c.detail], ["ok", "none: the daemon polls (3 updates pending)"]);
+      const port = info();
+      const checks = await runChecks(port, target);
+      assert.ok(!checks.some((x) => x.id === "webhook") && !port.calls.some((x) => x.method === "getWebhookInfo"));
+    });
+
+    test("a webhook set while the config polls: ✗, both ways out named", async () => {
+      const c = await webhookOf(info({ url: URL_, pending_update_count: 2 }), {});
+      assert.equal(c.state, "fail");
+      assert.equal(c.detail, `a webhook is set (${URL_}; 2 updates pending), but the config polls: Telegram refuses getUpdates while it is set`);
+      assert.match(c.fix ?? "", /add webhook: url: "https:\/\/desk\.example\.com\/telegram" to the config and run `clientes start --webhook`; to poll, just run `clientes start`: it removes the webhook/);
+    });
+
+    test("webhook.url in the config but no webhook, or another one: ✗ with the fix", async () => {
+      const none = await webhookOf(info(), { webhook: URL_ });
+      assert.equal(none.state, "fail");
+      assert.match(none.detail ?? "", /^no webhook is set, but the config has webhook\.url https:\/\/desk\.example\.com\/telegram/);
+      assert.match(none.fix ?? "", /run `clientes start --webhook`: it sets the webhook/);
+      const other = await webhookOf(info({ url: "https://other.example/hook" }), { webhook: URL_ });
+      assert.equal(other.state, "fail");
+      assert.match(other.detail ?? "", /^the webhook is set to https:\/\/other\.example\/hook, not to webhook\.url/);
+    });
+
+    test("the configured webhook: ✓; with updates stuck behind Telegram's last delivery error: ⚠ naming it and the proxy", async () => {
+      const ok = await webhookOf(info({ url: URL_ }), { webhook: URL_ });
+      assert.deepEqual([ok.state, ok.detail], ["ok", `${URL_} (0 updates pending)`]);
+      const stuck = await webhookOf(info({ url: URL_, pending_update_count: 5, last_error_date: 1_800_000_000, last_error_message: "SSL error {error:0A000086:SSL routines::certificate verify failed}" }), { webhook: URL_ });
+      assert.equal(stuck.state, "warn");
+      assert.equal(stuck.detail, `${URL_}: 5 updates pending; Telegram's last delivery error (2027-01-15T08:00:00.000Z): SSL error {error:0A000086:SSL routines::certificate verify failed}`);
+      assert.match(stuck.fix ?? "", /reverse proxy/);
+    });
+
+    test("getWebhookInfo failing is ✗ with what Telegram said; a refused token skips it", async () => {
+      const failing = await webhookOf(goodSetup({ getWebhookInfo: () => { throw apiError("getWebhookInfo", 500, "Internal Server Error"); } }), {});
+      assert.deepEqual([failing.state, failing.detail], ["fail", "Telegram says: Internal Server Error"]);
+      const noToken = goodSetup({ getMe: () => { throw apiError("getMe", 401, "Unauthorized"); } });
+      assert.equal(byId(await runChecks(noToken, { ...target, updates: {} }), "webhook").state, "skip");
+    });
+  });
 });

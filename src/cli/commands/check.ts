@@ -22,6 +22,7 @@ export function checkConfig(ctx: CliContext, config: Config): Promise<Check[]> {
     staff: config.staff,
     store: config.store,
     replies: config.replies,
+    updates: config.webhook ? { webhook: config.webhook.url } : {},
   });
 }
 
