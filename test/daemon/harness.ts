@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -21,8 +22,17 @@ import type { RetryOptions, StoreFs } from "../../src/store/index.ts";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
+/** How the daemon gets its updates in a test: getUpdates or the sandbox's webhook deliveries. */
+export type UpdateMode = "poll" | "webhook";
+
+/** The mode tests run in unless they say: env CLIENTES_TEST_MODE=webhook runs them by webhook. */
+export function testMode(): UpdateMode {
+  return process.env["CLIENTES_TEST_MODE"] === "webhook" ? "webhook" : "poll";
+}
+
 export interface Desk {
   sb: Sandbox;
+  mode: UpdateMode;
   dir: string;
   config: Config;
   /** Every call the daemon made (not the sandbox's view: ours). */
@@ -57,16 +67,44 @@ export interface DeskOptions {
   storeFs?: StoreFs;
   storeRetry?: RetryOptions;
   cardCheckMs?: number;
+  /** Default {@link testMode}(). Webhook: the daemon listens on a free loopback port; the sandbox retries fast. */
+  mode?: UpdateMode;
+  webhookCheckMs?: number;
 }
+
+/** The mode of every desk started in this process, in order (the webhook variants check theirs). */
+export const startedModes: UpdateMode[] = [];
+
+/** A free TCP port on 127.0.0.1 (for a webhook that must keep its address across restarts). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The sandbox's webhook timing for tests: Telegram's retry delays of 2, 4, 8… s become 40, 80, 160… ms. */
+export const FAST_WEBHOOK_RETRIES = { webhookRetryUnitMs: 20 } as const;
 
 /** A sandbox plus a running daemon configured for it, with Ana on the staff. */
 export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
-  const sb = await startSandbox({ autoForwardDelayMs: 5, ...opts.sandbox });
+  const mode = opts.mode ?? testMode();
+  startedModes.push(mode);
+  const sb = await startSandbox({ autoForwardDelayMs: 5, ...(mode === "webhook" ? FAST_WEBHOOK_RETRIES : {}), ...opts.sandbox });
   const dir = await mkdtemp(join(tmpdir(), "clientes-e2e-"));
   const ana = sb.addUser({ first_name: "Ana", username: "ana_support" });
+  const hookPort = mode === "webhook" ? await freePort() : 0;
   const config = buildConfig(
     { dir, token: sb.token, apiRoot: sb.apiRoot, channel: sb.channelId, group: sb.groupId },
-    { staff: [{ id: ana.id, name: "Ana" }], locale: "en", logLevel: "debug", pollTimeout: 1, ...opts.config },
+    {
+      staff: [{ id: ana.id, name: "Ana" }],
+      locale: "en",
+      logLevel: "debug",
+      pollTimeout: 1,
+      ...(mode === "webhook" ? { webhook: { url: `http://127.0.0.1:${hookPort}/telegram`, listen: { host: "127.0.0.1", port: hookPort }, maxConnections: 40 } } : {}),
+      ...opts.config,
+    },
   );
   const logs: string[] = [];
   const out = new PassThrough();
@@ -89,13 +127,16 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
       port,
       rateLimits: opts.rateLimits ?? false,
       ...(opts.limits ? { limits: opts.limits } : {}),
-      albumSettleMs: opts.albumSettleMs ?? 50,
+      // By webhook an album's parts come one request after another, each answered once
+      // stored (an fsync): on a busy test machine that can take longer than 50 ms apart.
+      albumSettleMs: opts.albumSettleMs ?? (mode === "webhook" ? 300 : 50),
       ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.slaCheckMs ? { slaCheckMs: opts.slaCheckMs } : {}),
       ...(opts.storeFs ? { storeFs: opts.storeFs } : {}),
       ...(opts.storeRetry ? { storeRetry: opts.storeRetry } : {}),
       ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}),
+      ...(opts.webhookCheckMs ? { webhookCheckMs: opts.webhookCheckMs } : {}),
       onReady: (info) => {
         memory = info.state;
         ready();
@@ -119,6 +160,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
   await start();
   return {
     sb,
+    mode,
     dir,
     config,
     port,
@@ -191,8 +233,18 @@ function kindOf(m: object): string {
   return "?";
 }
 
-/** A config file for a real `clientes start` process against the sandbox (the store at data/clientes.json). */
-export async function writeConfig(dir: string, sb: Sandbox, staff: number[], opts: { pollTimeout?: number; extra?: string } = {}): Promise<string> {
+/**
+ * A config file for a real `clientes start` process against the sandbox (the store at
+ * data/clientes.json); with `webhook`, in webhook mode listening on that port (Telegram posts
+ * to `url`, by default straight to it).
+ */
+export async function writeConfig(
+  dir: string,
+  sb: Sandbox,
+  staff: number[],
+  opts: { pollTimeout?: number; extra?: string; webhook?: { port: number; url?: string } } = {},
+): Promise<string> {
+  const hook = opts.webhook;
   const path = join(dir, "config.yaml");
   await writeFile(
     path,
@@ -206,6 +258,7 @@ export async function writeConfig(dir: string, sb: Sandbox, staff: number[], opt
       `poll_timeout: ${opts.pollTimeout ?? 1}`,
       `staff:`,
       ...staff.map((id) => `  - id: ${id}`),
+      ...(hook ? ["webhook:", `  url: "${hook.url ?? `http://127.0.0.1:${hook.port}/telegram`}"`, `  listen: "127.0.0.1:${hook.port}"`] : []),
       opts.extra ?? "",
     ].join("\n"),
     { mode: 0o600 },
