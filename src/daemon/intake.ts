@@ -4,8 +4,9 @@
  * updates taken at the same time are handled one after the other, in the order they came),
  * store the effects in one write (concurrent takes share it: group commit), and only then
  * start their deliveries. The caller confirms the updates to Telegram once `take` resolves —
- * the poll loop by the offset written with them, the webhook by answering 200 — so a crash
- * in between makes Telegram send them again, and {@link wasHandled} gives them no second effect.
+ * the poll loop by the offset written with them, the webhook by answering 200 (R25
+ * durable-offset) — so a crash in between makes Telegram send them again, and
+ * {@link wasHandled} gives them no second effect.
  */
 import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { ApiCall, CoreContext } from "../core/context.ts";

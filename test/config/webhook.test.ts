@@ -65,3 +65,15 @@ test("webhook: each mistake names its key and what is expected, never echoing th
   assert.deepEqual(problems("webhook:\n  listen: 8443"), ['config.yaml: webhook.url: missing; expected the public HTTPS address Telegram posts to, like "https://desk.example.com/telegram"']);
   assert.deepEqual(problems('webhook: "https://d.example/"'), ['config.yaml: webhook: expected a mapping like {url: "https://desk.example.com/telegram"}, got "https://d.example/"']);
 });
+
+test("config.example.yaml documents every webhook key, and its example is valid once uncommented", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const source = await readFile(new URL("../../config.example.yaml", import.meta.url), "utf8");
+  const lines = source.split("\n");
+  const block: string[] = [];
+  for (let i = lines.indexOf("# webhook:"); i >= 0 && i < lines.length && /^# (webhook:|  \w+:)/.test(lines[i]!); i++) block.push(lines[i]!.slice(2));
+  assert.deepEqual(block.slice(1).map((l) => l.trim().split(":")[0]), ["url", "listen", "secret_token", "max_connections"]);
+  for (const key of ["url", "listen", "secret_token", "max_connections"]) assert.match(source, new RegExp(`^#   ${key}: `, "m"), `${key} is explained`);
+  const w = parseConfig(`${source}\n${block.join("\n")}\n`, "config.example.yaml", { CLIENTES_BOT_TOKEN: TOKEN }, "/srv").webhook;
+  assert.deepEqual(w, { url: "https://desk.example.com/telegram", listen: { host: "127.0.0.1", port: 8443 }, secretToken: "change-me-to-a-long-random-string", maxConnections: 40 });
+});

@@ -9,6 +9,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { run as runCli } from "../cli/helpers.ts";
 
 const run = promisify(execFile);
 const CONTRIB = new URL("../../contrib/", import.meta.url).pathname;
@@ -62,6 +63,15 @@ for (const [name, args] of Object.entries(UNITS)) {
     assert.equal(one(unit, "Install", "WantedBy"), "multi-user.target");
   });
 }
+
+test("each unit's ExecStart flags are ones clientes takes (start --webhook)", async () => {
+  for (const name of Object.keys(UNITS)) {
+    const exec = one(parseUnit(await readFile(join(CONTRIB, name), "utf8")), "Service", "ExecStart").split(/\s+/);
+    const r = await runCli([...exec.slice(1), "--help"], { cwd: "/" });
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    for (const flag of exec.slice(1).filter((a) => a.startsWith("--"))) assert.ok(r.stdout.includes(flag), `${name}: ${flag} is in clientes start --help`);
+  }
+});
 
 test("the webhook unit and the polling unit exclude each other", async () => {
   const unit = parseUnit(await readFile(join(CONTRIB, "clientes-webhook.service"), "utf8"));
