@@ -133,6 +133,10 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<Webho
     });
     req.on("error", () => undefined); // the client went away; Telegram sends it again
     req.on("end", () => {
+      if (closing) {
+        reply(503, "", { "retry-after": "1" }); // its body came in after the stop began
+        return;
+      }
       if (size > MAX_BODY_BYTES) {
         reply(413);
         return;
