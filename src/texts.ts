@@ -92,6 +92,10 @@ const PT = {
     "<b>Comandos da equipe</b> (responda dentro da conversa)\n" +
     "{commands}\n" +
     "Comentários que começam com <code>{note_prefix}</code> ficam só para a equipe.",
+  customer_help:
+    "Escreva aqui o que precisar (texto, fotos, documentos, áudio): sua mensagem chega à nossa equipe, que responde nesta mesma conversa.\n\n" +
+    "{commands}",
+  staff_private_help: "<b>Para a equipe</b>\n{commands}",
 } as const;
 
 /** The keys of every text; `texts:` in the config may override any of them. */
@@ -178,6 +182,10 @@ const EN: Record<TextKey, string> = {
     "<b>Team commands</b> (reply inside the conversation)\n" +
     "{commands}\n" +
     "Comments that start with <code>{note_prefix}</code> stay internal.",
+  customer_help:
+    "Write here whatever you need (text, photos, documents, voice): your message reaches our team, who answer in this same chat.\n\n" +
+    "{commands}",
+  staff_private_help: "<b>For the team</b>\n{commands}",
 };
 
 /** Default texts per locale. */
@@ -190,6 +198,15 @@ export const TEXT_KEYS = Object.keys(PT) as TextKey[];
 export function stripTags(html: string): string {
   return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
 }
+/**
+ * Texts without a default: what they belong to is off until the config sets one (an
+ * empty text counts as not set). `terms`: what a customer's `/terms` is answered with.
+ */
+export const OPTIONAL_TEXT_KEYS = ["terms"] as const;
+export type OptionalTextKey = (typeof OPTIONAL_TEXT_KEYS)[number];
+
+/** What the config's `texts:` may set. */
+export type TextOverrides = Partial<Record<TextKey | OptionalTextKey, string>>;
 
 /** Escapes a value for Telegram's HTML parse mode. */
 export function escapeHtml(value: string): string {
@@ -202,7 +219,7 @@ export function fullName(user: { first_name?: unknown; last_name?: unknown }): s
 }
 
 /** A resolved set of texts: the locale's defaults with the config's overrides on top. */
-export type Texts = Record<TextKey, string>;
+export type Texts = Record<TextKey, string> & Partial<Record<OptionalTextKey, string>>;
 
 /**
  * The locale of a customer's texts, from their Telegram `language_code`: `pt…` is pt-BR,
@@ -215,9 +232,11 @@ export function localeOf(languageCode: string | undefined, fallback: Locale): Lo
   return fallback;
 }
 
-/** Merges the overrides from the config over the locale's defaults. */
-export function resolveTexts(locale: Locale, overrides: Partial<Record<TextKey, string>> = {}): Texts {
-  return { ...DEFAULT_TEXTS[locale], ...overrides };
+/** Merges the overrides from the config over the locale's defaults; an empty optional text is left out. */
+export function resolveTexts(locale: Locale, overrides: TextOverrides = {}): Texts {
+  const texts: Texts = { ...DEFAULT_TEXTS[locale], ...overrides };
+  for (const key of OPTIONAL_TEXT_KEYS) if (texts[key]?.trim() === "") delete texts[key];
+  return texts;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { LogFormat } from "../log.ts";
 import type { Hours } from "../core/hours.ts";
 import type { Sla } from "../core/sla.ts";
-import type { Locale, TextKey } from "../texts.ts";
+import type { Locale, TextOverrides } from "../texts.ts";
 
 /** A member of the support team, by Telegram user id. */
 export interface StaffMember {
@@ -34,9 +34,9 @@ export interface Config {
   /** Default "pt-BR". */
   locale: Locale;
   /** Text overrides (key `texts`), for the configured locale. */
-  texts: Partial<Record<TextKey, string>>;
+  texts: TextOverrides;
   /** Text overrides for one locale's customers (`texts.en`, `texts.pt-BR`); win over `texts` for that locale. */
-  textsByLocale: Partial<Record<Locale, Partial<Record<TextKey, string>>>>;
+  textsByLocale: Partial<Record<Locale, TextOverrides>>;
   /**
    * Customer texts follow the customer's Telegram language (`pt*` pt-BR, `en*` en, else
    * `locale`); false: every customer gets `locale` (key `locale_per_customer`, default true).

@@ -195,7 +195,15 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   };
   const replies = await LiveReplies.open(config.replies, log);
   const following = opts.reloadConfig
-    ? followConfig(config.path, opts.reloadConfig, (next) => (ctx = { ...ctx, ...contextFromConfig(next) }), log)
+    ? followConfig(
+        config.path,
+        opts.reloadConfig,
+        (next) => {
+          ctx = { ...ctx, ...contextFromConfig(next) };
+          void setupCommands(raw, ctx, next.locale, log); // e.g. /terms comes or goes with texts.terms
+        },
+        log,
+      )
     : undefined;
 
   const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });

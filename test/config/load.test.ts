@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../src/config/errors.ts";
 import { givenConfigPath, loadConfig, resolveConfigPath } from "../../src/config/load.ts";
 import { parseConfig } from "../../src/config/parse.ts";
-import { TEXT_KEYS } from "../../src/texts.ts";
+import { OPTIONAL_TEXT_KEYS, TEXT_KEYS } from "../../src/texts.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const VALID = `bot:\n  token: "${TOKEN}"\nchannel: -1001234567890\ngroup: -1009876543210\n`;
@@ -84,7 +84,7 @@ test("config.example.yaml parses (token from env) and documents every key", asyn
   assert.ok(texts.length >= 3, "a texts: example with a couple of keys");
   const uncommented = parseConfig(`${source}\n${texts.join("\n")}\n`, "config.example.yaml", { CLIENTES_BOT_TOKEN: TOKEN }, "/srv");
   assert.ok(Object.keys(uncommented.texts).length >= 2);
-  for (const key of Object.keys(uncommented.texts)) assert.ok((TEXT_KEYS as string[]).includes(key));
+  for (const key of Object.keys(uncommented.texts)) assert.ok(([...TEXT_KEYS, ...OPTIONAL_TEXT_KEYS] as string[]).includes(key));
   assert.ok(uncommented.textsByLocale.en?.welcome, "and the other locale's own overrides");
 });
 
