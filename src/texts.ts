@@ -96,6 +96,18 @@ const PT = {
     "Escreva aqui o que precisar (texto, fotos, documentos, áudio): sua mensagem chega à nossa equipe, que responde nesta mesma conversa.\n\n" +
     "{commands}",
   staff_private_help: "<b>Para a equipe</b>\n{commands}",
+  notify_opened: "🆕 Nova conversa: <b>{name}</b>{origin}\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_reopened: "🔄 Conversa reaberta: <b>{name}</b>{origin}\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_waiting: "💬 <b>{name}</b> escreveu e aguarda resposta (a conversa é sua).\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_sla: "⏰ <b>{name}</b> passou do prazo de {target}.\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_origin: " · origem <code>{origin}</code>",
+  notify_target_first: "primeira resposta",
+  notify_target_response: "resposta",
+  notify_ack_on: "🔔 Avisos ligados: escrevo aqui quando uma conversa abrir ou reabrir, quando um cliente seu aguardar e quando uma espera passar do prazo.",
+  notify_ack_off: "🔕 Avisos desligados.",
+  usage_notify: "Seus avisos estão <b>{state}</b>. Envie <code>/avisos on</code> ou <code>/avisos off</code>.",
+  notify_state_on: "ligados",
+  notify_state_off: "desligados",
 } as const;
 
 /** The keys of every text; `texts:` in the config may override any of them. */
@@ -186,6 +198,18 @@ const EN: Record<TextKey, string> = {
     "Write here whatever you need (text, photos, documents, voice): your message reaches our team, who answer in this same chat.\n\n" +
     "{commands}",
   staff_private_help: "<b>For the team</b>\n{commands}",
+  notify_opened: "🆕 New conversation: <b>{name}</b>{origin}\n<a href=\"{link}\">Open the card</a>",
+  notify_reopened: "🔄 Conversation reopened: <b>{name}</b>{origin}\n<a href=\"{link}\">Open the card</a>",
+  notify_waiting: "💬 <b>{name}</b> wrote and waits for an answer (you own this conversation).\n<a href=\"{link}\">Open the card</a>",
+  notify_sla: "⏰ <b>{name}</b> waits past the {target} target.\n<a href=\"{link}\">Open the card</a>",
+  notify_origin: " · origin <code>{origin}</code>",
+  notify_target_first: "first-response",
+  notify_target_response: "response",
+  notify_ack_on: "🔔 Notifications on: I will write to you here when a conversation opens or reopens, when a customer of yours waits, and when a wait passes its target.",
+  notify_ack_off: "🔕 Notifications off.",
+  usage_notify: "Your notifications are <b>{state}</b>. Send <code>/notify on</code> or <code>/notify off</code>.",
+  notify_state_on: "on",
+  notify_state_off: "off",
 };
 
 /** Default texts per locale. */

@@ -45,7 +45,7 @@ const TOP_KEYS = [
   "sla",
 ] as const;
 const BOT_KEYS = ["token", "api_root"] as const;
-const STAFF_KEYS = ["id", "name"] as const;
+const STAFF_KEYS = ["id", "name", "notify"] as const;
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]{30,}$/;
@@ -358,6 +358,7 @@ function readStaff(p: Problems, value: unknown): StaffMember[] {
       if (typeof item.name === "string" && item.name.trim() !== "") name = item.name.trim();
       else p.wrong(`${key}.name`, "a non-empty name", item.name);
     }
+    const notify = item.notify === undefined ? undefined : boolean(p, `${key}.notify`, item.notify, false);
     if (id === undefined) return;
     const previous = firstIndex.get(id);
     if (previous !== undefined) {
@@ -365,7 +366,9 @@ function readStaff(p: Problems, value: unknown): StaffMember[] {
       return;
     }
     firstIndex.set(id, i);
-    staff.push(name === undefined ? { id } : { id, name });
+    const member: StaffMember = name === undefined ? { id } : { id, name };
+    if (notify) member.notify = true;
+    staff.push(member);
   });
   return staff;
 }

@@ -7,6 +7,12 @@ import type { Locale, TextOverrides } from "../texts.ts";
 export interface StaffMember {
   id: number;
   name?: string;
+  /**
+   * Private messages from the bot when a conversation opens or reopens, when their customer
+   * waits, when a wait passes its target (key `notify`, default false). Their own
+   * `/notify on|off` to the bot wins.
+   */
+  notify?: boolean;
 }
 
 /**

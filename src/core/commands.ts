@@ -3,6 +3,7 @@ import { escapeHtml, fullName, renderText, type Locale } from "../texts.ts";
 import { ownerName, shouldBePinned } from "./card.ts";
 import { customerLocale, customerTexts, type CoreContext } from "./context.ts";
 import { recordEvent } from "./events.ts";
+import { notifyOn, setNotify } from "./notify.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { addTags, describeStaff, findStaff, MAX_TAGS, removeTags, reopen, setOwner, staffList, type Actor } from "./triage.ts";
 import type { Conversation, Customer, World } from "./state.ts";
@@ -305,6 +306,25 @@ export const COMMANDS: readonly AnyCommand[] = [
       queueCardEdit(world, conv, nowMs);
       setPin(world, conv, shouldBePinned(conv), nowMs);
       c.reply(c.ctx.texts.unbanned_ack);
+    },
+  }),
+  command({
+    id: "notify",
+    scope: "staff-private",
+    names: { "pt-BR": ["avisos", "notify"], en: ["notify", "avisos"] },
+    usage: { "pt-BR": "/avisos on|off ou /notify on|off", en: "/notify on|off or /avisos on|off" },
+    description: { "pt-BR": "Avisos em particular: conversas novas ou reabertas, clientes seus aguardando, prazos passados", en: "Private notifications: new or reopened conversations, your customers waiting, missed targets" },
+    run: (c) => {
+      const { world, ctx } = c;
+      const id = c.m.from!.id;
+      const on = /^(on|sim|ligar|ligado|ligados|yes|1|true)$/i.test(c.args) ? true : /^(off|n[aã]o|desligar|desligado|desligados|no|0|false)$/i.test(c.args) ? false : undefined;
+      if (on === undefined) {
+        const state = notifyOn(world, ctx, id) ? ctx.texts.notify_state_on : ctx.texts.notify_state_off;
+        c.reply(renderText(ctx.texts.usage_notify, { state }));
+        return;
+      }
+      setNotify(world, id, on);
+      c.reply(on ? ctx.texts.notify_ack_on : ctx.texts.notify_ack_off);
     },
   }),
   command({

@@ -15,6 +15,8 @@ export interface CoreContext {
   /** Staff user ids; changes to the config's staff list replace this set. */
   staff: ReadonlySet<number>;
   staffNames: ReadonlyMap<number, string>;
+  /** Staff with `notify: true` in the config (their own `/notify` choice, in the store, wins). */
+  notify: ReadonlySet<number>;
   notePrefix: string;
   /** The configured locale: which command names the menus show, the language of `/help`'s list and of dates in the away text. */
   locale: Locale;

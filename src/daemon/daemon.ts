@@ -2,6 +2,7 @@ import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
 import type { Config } from "../config/types.ts";
 import type { ApiCall, CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
+import { notifyBreach } from "../core/notify.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
@@ -41,7 +42,7 @@ export interface DaemonOptions {
   /** Pace sends by Telegram's limits (default true). */
   rateLimits?: boolean;
   /** Tighter limits than Telegram's, for tests that must see the budget run out quickly. */
-  limits?: Pick<LimiterOptions, "perChatIntervalMs" | "perGroupPerMinute" | "lowPriorityHeadroom">;
+  limits?: Pick<LimiterOptions, "perChatIntervalMs" | "perGroupPerMinute" | "lowPriorityHeadroom" | "overallPerSecond" | "backgroundPerSecond">;
   /** Default 1000 ms. */
   albumSettleMs?: number;
   /** Warn when a card has no comment thread after this long (default 30 s). */
@@ -238,13 +239,20 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     const fresh = recordBreaches(world, ctx.sla, ctx.hours, now());
     if (fresh.length === 0) return;
     for (const d of fresh) {
-      const card = world.state.conversations[d.customer]?.card;
-      log.warn(`customer ${d.customer} waits past the ${d.target === "first_response" ? "first-response" : "response"} target since ${new Date(d.dueAt).toISOString()}`, {
+      const conv = world.state.conversations[d.customer];
+      const card = conv?.card;
+      const told = conv ? notifyBreach(world, ctx, conv, now()) : 0;
+      log.warn(`customer ${d.customer} waits past the ${d.target === "first_response" ? "first-response" : "response"} target since ${new Date(d.dueAt).toISOString()}${told ? ` (${told} staff told in private)` : ""}`, {
         customer: d.customer,
         ...(card !== undefined ? { conversation: card } : {}),
       });
     }
-    store.write().catch((err: unknown) => log.error(`store: ${(err as Error).message}`));
+    store.write().then(
+      () => {
+        for (const d of fresh) deliverer.kick(d.customer);
+      },
+      (err: unknown) => log.error(`store: ${(err as Error).message}`),
+    );
   };
   checkSla();
   const slaTimer = setInterval(checkSla, opts.slaCheckMs ?? 30_000);

@@ -69,7 +69,7 @@ test("config.example.yaml parses (token from env) and documents every key", asyn
   const config = parseConfig(source, "config.example.yaml", { CLIENTES_BOT_TOKEN: TOKEN }, "/srv");
   assert.equal(config.bot.token, TOKEN);
   assert.equal(config.store, "/srv/data/clientes.json");
-  assert.deepEqual(config.staff, [{ id: 111111111, name: "Ana" }]);
+  assert.deepEqual(config.staff, [{ id: 111111111, name: "Ana", notify: true }]);
 
   for (const key of ["token", "api_root", "channel", "group", "store", "replies", "staff", "locale", "locale_per_customer", "note_prefix", "retention_days", "signatures", "log_level", "log_format", "poll_timeout", "request_timeout"]) {
     const line = new RegExp(`^\\s*${key}:`, "m");

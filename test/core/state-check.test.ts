@@ -16,7 +16,7 @@ function conversation(id: number): Conversation {
     card: 10,
     root: 20,
     formerRoots: [5],
-    queues: { team: [{ id: 1, at: 1, kind: "in", p: 3 }], customer: [], card: [] },
+    queues: { team: [{ id: 1, at: 1, kind: "in", p: 3 }], customer: [], card: [], staff: [] },
   };
 }
 
