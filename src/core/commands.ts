@@ -164,7 +164,7 @@ export const COMMANDS: readonly AnyCommand[] = [
     names: { "pt-BR": ["termos", "terms"], en: ["terms", "termos"] },
     usage: { "pt-BR": "/termos ou /terms", en: "/terms or /termos" },
     description: { "pt-BR": "Nossos termos de atendimento", en: "Our terms of service" },
-    // Without `texts.terms` there is nothing to answer: the message goes to the team like any other.
+    // R34 customer-commands: without `texts.terms` there is nothing to answer; the message goes to the team like any other.
     available: (ctx) => ctx.texts.terms !== undefined || Object.values(ctx.localeTexts).some((t) => t.terms !== undefined),
     run: (c) => c.reply(customerTexts(c.ctx, senderAsCustomer(c.m)).terms ?? c.ctx.texts.terms ?? ""),
   }),

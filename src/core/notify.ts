@@ -1,5 +1,5 @@
 /**
- * Private messages from the bot to staff: when a conversation opens or reopens, when an
+ * R35 staff-notify. Private messages from the bot to staff: when a conversation opens or reopens, when an
  * owner's customer writes into an unanswered conversation, when a wait passes its response
  * target. One mechanism for all: a `staff` job per recipient in the conversation's staff
  * lane, sent at the lowest priority (it never delays a customer's message), its text made

@@ -166,7 +166,7 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
       conv.waitingSince = nowMs;
       queueCardEdit(world, conv, nowMs);
     }
-    // R30 staff-notify: the conversation entering the queue, or its owner's customer writing again.
+    // R35 staff-notify: the conversation entering the queue, or its owner's customer writing again.
     if (opened) notifyOpened(world, ctx, conv, opened, nowMs);
     else notifyOwnerWaiting(world, ctx, conv, nowMs);
     const away = awayIfClosed(world, ctx, conv, nowMs);

@@ -1,5 +1,5 @@
 /**
- * Customers' own commands (issue 13), end to end: `/help` and `/terms` are answered by the
+ * R34 customer-commands, end to end: `/help` and `/terms` are answered by the
  * bot and never reach the team; the private-chat menu shows exactly what customers can use.
  */
 import assert from "node:assert/strict";

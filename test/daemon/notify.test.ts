@@ -1,5 +1,5 @@
 /**
- * Private messages to staff (issues 13, 14, 15), end to end through the real daemon: on
+ * R35 staff-notify, end to end through the real daemon: on
  * open and reopen, to an owner whose customer waits, on a missed response target; the
  * `/notify` choice; a staff member who never started the bot; pacing behind customers.
  */
