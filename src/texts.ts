@@ -108,6 +108,17 @@ const PT = {
   usage_notify: "Seus avisos estão <b>{state}</b>. Envie <code>/avisos on</code> ou <code>/avisos off</code>.",
   notify_state_on: "ligados",
   notify_state_off: "desligados",
+  save_usage: "Uso: responda à mensagem a guardar com <code>/resposta Título</code>.",
+  save_bad_title: "⚠️ O título precisa de letras ou números, com até {max} caracteres.",
+  save_no_text: "⚠️ Essa mensagem não tem texto nem legenda para guardar.",
+  save_ack: "✅ Guardada como resposta pronta <code>{id}</code> (“{title}”): digite <code>@{bot} {title}</code> para usar.",
+  save_duplicate: "⚠️ Já existe uma resposta pronta <code>{id}</code> (“{title}”): escolha outro título, ou apague a antiga com <code>/remover {id}</code>.",
+  unsave_usage: "Uso: <code>/remover id</code> (os ids: <code>clientes replies list</code>).",
+  unsave_ack: "🗑 Resposta pronta <code>{id}</code> apagada.",
+  unsave_not_found: "⚠️ Não há resposta pronta <code>{id}</code>{near}.",
+  unsave_near: "; seria {ids}?",
+  replies_read_only: "⚠️ O arquivo de respostas {file} é somente leitura: nada mudou. Torne-o gravável para o bot, ou edite-o com <code>clientes replies</code>.",
+  replies_invalid: "⚠️ O arquivo de respostas {file} não foi alterado: {detail}",
 } as const;
 
 /** The keys of every text; `texts:` in the config may override any of them. */
@@ -210,6 +221,17 @@ const EN: Record<TextKey, string> = {
   usage_notify: "Your notifications are <b>{state}</b>. Send <code>/notify on</code> or <code>/notify off</code>.",
   notify_state_on: "on",
   notify_state_off: "off",
+  save_usage: "Usage: reply to the message to save with <code>/save Title</code>.",
+  save_bad_title: "⚠️ The title needs letters or digits, and at most {max} characters.",
+  save_no_text: "⚠️ That message has no text or caption to save.",
+  save_ack: "✅ Saved as canned reply <code>{id}</code> (“{title}”): type <code>@{bot} {title}</code> to use it.",
+  save_duplicate: "⚠️ A canned reply <code>{id}</code> already exists (“{title}”): choose another title, or remove that one with <code>/unsave {id}</code>.",
+  unsave_usage: "Usage: <code>/unsave id</code> (the ids: <code>clientes replies list</code>).",
+  unsave_ack: "🗑 Canned reply <code>{id}</code> removed.",
+  unsave_not_found: "⚠️ There is no canned reply <code>{id}</code>{near}.",
+  unsave_near: "; did you mean {ids}?",
+  replies_read_only: "⚠️ The replies file {file} is read-only: nothing changed. Make it writable for the bot, or edit it with <code>clientes replies</code>.",
+  replies_invalid: "⚠️ The replies file {file} was not changed: {detail}",
 };
 
 /** Default texts per locale. */

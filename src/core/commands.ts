@@ -4,6 +4,7 @@ import { ownerName, shouldBePinned } from "./card.ts";
 import { customerLocale, customerTexts, type CoreContext } from "./context.ts";
 import { recordEvent } from "./events.ts";
 import { notifyOn, setNotify } from "./notify.ts";
+import { saveRequest, type RepliesEdit } from "./replies-edit.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { addTags, describeStaff, findStaff, MAX_TAGS, removeTags, reopen, setOwner, staffList, type Actor } from "./triage.ts";
 import type { Conversation, Customer, World } from "./state.ts";
@@ -53,6 +54,8 @@ interface CallBase {
 /** A command typed by staff in a conversation's thread. */
 export interface ThreadCall extends CallBase {
   conv: Conversation;
+  /** Asks the daemon to edit the replies file (it answers in the thread once done). */
+  editReplies(edit: RepliesEdit): void;
 }
 
 /** A command typed in a private chat; `conv` is the sender's conversation, if they have one. */
@@ -328,6 +331,30 @@ export const COMMANDS: readonly AnyCommand[] = [
     },
   }),
   command({
+    id: "save",
+    scope: "thread",
+    names: { "pt-BR": ["resposta", "save"], en: ["save", "resposta"] },
+    usage: { "pt-BR": "/resposta Título (em resposta a uma mensagem)", en: "/save Title (in reply to a message)" },
+    description: { "pt-BR": "Guarda a mensagem respondida como resposta pronta", en: "Save the message replied to as a canned reply" },
+    run: (c) => {
+      const r = saveRequest(c.ctx, c.conv, c.m, c.args);
+      if ("answer" in r) c.reply(r.answer);
+      else c.editReplies(r.edit);
+    },
+  }),
+  command({
+    id: "unsave",
+    scope: "thread",
+    names: { "pt-BR": ["remover", "unsave"], en: ["unsave", "remover"] },
+    usage: { "pt-BR": "/remover id", en: "/unsave id" },
+    description: { "pt-BR": "Apaga uma resposta pronta", en: "Remove a canned reply" },
+    run: (c) => {
+      const id = c.args.toLowerCase();
+      if (!/^\S+$/.test(id)) c.reply(c.ctx.texts.unsave_usage);
+      else c.editReplies({ op: "unsave", id, customer: c.conv.customer.id, replyTo: c.m.message_id });
+    },
+  }),
+  command({
     id: "help",
     scope: "thread",
     // `/start` too: staff who open the bot's menu in the group may tap it out of habit.
@@ -384,7 +411,7 @@ export interface CommandInput {
  * Applies a command typed in a conversation's thread. Commands are never relayed to the
  * customer; a refused, unknown or malformed one is answered in the thread.
  */
-export function handleCommand(input: CommandInput & { conv: Conversation; staff: boolean }): void {
+export function handleCommand(input: CommandInput & { conv: Conversation; staff: boolean; edits: RepliesEdit[] }): void {
   const { world, ctx, conv, m, cmd, nowMs } = input;
   const t = ctx.texts;
   const reply = (html: string): void => {
@@ -399,7 +426,7 @@ export function handleCommand(input: CommandInput & { conv: Conversation; staff:
     reply(renderText(t.unknown_command, { command: `/${cmd.name}` }));
     return;
   }
-  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply, by: actorOf(m) });
+  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply, by: actorOf(m), editReplies: (edit) => input.edits.push(edit) });
 }
 
 /** The person who posted a message, unless it was posted as a chat (the channel, an anonymous admin). */

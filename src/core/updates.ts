@@ -7,6 +7,7 @@ import { recordAnswer, recordEvent } from "./events.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
+import type { RepliesEdit } from "./replies-edit.ts";
 import { markReachable, markUnreachable, notifyOpened, notifyOwnerWaiting } from "./notify.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { linkOf, setThread, markDirty, type Conversation, type Customer, type World } from "./state.ts";
@@ -19,6 +20,8 @@ export interface UpdateEffects {
   immediate: ApiCall[];
   /** Human-readable lines for the log. */
   log: string[];
+  /** Edits of the replies file commands asked for (R36 save-reply): the daemon makes them, then answers with answerRepliesEdit. */
+  replies: RepliesEdit[];
 }
 
 /**
@@ -26,7 +29,7 @@ export interface UpdateEffects {
  * says what else to do. Pure: no I/O, time comes in as `nowMs`.
  */
 export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpdate, nowMs: number): UpdateEffects {
-  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [] };
+  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [], replies: [] };
   if (update.message) {
     const m = update.message;
     if (m.chat.type === "private") onCustomerMessage(world, ctx, m, nowMs, fx);
@@ -298,7 +301,7 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
 
   const command = parseCommand(text, ctx.botUsername);
   if (command) {
-    handleCommand({ world, ctx, nowMs, m, cmd: command, conv, staff });
+    handleCommand({ world, ctx, nowMs, m, cmd: command, conv, staff, edits: fx.replies });
     fx.wake.add(cid);
     fx.log.push(`command /${command.name} in the thread of customer ${cid}${staff ? "" : " (not staff: refused)"}`);
     return;

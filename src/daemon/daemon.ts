@@ -5,6 +5,7 @@ import { pruneEvents } from "../core/events.ts";
 import { notifyBreach } from "../core/notify.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { answerRepliesEdit, type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import { handleUpdate } from "../core/updates.ts";
 import { checkState } from "../core/state-check.ts";
 import { OperatorError } from "../errors.ts";
@@ -17,6 +18,7 @@ import { RateLimiter, type LimiterOptions } from "../telegram/limiter.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
 import { Deliverer } from "./deliverer.ts";
+import { editRepliesFile } from "./replies-edit.ts";
 import { contextFromConfig, followConfig, LiveReplies } from "./live.ts";
 import { collectGarbage } from "./memory.ts";
 import { setupCommands } from "./menus.ts";
@@ -216,6 +218,18 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     port.call(a.method, a.params).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
   };
 
+  const editReplies = async (edit: RepliesEdit): Promise<RepliesOutcome> => {
+    const outcome = await editRepliesFile(config.replies, edit);
+    const what = edit.op === "save" ? `save canned reply "${edit.id}"` : `remove canned reply "${edit.id}"`;
+    if (outcome.ok) {
+      await replies.reload(); // offered at once, not when the file watcher notices
+      log.info(`${what} (asked in the thread of customer ${edit.customer}): done`, { customer: edit.customer });
+    } else {
+      log.warn(`${what} (asked in the thread of customer ${edit.customer}): ${outcome.problem}${"detail" in outcome ? `: ${outcome.detail}` : ""}`, { customer: edit.customer });
+    }
+    return outcome;
+  };
+
   await setupCommands(raw, ctx, config.locale, log);
   await wait("deleteWebhook", (s) => raw.call("deleteWebhook", { drop_pending_updates: false }, { signal: s })).catch((err: unknown) => {
     if (!signal.aborted) log.warn(`deleteWebhook: ${describeForOperator(err)}`);
@@ -260,7 +274,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 
   try {
     // Every call goes through `port`, so the bound on calls in flight holds for all of them.
-    await pollLoop({ raw: port, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch });
+    await pollLoop({ raw: port, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch, editReplies });
   } finally {
     clearInterval(pruneTimer);
     clearInterval(slaTimer);
@@ -278,6 +292,8 @@ interface PollDeps {
   store: JournaledStore<State>;
   /** Answers an inline query right away: it is not a message, nothing to store or order. */
   answer: (q: TelegramInlineQuery) => void;
+  /** Makes an edit of the replies file a thread command asked for (R36 save-reply). */
+  editReplies: (edit: RepliesEdit) => Promise<RepliesOutcome>;
   deliverer: Deliverer;
   log: Logger;
   signal: AbortSignal;
@@ -334,6 +350,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
     }
     const touched = new Set<number>();
     const immediate: ApiCall[] = [];
+    const edits: RepliesEdit[] = [];
     for (const update of updates) {
       if (update.inline_query) {
         d.answer(update.inline_query);
@@ -344,12 +361,19 @@ async function pollLoop(d: PollDeps): Promise<void> {
         const fx = handleUpdate(world, d.ctx(), update, d.now());
         for (const id of fx.wake) touched.add(id);
         immediate.push(...fx.immediate);
+        edits.push(...fx.replies);
         for (const line of fx.log) log.info(line);
       } catch (err) {
         // One malformed update must not stop the desk; it is logged with its id for a bug report.
         log.error(`update ${update.update_id} could not be handled`, { update: update.update_id, error: err });
       }
       state.offset = update.update_id + 1;
+    }
+    // Replies file edits are made before the batch is confirmed: a crash repeats the command,
+    // which finds its reply saved already.
+    for (const edit of edits) {
+      answerRepliesEdit(world, d.ctx(), edit, await d.editReplies(edit), d.now());
+      touched.add(edit.customer);
     }
     await d.store.write();
     for (const id of touched) d.deliverer.kick(id);
