@@ -240,9 +240,16 @@ export const DEFAULT_TEXTS: Record<Locale, Record<TextKey, string>> = { "pt-BR":
 /** All text keys, for validating the config's `texts:` map. */
 export const TEXT_KEYS = Object.keys(PT) as TextKey[];
 
-/** The plain text an HTML text of ours shows (tags dropped, the escapes undone). */
+/** The plain text an HTML text shows (tags dropped, the escapes and numeric references undone). */
 export function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 }
 /**
  * Texts without a default: what they belong to is off until the config sets one (an

@@ -1,4 +1,5 @@
 import type { APIMethodParams, APIMethods } from "@gramio/types";
+import type { Reply } from "../replies/types.ts";
 import { localeOf, type Locale, type Texts } from "../texts.ts";
 import type { Hours } from "./hours.ts";
 import type { Sla } from "./sla.ts";
@@ -34,6 +35,8 @@ export interface CoreContext {
   hours?: Hours;
   /** Response targets; absent: none. */
   sla?: Sla;
+  /** The canned replies on offer now (the daemon's live list), to tell which one a staff message came from. */
+  replies?: readonly Reply[];
 }
 
 /** Every Bot API method with its own parameters. */

@@ -62,9 +62,10 @@ export interface InEditJob extends JobBase { kind: "inEdit"; p: number; snap: Sn
 /**
  * Copy staff comment `g` to the customer; with `viaBot` (a canned reply: placeholders) or
  * `signature`, the text is rebuilt instead of copied. `signatureApart`: the signature did not
- * fit in Telegram's limit, so it follows as a message of its own.
+ * fit in Telegram's limit, so it follows as a message of its own. `reply`: the canned reply
+ * it was picked from (inline mode), counted once it reaches the customer (R37 reply-uses).
  */
-export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; signature?: string; signatureApart?: boolean }
+export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; reply?: string; signature?: string; signatureApart?: boolean }
 /** Copy a staff album to the customer as one album. */
 export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; settleAt: number }
 /** Staff edited comment `g`: change its copy in the customer's chat. */

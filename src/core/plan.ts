@@ -9,7 +9,7 @@ import type { Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
 import { fillSnapshot } from "./placeholders.ts";
 import { markUnreachable, renderStaffNotice, staleNotice } from "./notify.ts";
 import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
-import { groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
+import { countUse, groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
 
 /**
  * One delivery as the core sees it, passed whole (as grammY passes `ctx`): the world, the
@@ -331,6 +331,7 @@ export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
       link(world, job.g, cid, messageIds(result)[0]!, nowMs);
       // The signature that did not fit follows at once (queued ahead of anything else).
       if (job.signatureApart && job.signature) enqueueFirst(state, conv, "customer", { kind: "notice", html: escapeHtml(signatureLine(job.signature)) }, nowMs);
+      if (job.reply !== undefined) countUse(world, job.reply, nowMs);
       return;
     case "outAlbum": {
       const ids = messageIds(result);

@@ -201,6 +201,14 @@ export function linkOf(world: World, g: number): { customer: number; p: number }
   return undefined;
 }
 
+/** R37 reply-uses: canned reply `id` reached a customer. */
+export function countUse(world: World, id: string, nowMs: number): void {
+  const use = (world.state.replyUses[id] ??= { count: 0, last: nowMs });
+  use.count += 1;
+  use.last = nowMs;
+  markDirty(world, "replyUses", id);
+}
+
 /** Sets (or clears) a conversation's card and thread root, keeping the indexes in step. */
 export function setThread(world: World, conv: Conversation, card: number | undefined, root: number | undefined): void {
   const { index } = world;

@@ -4,6 +4,7 @@ import { awayIfClosed } from "./away.ts";
 import { onPress } from "./buttons.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
+import { replyOfMessage } from "./inline.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
@@ -337,6 +338,8 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
     return;
   }
   const signature = signatureOf(ctx, m);
+  const viaBot = m.via_bot?.id === ctx.botId;
+  const reply = viaBot ? replyOfMessage(ctx.replies ?? [], m.text ?? m.caption)?.id : undefined;
   enqueue(
     state,
     conv,
@@ -346,7 +349,8 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
       g: m.message_id,
       snap: snapshotOf(m),
       ...(replyTo ? { replyTo } : {}),
-      ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}),
+      ...(viaBot ? { viaBot: true } : {}),
+      ...(reply !== undefined ? { reply } : {}),
       ...(signature ? { signature } : {}),
     },
     nowMs,

@@ -197,6 +197,9 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     albumSettleMs: opts.albumSettleMs ?? 1000,
   };
   const replies = await LiveReplies.open(config.replies, log);
+  // The core sees the live replies list (to tell which canned reply a staff message came
+  // from); a new context object only when the list itself was reloaded.
+  const coreCtx = (): CoreContext => (ctx.replies === replies.replies ? ctx : (ctx = { ...ctx, replies: replies.replies }));
   const following = opts.reloadConfig
     ? followConfig(
         config.path,
@@ -212,9 +215,9 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
-  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
+  const deliverer = new Deliverer({ world, ctx: coreCtx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
-    const a = answerInline(ctx, replies.replies, q);
+    const a = answerInline(ctx, replies.replies, q, world.state.replyUses);
     port.call(a.method, a.params).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
   };
 
@@ -274,7 +277,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 
   try {
     // Every call goes through `port`, so the bound on calls in flight holds for all of them.
-    await pollLoop({ raw: port, world, ctx: () => ctx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch, editReplies });
+    await pollLoop({ raw: port, world, ctx: coreCtx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch, editReplies });
   } finally {
     clearInterval(pruneTimer);
     clearInterval(slaTimer);
