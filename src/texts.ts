@@ -119,6 +119,8 @@ const PT = {
   unsave_near: "; seria {ids}?",
   replies_read_only: "⚠️ O arquivo de respostas {file} é somente leitura: nada mudou. Torne-o gravável para o bot, ou edite-o com <code>clientes replies</code>.",
   replies_invalid: "⚠️ O arquivo de respostas {file} não foi alterado: {detail}",
+  guard_removed: "🚪 {name} entrou no grupo e foi removido: aqui ficam só a equipe (a lista <code>staff</code>) e o bot. Para deixar entrar: <code>clientes staff add {id}</code>, depois adicione de novo.",
+  guard_cannot_remove: "⚠️ {name} entrou no grupo, mas o bot não pode remover membros: dê a ele o direito “Banir usuários” (<code>clientes check</code> confere), ou remova à mão.",
 } as const;
 
 /** The keys of every text; `texts:` in the config may override any of them. */
@@ -232,6 +234,8 @@ const EN: Record<TextKey, string> = {
   unsave_near: "; did you mean {ids}?",
   replies_read_only: "⚠️ The replies file {file} is read-only: nothing changed. Make it writable for the bot, or edit it with <code>clientes replies</code>.",
   replies_invalid: "⚠️ The replies file {file} was not changed: {detail}",
+  guard_removed: "🚪 {name} joined the group and was removed: only the team (the <code>staff</code> list) and the bot belong here. To let them in: <code>clientes staff add {id}</code>, then add them again.",
+  guard_cannot_remove: "⚠️ {name} joined the group, but the bot may not remove members: give it the “Ban Users” right (<code>clientes check</code> verifies it), or remove them by hand.",
 };
 
 /** Default texts per locale. */

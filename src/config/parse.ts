@@ -22,6 +22,7 @@ export const DEFAULTS = {
   log_format: "text",
   poll_timeout: 25,
   request_timeout: 20,
+  guard_group: true,
 } as const;
 
 const TOP_KEYS = [
@@ -43,6 +44,7 @@ const TOP_KEYS = [
   "request_timeout",
   "hours",
   "sla",
+  "guard_group",
 ] as const;
 const BOT_KEYS = ["token", "api_root"] as const;
 const STAFF_KEYS = ["id", "name", "notify"] as const;
@@ -113,6 +115,7 @@ export function parseConfig(
     logFormat: oneOf(p, "log_format", root.log_format, LOG_FORMATS, DEFAULTS.log_format),
     pollTimeout: integer(p, "poll_timeout", root.poll_timeout, DEFAULTS.poll_timeout, 0, 50, "a whole number of seconds from 0 to 50"),
     requestTimeout: integer(p, "request_timeout", root.request_timeout, DEFAULTS.request_timeout, 1, 59, "a whole number of seconds from 1 to 59"),
+    guardGroup: boolean(p, "guard_group", root.guard_group, DEFAULTS.guard_group),
   };
   const hours = readHours(p, root.hours);
   if (hours) config.hours = hours;

@@ -65,6 +65,8 @@ export interface Config {
    * `request_timeout`, default 20; getUpdates gets poll_timeout on top).
    */
   requestTimeout: number;
+  /** Remove anyone who joins the discussion group and is not the bot, its creator or staff (key `guard_group`, default true). */
+  guardGroup: boolean;
   /** Business hours (key `hours`); absent: always open, response times in wall-clock time. */
   hours?: Hours;
   /** Response targets (key `sla`); absent: none. */

@@ -33,6 +33,8 @@ export interface CoreContext {
   albumSettleMs: number;
   /** Business hours; absent: always open. */
   hours?: Hours;
+  /** Remove anyone who joins the group and is not the bot, its creator or staff (config `guard_group`). */
+  guardGroup: boolean;
   /** Response targets; absent: none. */
   sla?: Sla;
   /** The canned replies on offer now (the daemon's live list), to tell which one a staff message came from. */

@@ -1,4 +1,4 @@
-import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
+import type { TelegramMessage, TelegramUpdate, TelegramUser } from "@gramio/types";
 import { fullName, renderText } from "../texts.ts";
 import { awayIfClosed } from "./away.ts";
 import { onPress } from "./buttons.ts";
@@ -8,6 +8,7 @@ import { replyOfMessage } from "./inline.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
+import { intruderOf } from "./guard.ts";
 import type { RepliesEdit } from "./replies-edit.ts";
 import { markReachable, markUnreachable, notifyOpened, notifyOwnerWaiting } from "./notify.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
@@ -23,6 +24,8 @@ export interface UpdateEffects {
   log: string[];
   /** Edits of the replies file commands asked for (R36 save-reply): the daemon makes them, then answers with answerRepliesEdit. */
   replies: RepliesEdit[];
+  /** People who joined the group and must be removed (R38 closed-group). */
+  intruders: TelegramUser[];
 }
 
 /**
@@ -30,7 +33,7 @@ export interface UpdateEffects {
  * says what else to do. Pure: no I/O, time comes in as `nowMs`.
  */
 export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpdate, nowMs: number): UpdateEffects {
-  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [], replies: [] };
+  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [], replies: [], intruders: [] };
   if (update.message) {
     const m = update.message;
     if (m.chat.type === "private") onCustomerMessage(world, ctx, m, nowMs, fx);
@@ -48,6 +51,12 @@ export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpd
     fx.immediate.push(out?.answer ?? { method: "answerCallbackQuery", params: { callback_query_id: q.id } });
     if (out?.changed !== undefined) fx.wake.add(out.changed);
     if (out) fx.log.push(out.log);
+  } else if (update.chat_member) {
+    const intruder = intruderOf(ctx, update.chat_member);
+    if (intruder) {
+      fx.intruders.push(intruder);
+      fx.log.push(`user ${intruder.id} joined the group and is not staff: removing them`);
+    }
   } else if (update.my_chat_member && update.my_chat_member.chat.type === "private") {
     const { chat, new_chat_member } = update.my_chat_member;
     if (ctx.staff.has(chat.id)) onStaffBlockChange(world, chat.id, new_chat_member.status, nowMs, fx);

@@ -1,4 +1,4 @@
-import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
+import type { TelegramInlineQuery, TelegramUpdate, TelegramUser } from "@gramio/types";
 import type { Config } from "../config/types.ts";
 import type { ApiCall, CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
@@ -19,6 +19,7 @@ import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
 import { Deliverer } from "./deliverer.ts";
 import { editRepliesFile } from "./replies-edit.ts";
+import { removeIntruder, warnIfCannotGuard } from "./guard.ts";
 import { contextFromConfig, followConfig, LiveReplies } from "./live.ts";
 import { collectGarbage } from "./memory.ts";
 import { setupCommands } from "./menus.ts";
@@ -27,8 +28,11 @@ import { TelegramWatch, untilAnswered } from "./outage.ts";
 import { EXIT } from "../runtime.ts";
 import { secretsOf } from "../redact.ts";
 
-/** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent. */
-export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "callback_query", "my_chat_member"] as const;
+/**
+ * Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent.
+ * `chat_member` (people joining the group, R38 closed-group) comes only when listed here.
+ */
+export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "callback_query", "my_chat_member", "chat_member"] as const;
 
 /** How `clientes start` runs the daemon; everything from the process comes in here. */
 export interface DaemonOptions {
@@ -177,6 +181,8 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     channel = await resolveChat(raw, config.channel, "channel", wait);
     group = await resolveChat(raw, config.group, "group", wait);
     await warnIfNotLinked(raw, channel, group, log, wait);
+    const botId = (me as { id: number }).id;
+    if (config.guardGroup) await warnIfCannotGuard(() => wait("getChatMember", (signal) => raw.call("getChatMember", { chat_id: group, user_id: botId }, { signal })), log);
   } catch (err) {
     if (signal.aborted) return; // stopped while waiting for Telegram
     throw err;
@@ -277,7 +283,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
 
   try {
     // Every call goes through `port`, so the bound on calls in flight holds for all of them.
-    await pollLoop({ raw: port, world, ctx: coreCtx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch, editReplies });
+    await pollLoop({ raw: port, world, ctx: coreCtx, store, deliverer, log, signal, now, timeout: config.pollTimeout, answer, watch, editReplies, guard: (user) => removeIntruder({ port, ctx: coreCtx(), log, signal }, user) });
   } finally {
     clearInterval(pruneTimer);
     clearInterval(slaTimer);
@@ -295,6 +301,8 @@ interface PollDeps {
   store: JournaledStore<State>;
   /** Answers an inline query right away: it is not a message, nothing to store or order. */
   answer: (q: TelegramInlineQuery) => void;
+  /** Removes someone who joined the group (R38 closed-group). */
+  guard: (user: TelegramUser) => Promise<void>;
   /** Makes an edit of the replies file a thread command asked for (R36 save-reply). */
   editReplies: (edit: RepliesEdit) => Promise<RepliesOutcome>;
   deliverer: Deliverer;
@@ -354,6 +362,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
     const touched = new Set<number>();
     const immediate: ApiCall[] = [];
     const edits: RepliesEdit[] = [];
+    const intruders: TelegramUser[] = [];
     for (const update of updates) {
       if (update.inline_query) {
         d.answer(update.inline_query);
@@ -365,6 +374,7 @@ async function pollLoop(d: PollDeps): Promise<void> {
         for (const id of fx.wake) touched.add(id);
         immediate.push(...fx.immediate);
         edits.push(...fx.replies);
+        intruders.push(...fx.intruders);
         for (const line of fx.log) log.info(line);
       } catch (err) {
         // One malformed update must not stop the desk; it is logged with its id for a bug report.
@@ -372,6 +382,8 @@ async function pollLoop(d: PollDeps): Promise<void> {
       }
       state.offset = update.update_id + 1;
     }
+    // Removed before the batch is confirmed: a crash repeats the removal, which is harmless.
+    for (const user of intruders) await d.guard(user);
     // Replies file edits are made before the batch is confirmed: a crash repeats the command,
     // which finds its reply saved already.
     for (const edit of edits) {

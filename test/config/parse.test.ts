@@ -52,6 +52,7 @@ test("a minimal config gets every default, with paths next to the config file", 
     logFormat: "text",
     pollTimeout: 25,
     requestTimeout: 20,
+    guardGroup: true,
   });
 });
 
@@ -185,7 +186,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, request_timeout, hours, sla",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, request_timeout, hours, sla, guard_group",
     ),
     err.message,
   );

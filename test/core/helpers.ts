@@ -19,6 +19,7 @@ export function context(over: Partial<CoreContext> = {}): CoreContext {
     staff: new Set([ANA]),
     staffNames: new Map([[ANA, "Ana"]]),
     notify: new Set(),
+    guardGroup: true,
     notePrefix: "#",
     locale: "en",
     texts: resolveTexts("en"),
