@@ -265,7 +265,10 @@ export function migrateState(data: unknown, fromVersion: number): State {
   if (fromVersion < 4) {
     state.staff ??= {};
     state.replyUses ??= {};
-    for (const conv of Object.values(state.conversations)) conv.queues.staff ??= [];
+    // A record of the wrong shape is left for the state check to name (it runs after this).
+    for (const conv of Object.values(state.conversations ?? {}) as Array<Partial<Conversation> | null>) {
+      if (conv && typeof conv === "object" && conv.queues && typeof conv.queues === "object") conv.queues.staff ??= [];
+    }
   }
   return state;
 }
