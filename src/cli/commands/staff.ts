@@ -168,6 +168,10 @@ picks the change up by itself.
 Find someone's id: \`clientes staff sync\` adds the channel's admins; or have them send
 a message to @userinfobot.
 
+Private notifications (new and reopened conversations, their customers waiting, missed
+targets): \`notify: true\` on their entry in the config, or they send /notify on to the
+bot in private (which wins). \`staff list\` shows a NOTIFY column when anyone has it.
+
 Examples:
   $ clientes staff list
   $ clientes staff add 111111111 --name "Ana"

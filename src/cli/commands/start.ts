@@ -34,7 +34,11 @@ store for the next start.
 When Telegram cannot be reached (at start-up too), the daemon waits and retries with
 backoff, and logs when it is reachable again. Another program polling with the same
 token (409) is logged as an error and waited out; a token Telegram refuses stops it
-with exit 2. \`clientes status\` shows whether it polls.`,
+with exit 2. \`clientes status\` shows whether it polls.
+
+With guard_group on (the default), anyone who joins the discussion group and is not the
+bot, its creator or staff is removed at once; without the bot's "Ban Users" right there
+the daemon logs an error at start-up saying how to fix it.`,
     )
     .action(
       ctx.action(async (opts: { logLevel?: "debug" | "info" | "warn" | "error"; logFormat?: LogFormat; pacing: boolean }, cmd: Command) => {
