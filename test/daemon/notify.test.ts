@@ -101,6 +101,28 @@ describe("on open and reopen", () => {
   });
 });
 
+test("a notification still queued when the daemon stops is sent after the restart, once", async () => {
+  const desk = await startDesk({ staff: (ana) => [{ id: ana.id, name: "Ana", notify: true }] });
+  try {
+    const { sb, ana } = desk;
+    sb.sendPrivate(ana.id, { text: "/notify" });
+    await sb.waitFor(() => chatTexts(desk, ana.id).length === 1, 5000, "Ana started the bot");
+    // Telegram asks to wait a minute before the next message to Ana: the daemon stops meanwhile.
+    sb.failNext({ method: "sendMessage", chatId: ana.id, code: 429, description: "Too Many Requests: retry after 60", retryAfter: 60 });
+    await openConversation(desk, "Nina");
+    await desk.port.waitFor((c) => c.method === "sendMessage" && (c.params as { chat_id?: number }).chat_id === ana.id && c.settled && !c.ok, { timeoutMs: 5000 });
+    await desk.stop();
+    await desk.restart();
+    await sb.waitFor(() => inbox(desk, ana.id).some((m) => m.text?.startsWith("🆕 New conversation: Nina")), 5000, "sent after the restart");
+    await desk.stop();
+    await desk.restart();
+    await sb.waitFor(() => sb.isPolling(), 5000, "polling again");
+    assert.equal(inbox(desk, ana.id).filter((m) => m.text?.startsWith("🆕")).length, 1, "once");
+  } finally {
+    await desk.close();
+  }
+});
+
 test("a staff member who never started the bot is skipped with one log line, never retried, until they write to it", async () => {
   const desk = await startDesk({ staff: (ana) => [{ id: ana.id, name: "Ana", notify: true }, { id: CARLA, name: "Carla", notify: true }] });
   try {
