@@ -36,7 +36,7 @@ test("/help is answered in the customer's chat and never copied to the team; /te
     await sb.waitFor(() => chatTexts(desk, u.id).filter((t) => t.startsWith("Write here")).length === 2, 5000, "the second help");
     assert.deepEqual(threadTexts(desk, root), ["my order is late", "/terms"], "/ajuda stayed out of the thread");
 
-    assert.deepEqual(await menus(desk), { customer: ["start", "help"], group: ["close", "fs", "priority", "ban", "unban", "save", "unsave", "help"] });
+    assert.deepEqual(await menus(desk), { customer: ["start", "help"], group: ["take", "release", "assign", "close", "fs", "reopen", "priority", "tag", "untag", "ban", "unban", "save", "unsave", "help"] });
 
     // A staff member in private also gets their own commands listed.
     sb.sendPrivate(desk.ana.id, { text: "/help" });
