@@ -92,6 +92,35 @@ const PT = {
     "<b>Comandos da equipe</b> (responda dentro da conversa)\n" +
     "{commands}\n" +
     "Comentários que começam com <code>{note_prefix}</code> ficam só para a equipe.",
+  customer_help:
+    "Escreva aqui o que precisar (texto, fotos, documentos, áudio): sua mensagem chega à nossa equipe, que responde nesta mesma conversa.\n\n" +
+    "{commands}",
+  staff_private_help: "<b>Para a equipe</b>\n{commands}",
+  notify_opened: "🆕 Nova conversa: <b>{name}</b>{origin}\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_reopened: "🔄 Conversa reaberta: <b>{name}</b>{origin}\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_waiting: "💬 <b>{name}</b> escreveu e aguarda resposta (a conversa é sua).\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_sla: "⏰ <b>{name}</b> passou do prazo de {target}.\n<a href=\"{link}\">Abrir o cartão</a>",
+  notify_origin: " · origem <code>{origin}</code>",
+  notify_target_first: "primeira resposta",
+  notify_target_response: "resposta",
+  notify_ack_on: "🔔 Avisos ligados: escrevo aqui quando uma conversa abrir ou reabrir, quando um cliente seu aguardar e quando uma espera passar do prazo.",
+  notify_ack_off: "🔕 Avisos desligados.",
+  usage_notify: "Seus avisos estão <b>{state}</b>. Envie <code>/avisos on</code> ou <code>/avisos off</code>.",
+  notify_state_on: "ligados",
+  notify_state_off: "desligados",
+  save_usage: "Uso: responda à mensagem a guardar com <code>/resposta Título</code>.",
+  save_bad_title: "⚠️ O título precisa de letras ou números, com até {max} caracteres.",
+  save_no_text: "⚠️ Essa mensagem não tem texto nem legenda para guardar.",
+  save_ack: "✅ Guardada como resposta pronta <code>{id}</code> (“{title}”): digite <code>@{bot} {title}</code> para usar.",
+  save_duplicate: "⚠️ Já existe uma resposta pronta <code>{id}</code> (“{title}”): escolha outro título, ou apague a antiga com <code>/remover {id}</code>.",
+  unsave_usage: "Uso: <code>/remover id</code> (os ids: <code>clientes replies list</code>).",
+  unsave_ack: "🗑 Resposta pronta <code>{id}</code> apagada.",
+  unsave_not_found: "⚠️ Não há resposta pronta <code>{id}</code>{near}.",
+  unsave_near: "; seria {ids}?",
+  replies_read_only: "⚠️ O arquivo de respostas {file} é somente leitura: nada mudou. Torne-o gravável para o bot, ou edite-o com <code>clientes replies</code>.",
+  replies_invalid: "⚠️ O arquivo de respostas {file} não foi alterado: {detail}",
+  guard_removed: "🚪 {name} entrou no grupo e foi removido: aqui ficam só a equipe (a lista <code>staff</code>) e o bot. Para deixar entrar: <code>clientes staff add {id}</code>, depois adicione de novo.",
+  guard_cannot_remove: "⚠️ {name} entrou no grupo, mas o bot não pode remover membros: dê a ele o direito “Banir usuários” (<code>clientes check</code> confere), ou remova à mão.",
 } as const;
 
 /** The keys of every text; `texts:` in the config may override any of them. */
@@ -178,6 +207,35 @@ const EN: Record<TextKey, string> = {
     "<b>Team commands</b> (reply inside the conversation)\n" +
     "{commands}\n" +
     "Comments that start with <code>{note_prefix}</code> stay internal.",
+  customer_help:
+    "Write here whatever you need (text, photos, documents, voice): your message reaches our team, who answer in this same chat.\n\n" +
+    "{commands}",
+  staff_private_help: "<b>For the team</b>\n{commands}",
+  notify_opened: "🆕 New conversation: <b>{name}</b>{origin}\n<a href=\"{link}\">Open the card</a>",
+  notify_reopened: "🔄 Conversation reopened: <b>{name}</b>{origin}\n<a href=\"{link}\">Open the card</a>",
+  notify_waiting: "💬 <b>{name}</b> wrote and waits for an answer (you own this conversation).\n<a href=\"{link}\">Open the card</a>",
+  notify_sla: "⏰ <b>{name}</b> waits past the {target} target.\n<a href=\"{link}\">Open the card</a>",
+  notify_origin: " · origin <code>{origin}</code>",
+  notify_target_first: "first-response",
+  notify_target_response: "response",
+  notify_ack_on: "🔔 Notifications on: I will write to you here when a conversation opens or reopens, when a customer of yours waits, and when a wait passes its target.",
+  notify_ack_off: "🔕 Notifications off.",
+  usage_notify: "Your notifications are <b>{state}</b>. Send <code>/notify on</code> or <code>/notify off</code>.",
+  notify_state_on: "on",
+  notify_state_off: "off",
+  save_usage: "Usage: reply to the message to save with <code>/save Title</code>.",
+  save_bad_title: "⚠️ The title needs letters or digits, and at most {max} characters.",
+  save_no_text: "⚠️ That message has no text or caption to save.",
+  save_ack: "✅ Saved as canned reply <code>{id}</code> (“{title}”): type <code>@{bot} {title}</code> to use it.",
+  save_duplicate: "⚠️ A canned reply <code>{id}</code> already exists (“{title}”): choose another title, or remove that one with <code>/unsave {id}</code>.",
+  unsave_usage: "Usage: <code>/unsave id</code> (the ids: <code>clientes replies list</code>).",
+  unsave_ack: "🗑 Canned reply <code>{id}</code> removed.",
+  unsave_not_found: "⚠️ There is no canned reply <code>{id}</code>{near}.",
+  unsave_near: "; did you mean {ids}?",
+  replies_read_only: "⚠️ The replies file {file} is read-only: nothing changed. Make it writable for the bot, or edit it with <code>clientes replies</code>.",
+  replies_invalid: "⚠️ The replies file {file} was not changed: {detail}",
+  guard_removed: "🚪 {name} joined the group and was removed: only the team (the <code>staff</code> list) and the bot belong here. To let them in: <code>clientes staff add {id}</code>, then add them again.",
+  guard_cannot_remove: "⚠️ {name} joined the group, but the bot may not remove members: give it the “Ban Users” right (<code>clientes check</code> verifies it), or remove them by hand.",
 };
 
 /** Default texts per locale. */
@@ -186,10 +244,26 @@ export const DEFAULT_TEXTS: Record<Locale, Record<TextKey, string>> = { "pt-BR":
 /** All text keys, for validating the config's `texts:` map. */
 export const TEXT_KEYS = Object.keys(PT) as TextKey[];
 
-/** The plain text an HTML text of ours shows (tags dropped, the escapes undone). */
+/** The plain text an HTML text shows (tags dropped, the escapes and numeric references undone). */
 export function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
 }
+/**
+ * Texts without a default: what they belong to is off until the config sets one (an
+ * empty text counts as not set). `terms`: what a customer's `/terms` is answered with.
+ */
+export const OPTIONAL_TEXT_KEYS = ["terms"] as const;
+export type OptionalTextKey = (typeof OPTIONAL_TEXT_KEYS)[number];
+
+/** What the config's `texts:` may set. */
+export type TextOverrides = Partial<Record<TextKey | OptionalTextKey, string>>;
 
 /** Escapes a value for Telegram's HTML parse mode. */
 export function escapeHtml(value: string): string {
@@ -202,7 +276,7 @@ export function fullName(user: { first_name?: unknown; last_name?: unknown }): s
 }
 
 /** A resolved set of texts: the locale's defaults with the config's overrides on top. */
-export type Texts = Record<TextKey, string>;
+export type Texts = Record<TextKey, string> & Partial<Record<OptionalTextKey, string>>;
 
 /**
  * The locale of a customer's texts, from their Telegram `language_code`: `pt…` is pt-BR,
@@ -215,9 +289,11 @@ export function localeOf(languageCode: string | undefined, fallback: Locale): Lo
   return fallback;
 }
 
-/** Merges the overrides from the config over the locale's defaults. */
-export function resolveTexts(locale: Locale, overrides: Partial<Record<TextKey, string>> = {}): Texts {
-  return { ...DEFAULT_TEXTS[locale], ...overrides };
+/** Merges the overrides from the config over the locale's defaults; an empty optional text is left out. */
+export function resolveTexts(locale: Locale, overrides: TextOverrides = {}): Texts {
+  const texts: Texts = { ...DEFAULT_TEXTS[locale], ...overrides };
+  for (const key of OPTIONAL_TEXT_KEYS) if (texts[key]?.trim() === "") delete texts[key];
+  return texts;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderText, resolveTexts, DEFAULT_TEXTS, TEXT_KEYS } from "../src/texts.ts";
+import { renderText, resolveTexts, DEFAULT_TEXTS, OPTIONAL_TEXT_KEYS, TEXT_KEYS } from "../src/texts.ts";
 
 test("a hostile customer name is escaped, so the card's markup never breaks", () => {
   const out = renderText("<b>{name}</b>", { name: "<b>Ana & Co</b>" });
@@ -22,5 +22,11 @@ test("both locales define every text, and config overrides win", () => {
 test("config.example.yaml lists every text an operator can override", async () => {
   const { readFile } = await import("node:fs/promises");
   const example = await readFile(new URL("../config.example.yaml", import.meta.url), "utf8");
-  for (const key of TEXT_KEYS) assert.match(example, new RegExp(`^#   ${key}: `, "m"), `${key} is listed`);
+  for (const key of [...TEXT_KEYS, ...OPTIONAL_TEXT_KEYS]) assert.match(example, new RegExp(`^#   ${key}: `, "m"), `${key} is listed`);
+});
+
+test("an optional text is unset by default and when left empty", () => {
+  assert.equal(resolveTexts("en").terms, undefined);
+  assert.equal(resolveTexts("en", { terms: "  " }).terms, undefined);
+  assert.equal(resolveTexts("pt-BR", { terms: "Nossos termos" }).terms, "Nossos termos");
 });

@@ -37,6 +37,7 @@ export function buildConfig(essentials: ConfigEssentials, overrides: Partial<Con
     logFormat: DEFAULTS.log_format,
     pollTimeout: DEFAULTS.poll_timeout,
     requestTimeout: DEFAULTS.request_timeout,
+    guardGroup: DEFAULTS.guard_group,
     ...overrides,
   };
 }

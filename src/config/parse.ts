@@ -1,7 +1,7 @@
 import { dirname, extname, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { LOG_FORMATS } from "../log.ts";
-import { LOCALES, TEXT_KEYS, type Locale, type TextKey } from "../texts.ts";
+import { LOCALES, OPTIONAL_TEXT_KEYS, TEXT_KEYS, type Locale, type TextOverrides } from "../texts.ts";
 import { ConfigError, type ConfigProblem } from "./errors.ts";
 import { readHours, readSla } from "./service.ts";
 import { ALIAS_ADVICE, firstYamlProblem, yamlToPlain } from "./yaml-problem.ts";
@@ -23,6 +23,7 @@ export const DEFAULTS = {
   log_format: "text",
   poll_timeout: 25,
   request_timeout: 20,
+  guard_group: true,
 } as const;
 
 const TOP_KEYS = [
@@ -45,9 +46,10 @@ const TOP_KEYS = [
   "hours",
   "sla",
   "webhook",
+  "guard_group",
 ] as const;
 const BOT_KEYS = ["token", "api_root"] as const;
-const STAFF_KEYS = ["id", "name"] as const;
+const STAFF_KEYS = ["id", "name", "notify"] as const;
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 const TOKEN_FORMAT = /^\d+:[A-Za-z0-9_-]{30,}$/;
@@ -115,6 +117,7 @@ export function parseConfig(
     logFormat: oneOf(p, "log_format", root.log_format, LOG_FORMATS, DEFAULTS.log_format),
     pollTimeout: integer(p, "poll_timeout", root.poll_timeout, DEFAULTS.poll_timeout, 0, 50, "a whole number of seconds from 0 to 50"),
     requestTimeout: integer(p, "request_timeout", root.request_timeout, DEFAULTS.request_timeout, 1, 59, "a whole number of seconds from 1 to 59"),
+    guardGroup: boolean(p, "guard_group", root.guard_group, DEFAULTS.guard_group),
   };
   const hours = readHours(p, root.hours);
   if (hours) config.hours = hours;
@@ -362,6 +365,7 @@ function readStaff(p: Problems, value: unknown): StaffMember[] {
       if (typeof item.name === "string" && item.name.trim() !== "") name = item.name.trim();
       else p.wrong(`${key}.name`, "a non-empty name", item.name);
     }
+    const notify = item.notify === undefined ? undefined : boolean(p, `${key}.notify`, item.notify, false);
     if (id === undefined) return;
     const previous = firstIndex.get(id);
     if (previous !== undefined) {
@@ -369,7 +373,9 @@ function readStaff(p: Problems, value: unknown): StaffMember[] {
       return;
     }
     firstIndex.set(id, i);
-    staff.push(name === undefined ? { id } : { id, name });
+    const member: StaffMember = name === undefined ? { id } : { id, name };
+    if (notify) member.notify = true;
+    staff.push(member);
   });
   return staff;
 }
@@ -401,33 +407,34 @@ function oneOf<T extends string>(p: Problems, key: string, value: unknown, allow
  * `texts:` (or one locale's `texts.en:`): text name -> text. At the top level, a locale
  * name holds that locale's own overrides instead (read by {@link readLocaleTexts}).
  */
-function readTexts(p: Problems, at: string, value: unknown, top: boolean): Partial<Record<TextKey, string>> {
+function readTexts(p: Problems, at: string, value: unknown, top: boolean): TextOverrides {
   if (value === undefined || value === null) return {};
   if (!isMapping(value)) {
     p.wrong(at, "a mapping of text name to text, like welcome: \"Hi!\"", value);
     return {};
   }
-  const texts: Partial<Record<TextKey, string>> = {};
+  const texts: TextOverrides = {};
+  const known: readonly string[] = [...TEXT_KEYS, ...OPTIONAL_TEXT_KEYS];
   for (const [key, text] of Object.entries(value)) {
     if (top && (LOCALES as readonly string[]).includes(key)) continue;
-    if (!(TEXT_KEYS as readonly string[]).includes(key)) {
-      const close = suggest(key, top ? [...TEXT_KEYS, ...LOCALES] : TEXT_KEYS);
+    if (!known.includes(key)) {
+      const close = suggest(key, top ? [...known, ...LOCALES] : known);
       const advice = close === undefined ? "" : `; did you mean "${close}"?`;
-      p.add(`${at}.${key}`, `unknown text${advice}; valid texts: ${TEXT_KEYS.join(", ")}${top ? ` (or a locale, ${LOCALES.join(" or ")}, holding texts for that locale's customers)` : ""}`);
+      p.add(`${at}.${key}`, `unknown text${advice}; valid texts: ${known.join(", ")}${top ? ` (or a locale, ${LOCALES.join(" or ")}, holding texts for that locale's customers)` : ""}`);
       continue;
     }
     if (typeof text !== "string") {
       p.wrong(`${at}.${key}`, "a text (a string; quote it if it has : or #)", text);
       continue;
     }
-    texts[key as TextKey] = text;
+    texts[key as keyof TextOverrides] = text;
   }
   return texts;
 }
 
 /** `texts.en:`, `texts.pt-BR:`: overrides for the customers of one locale. */
-function readLocaleTexts(p: Problems, value: unknown): Partial<Record<Locale, Partial<Record<TextKey, string>>>> {
-  const out: Partial<Record<Locale, Partial<Record<TextKey, string>>>> = {};
+function readLocaleTexts(p: Problems, value: unknown): Partial<Record<Locale, TextOverrides>> {
+  const out: Partial<Record<Locale, TextOverrides>> = {};
   if (!isMapping(value)) return out;
   for (const locale of LOCALES) {
     if (value[locale] !== undefined) out[locale] = readTexts(p, `texts.${locale}`, value[locale], false);

@@ -1,12 +1,18 @@
 import type { LogFormat } from "../log.ts";
 import type { Hours } from "../core/hours.ts";
 import type { Sla } from "../core/sla.ts";
-import type { Locale, TextKey } from "../texts.ts";
+import type { Locale, TextOverrides } from "../texts.ts";
 
 /** A member of the support team, by Telegram user id. */
 export interface StaffMember {
   id: number;
   name?: string;
+  /**
+   * Private messages from the bot when a conversation opens or reopens, when their customer
+   * waits, when a wait passes its target (key `notify`, default false). Their own
+   * `/notify on|off` to the bot wins.
+   */
+  notify?: boolean;
 }
 
 /** Webhook mode (key `webhook`): Telegram posts updates to `url`, the daemon listens on `listen`. */
@@ -49,9 +55,9 @@ export interface Config {
   /** Default "pt-BR". */
   locale: Locale;
   /** Text overrides (key `texts`), for the configured locale. */
-  texts: Partial<Record<TextKey, string>>;
+  texts: TextOverrides;
   /** Text overrides for one locale's customers (`texts.en`, `texts.pt-BR`); win over `texts` for that locale. */
-  textsByLocale: Partial<Record<Locale, Partial<Record<TextKey, string>>>>;
+  textsByLocale: Partial<Record<Locale, TextOverrides>>;
   /**
    * Customer texts follow the customer's Telegram language (`pt*` pt-BR, `en*` en, else
    * `locale`); false: every customer gets `locale` (key `locale_per_customer`, default true).
@@ -74,6 +80,8 @@ export interface Config {
    * `request_timeout`, default 20; getUpdates gets poll_timeout on top).
    */
   requestTimeout: number;
+  /** Remove anyone who joins the discussion group and is not the bot, its creator or staff (key `guard_group`, default true). */
+  guardGroup: boolean;
   /** Business hours (key `hours`); absent: always open, response times in wall-clock time. */
   hours?: Hours;
   /** Response targets (key `sla`); absent: none. */

@@ -69,7 +69,8 @@ export function onPress(world: World, ctx: CoreContext, q: TelegramCallbackQuery
   let reply = "";
   const run = (id: string, args = ""): void => {
     const spec = findCommand("thread", id);
-    spec?.run?.({ world, ctx, nowMs, m: message, name: id, args, conv, by: { id: q.from.id, name: fullName(q.from) }, reply: (html) => (reply = html) });
+    // No button edits the replies file (/save needs a message to reply to).
+    spec?.run?.({ world, ctx, nowMs, m: message, name: id, args, conv, by: { id: q.from.id, name: fullName(q.from) }, reply: (html) => (reply = html), editReplies: () => undefined });
   };
   const owner = ownerName(conv, ctx.staffNames);
   let alert = false;

@@ -1,11 +1,13 @@
 import type { TelegramMessage } from "@gramio/types";
 import { escapeHtml, fullName, renderText, type Locale } from "../texts.ts";
 import { ownerName, shouldBePinned } from "./card.ts";
-import { customerTexts, type CoreContext } from "./context.ts";
+import { customerLocale, customerTexts, type CoreContext } from "./context.ts";
 import { recordEvent } from "./events.ts";
+import { notifyOn, setNotify } from "./notify.ts";
+import { saveRequest, type RepliesEdit } from "./replies-edit.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { addTags, describeStaff, findStaff, MAX_TAGS, removeTags, reopen, setOwner, staffList, type Actor } from "./triage.ts";
-import type { Conversation, World } from "./state.ts";
+import type { Conversation, Customer, World } from "./state.ts";
 
 /** A command as typed: `/p 4` -> { name: "p", args: "4" }. */
 export interface Command {
@@ -52,6 +54,8 @@ interface CallBase {
 /** A command typed by staff in a conversation's thread. */
 export interface ThreadCall extends CallBase {
   conv: Conversation;
+  /** Asks the daemon to edit the replies file (it answers in the thread once done). */
+  editReplies(edit: RepliesEdit): void;
 }
 
 /** A command typed in a private chat; `conv` is the sender's conversation, if they have one. */
@@ -83,6 +87,11 @@ export interface CommandSpec<S extends CommandScope = CommandScope> {
   description: Record<Locale, string>;
   /** What it does. Without one, the message is handled like any other (e.g. a customer's /start). */
   run?: (call: CallOf[S]) => void;
+  /**
+   * Whether the deployment offers it (e.g. `/terms` only with `texts.terms` set). When it
+   * does not, the command is in no menu or list and the message is handled like any other.
+   */
+  available?: (ctx: CoreContext) => boolean;
 }
 
 /** A command of any scope. */
@@ -91,6 +100,12 @@ export type AnyCommand = { [S in CommandScope]: CommandSpec<S> }[CommandScope];
 /** Keeps each entry's handler typed by its scope. */
 function command<S extends CommandScope>(spec: CommandSpec<S>): CommandSpec<S> {
   return spec;
+}
+
+/** The sender of a private message as the customer they are (their language picks the texts). */
+function senderAsCustomer(m: TelegramMessage): Customer {
+  const f = m.from!;
+  return { id: f.id, first_name: f.first_name, ...(f.language_code ? { language_code: f.language_code } : {}) };
 }
 
 /** R17 close. */
@@ -129,6 +144,32 @@ export const COMMANDS: readonly AnyCommand[] = [
     description: { "pt-BR": "Falar com o atendimento", en: "Talk to support" },
     // No handler: /start is the customer's first message, relayed like any other; its
     // payload (`/start <origin>`) is the conversation's origin.
+  }),
+  command({
+    id: "customer-help",
+    scope: "private",
+    names: { "pt-BR": ["ajuda", "help"], en: ["help", "ajuda"] },
+    usage: { "pt-BR": "/ajuda ou /help", en: "/help or /ajuda" },
+    description: { "pt-BR": "Como funciona este atendimento", en: "How this support chat works" },
+    run: (c) => {
+      const { ctx } = c;
+      // In the customer's language (R32 customer-language); a staff member's part in the desk's.
+      const who = senderAsCustomer(c.m);
+      let html = renderText(customerTexts(ctx, who).customer_help, { commands: commandList(customerLocale(ctx, who), "private", ctx) }, ["commands"]);
+      // A staff member testing the bot also learns what they can do here.
+      if (c.staff) html += `\n\n${renderText(ctx.texts.staff_private_help, { commands: commandList(ctx.locale, "staff-private", ctx) }, ["commands"])}`;
+      c.reply(html);
+    },
+  }),
+  command({
+    id: "terms",
+    scope: "private",
+    names: { "pt-BR": ["termos", "terms"], en: ["terms", "termos"] },
+    usage: { "pt-BR": "/termos ou /terms", en: "/terms or /termos" },
+    description: { "pt-BR": "Nossos termos de atendimento", en: "Our terms of service" },
+    // R34 customer-commands: without `texts.terms` there is nothing to answer; the message goes to the team like any other.
+    available: (ctx) => ctx.texts.terms !== undefined || Object.values(ctx.localeTexts).some((t) => t.terms !== undefined),
+    run: (c) => c.reply(customerTexts(c.ctx, senderAsCustomer(c.m)).terms ?? c.ctx.texts.terms ?? ""),
   }),
   command({
     id: "take",
@@ -271,6 +312,49 @@ export const COMMANDS: readonly AnyCommand[] = [
     },
   }),
   command({
+    id: "notify",
+    scope: "staff-private",
+    names: { "pt-BR": ["avisos", "notify"], en: ["notify", "avisos"] },
+    usage: { "pt-BR": "/avisos on|off ou /notify on|off", en: "/notify on|off or /avisos on|off" },
+    description: { "pt-BR": "Avisos em particular: conversas novas ou reabertas, clientes seus aguardando, prazos passados", en: "Private notifications: new or reopened conversations, your customers waiting, missed targets" },
+    run: (c) => {
+      const { world, ctx } = c;
+      const id = c.m.from!.id;
+      const on = /^(on|sim|ligar|ligado|ligados|yes|1|true)$/i.test(c.args) ? true : /^(off|n[aã]o|desligar|desligado|desligados|no|0|false)$/i.test(c.args) ? false : undefined;
+      if (on === undefined) {
+        const state = notifyOn(world, ctx, id) ? ctx.texts.notify_state_on : ctx.texts.notify_state_off;
+        c.reply(renderText(ctx.texts.usage_notify, { state }));
+        return;
+      }
+      setNotify(world, id, on);
+      c.reply(on ? ctx.texts.notify_ack_on : ctx.texts.notify_ack_off);
+    },
+  }),
+  command({
+    id: "save",
+    scope: "thread",
+    names: { "pt-BR": ["resposta", "save"], en: ["save", "resposta"] },
+    usage: { "pt-BR": "/resposta Título (em resposta a uma mensagem)", en: "/save Title (in reply to a message)" },
+    description: { "pt-BR": "Guarda a mensagem respondida como resposta pronta", en: "Save the message replied to as a canned reply" },
+    run: (c) => {
+      const r = saveRequest(c.ctx, c.conv, c.m, c.args);
+      if ("answer" in r) c.reply(r.answer);
+      else c.editReplies(r.edit);
+    },
+  }),
+  command({
+    id: "unsave",
+    scope: "thread",
+    names: { "pt-BR": ["remover", "unsave"], en: ["unsave", "remover"] },
+    usage: { "pt-BR": "/remover id", en: "/unsave id" },
+    description: { "pt-BR": "Apaga uma resposta pronta", en: "Remove a canned reply" },
+    run: (c) => {
+      const id = c.args.toLowerCase();
+      if (!/^\S+$/.test(id)) c.reply(c.ctx.texts.unsave_usage);
+      else c.editReplies({ op: "unsave", id, customer: c.conv.customer.id, replyTo: c.m.message_id });
+    },
+  }),
+  command({
     id: "help",
     scope: "thread",
     // `/start` too: staff who open the bot's menu in the group may tap it out of habit.
@@ -281,16 +365,24 @@ export const COMMANDS: readonly AnyCommand[] = [
   }),
 ];
 
-/** The command called `name` (any locale's name) in `scope`, if there is one. */
-export function findCommand<S extends CommandScope>(scope: S, name: string, table: readonly AnyCommand[] = COMMANDS): CommandSpec<S> | undefined {
-  const found = table.find((c) => c.scope === scope && (c.names["pt-BR"].includes(name) || c.names.en.includes(name)));
+/**
+ * The command called `name` (any locale's name) in `scope`, if there is one. With `ctx`,
+ * only one the deployment offers (see {@link CommandSpec.available}).
+ */
+export function findCommand<S extends CommandScope>(scope: S, name: string, ctx?: CoreContext): CommandSpec<S> | undefined {
+  const found = COMMANDS.find((c) => c.scope === scope && (c.names["pt-BR"].includes(name) || c.names.en.includes(name)));
+  if (found && ctx && found.available && !found.available(ctx)) return undefined;
   return found as CommandSpec<S> | undefined;
 }
 
+/** The commands of a scope (those the deployment offers, with `ctx`), in table order. */
+function commandsOf(scope: CommandScope, ctx: CoreContext | undefined): AnyCommand[] {
+  return COMMANDS.filter((c) => c.scope === scope && (!ctx || !c.available || c.available(ctx)));
+}
+
 /** The commands of a scope as `/help` lists them, one HTML line each. */
-export function commandList(locale: Locale, scope: CommandScope, table: readonly AnyCommand[] = COMMANDS): string {
-  return table
-    .filter((c) => c.scope === scope)
+export function commandList(locale: Locale, scope: CommandScope, ctx?: CoreContext): string {
+  return commandsOf(scope, ctx)
     .map((c) => `${escapeHtml(c.usage[locale])}: ${escapeHtml(c.description[locale])}`)
     .join("\n");
 }
@@ -302,8 +394,8 @@ export interface MenuEntry {
 }
 
 /** The Telegram command menu of a scope in a locale: each command under its locale's first name. */
-export function commandMenu(locale: Locale, scope: CommandScope, table: readonly AnyCommand[] = COMMANDS): MenuEntry[] {
-  return table.filter((c) => c.scope === scope).map((c) => ({ command: c.names[locale][0]!, description: c.description[locale] }));
+export function commandMenu(locale: Locale, scope: CommandScope, ctx?: CoreContext): MenuEntry[] {
+  return commandsOf(scope, ctx).map((c) => ({ command: c.names[locale][0]!, description: c.description[locale] }));
 }
 
 /** Everything {@link handleCommand} needs: the world, the context, the message and the command read from it. */
@@ -319,7 +411,7 @@ export interface CommandInput {
  * Applies a command typed in a conversation's thread. Commands are never relayed to the
  * customer; a refused, unknown or malformed one is answered in the thread.
  */
-export function handleCommand(input: CommandInput & { conv: Conversation; staff: boolean }): void {
+export function handleCommand(input: CommandInput & { conv: Conversation; staff: boolean; edits: RepliesEdit[] }): void {
   const { world, ctx, conv, m, cmd, nowMs } = input;
   const t = ctx.texts;
   const reply = (html: string): void => {
@@ -329,12 +421,12 @@ export function handleCommand(input: CommandInput & { conv: Conversation; staff:
     reply(renderText(t.staff_only_command, { name: m.from ? fullName(m.from) : "?" }));
     return;
   }
-  const spec = findCommand("thread", cmd.name);
+  const spec = findCommand("thread", cmd.name, ctx);
   if (!spec?.run) {
     reply(renderText(t.unknown_command, { command: `/${cmd.name}` }));
     return;
   }
-  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply, by: actorOf(m) });
+  spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, reply, by: actorOf(m), editReplies: (edit) => input.edits.push(edit) });
 }
 
 /** The person who posted a message, unless it was posted as a chat (the channel, an anonymous admin). */
@@ -349,10 +441,12 @@ export function actorOf(m: TelegramMessage): Actor | undefined {
  * other: not a command, or one without a handler (a customer's /start).
  */
 export function handlePrivateCommand(input: CommandInput & { staff: boolean; conv: Conversation | undefined; send(html: string): void }): boolean {
-  const { cmd, staff } = input;
-  const spec = (staff ? findCommand("staff-private", cmd.name) : undefined) ?? findCommand("private", cmd.name);
+  const { cmd, staff, ctx, conv } = input;
+  const staffSpec = staff ? findCommand("staff-private", cmd.name, ctx) : undefined;
+  // A banned customer gets no answer from the bot, commands included.
+  const spec = staffSpec ?? (conv?.banned ? undefined : findCommand("private", cmd.name, ctx));
   if (!spec?.run) return false;
-  const { world, ctx, nowMs, m, conv, send } = input;
+  const { world, nowMs, m, send } = input;
   spec.run({ world, ctx, nowMs, m, name: cmd.name, args: cmd.args, conv, staff, reply: send, by: actorOf(m) });
   return true;
 }

@@ -1,4 +1,5 @@
 import type { APIMethodParams, APIMethods } from "@gramio/types";
+import type { Reply } from "../replies/types.ts";
 import { localeOf, type Locale, type Texts } from "../texts.ts";
 import type { Hours } from "./hours.ts";
 import type { Sla } from "./sla.ts";
@@ -15,6 +16,8 @@ export interface CoreContext {
   /** Staff user ids; changes to the config's staff list replace this set. */
   staff: ReadonlySet<number>;
   staffNames: ReadonlyMap<number, string>;
+  /** Staff with `notify: true` in the config (their own `/notify` choice, in the store, wins). */
+  notify: ReadonlySet<number>;
   notePrefix: string;
   /** The configured locale: which command names the menus show, the language of `/help`'s list and of dates in the away text. */
   locale: Locale;
@@ -30,8 +33,12 @@ export interface CoreContext {
   albumSettleMs: number;
   /** Business hours; absent: always open. */
   hours?: Hours;
+  /** Remove anyone who joins the group and is not the bot, its creator or staff (config `guard_group`). */
+  guardGroup: boolean;
   /** Response targets; absent: none. */
   sla?: Sla;
+  /** The canned replies on offer now (the daemon's live list), to tell which one a staff message came from. */
+  replies?: readonly Reply[];
 }
 
 /** Every Bot API method with its own parameters. */

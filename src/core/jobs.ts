@@ -1,14 +1,16 @@
 import type { TelegramMessageEntity } from "@gramio/types";
 
 /**
- * Deliveries are queued per conversation in three lanes, each delivered strictly in order:
+ * Deliveries are queued per conversation in four lanes, each delivered strictly in order:
  * `team` (card, copies into the thread, notices there), `customer` (copies and notices
- * to the customer's private chat) and `card` (edits of the card). Lanes of one conversation,
- * and conversations, do not wait for each other: a customer who blocked the bot never holds
- * up the thread, and a card edit waiting for the channel's budget never holds up messages.
+ * to the customer's private chat), `card` (edits of the card) and `staff` (private
+ * messages to staff about this conversation, sent at the lowest priority). Lanes of one
+ * conversation, and conversations, do not wait for each other: a customer who blocked the
+ * bot never holds up the thread, a card edit waiting for the channel's budget never holds
+ * up messages, and a staff member who never started the bot holds up nothing.
  */
-export type Lane = "team" | "customer" | "card";
-export const LANES: readonly Lane[] = ["team", "customer", "card"];
+export type Lane = "team" | "customer" | "card" | "staff";
+export const LANES: readonly Lane[] = ["team", "customer", "card", "staff"];
 
 /** The parts of a message needed to send or edit its counterpart. */
 export interface Snapshot {
@@ -60,9 +62,10 @@ export interface InEditJob extends JobBase { kind: "inEdit"; p: number; snap: Sn
 /**
  * Copy staff comment `g` to the customer; with `viaBot` (a canned reply: placeholders) or
  * `signature`, the text is rebuilt instead of copied. `signatureApart`: the signature did not
- * fit in Telegram's limit, so it follows as a message of its own.
+ * fit in Telegram's limit, so it follows as a message of its own. `reply`: the canned reply
+ * it was picked from (inline mode), counted once it reaches the customer (R37 reply-uses).
  */
-export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; signature?: string; signatureApart?: boolean }
+export interface OutJob extends JobBase { kind: "out"; g: number; replyTo?: number; snap: Snapshot; viaBot?: boolean; reply?: string; signature?: string; signatureApart?: boolean }
 /** Copy a staff album to the customer as one album. */
 export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; settleAt: number }
 /** Staff edited comment `g`: change its copy in the customer's chat. */
@@ -71,7 +74,13 @@ export interface OutEditJob extends JobBase { kind: "outEdit"; g: number; snap: 
 /** `plain`: Telegram refused the HTML (a bad `texts:` override), so it goes as plain text. */
 export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean; plain?: boolean }
 
-export type Job = CardJob | CardEditJob | PinJob | InJob | InAlbumJob | InEditJob | OutJob | OutAlbumJob | OutEditJob | NoticeJob;
+/** Why a staff member is told about a conversation in private (see src/core/notify.ts). */
+export type NotifyReason = "opened" | "reopened" | "waiting" | "sla";
+/** Tell staff member `to`, in private, about this conversation (staff lane); the text is made when it is sent. */
+/** `plain`: Telegram refused the HTML (a bad `texts:` override), so it goes as plain text. */
+export interface StaffJob extends JobBase { kind: "staff"; to: number; about: NotifyReason; plain?: boolean }
+
+export type Job = CardJob | CardEditJob | PinJob | InJob | InAlbumJob | InEditJob | OutJob | OutAlbumJob | OutEditJob | NoticeJob | StaffJob;
 
 /** A job before it gets its id and time. */
 export type NewJob = Job extends infer J ? (J extends Job ? Omit<J, "id" | "at"> : never) : never;

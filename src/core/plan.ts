@@ -7,8 +7,9 @@ import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { Refusal } from "./failures.ts";
 import type { Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
 import { fillSnapshot } from "./placeholders.ts";
+import { markUnreachable, renderStaffNotice, staleNotice } from "./notify.ts";
 import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
-import { groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
+import { countUse, groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
 
 /**
  * One delivery as the core sees it, passed whole (as grammY passes `ctx`): the world, the
@@ -48,8 +49,11 @@ export type Plan =
 
 /** A failure Telegram will keep giving: what the core decides about it. */
 export type Resolution =
-  /** The job is done with (reported where needed). */
-  | { type: "drop"; log: string }
+  /**
+   * The job is done with (reported where needed). `quiet`: nothing new to tell the operator
+   * (logged at debug); `hint` replaces the failure's generic hint in the log.
+   */
+  | { type: "drop"; log: string; quiet?: boolean; hint?: string }
   /** The job no longer applies (its message was deleted, the card it tidied is gone): nothing was lost. */
   | { type: "moot"; log: string }
   /** The job was changed (or preceded by a new job): plan it again now. */
@@ -256,6 +260,14 @@ export function planJob(d: Delivery): Plan {
       const reply = replyingTo(job.replyTo ?? conv.root!);
       return call(ctx.group, { method: "sendMessage", params: { chat_id: ctx.group, ...base, ...reply.params } }, `notice -> thread of customer ${cid}`, reply.plan);
     }
+    case "staff": {
+      const stale = staleNotice(world, ctx, conv, job);
+      if (stale) return { type: "skip", why: `notification to staff ${job.to}: ${stale}` };
+      // The message links to the card: wait until it is posted (it is, moments after opening).
+      if (conv.card === undefined) return { type: "wait", until: d.now + 1000, why: "the card, to link to it" };
+      const body = { ...html(renderStaffNotice(ctx, conv, job.about, conv.card), job.plain), link_preview_options: { is_disabled: true } };
+      return call(job.to, { method: "sendMessage", params: { chat_id: job.to, ...body } }, `notification (${job.about}) about customer ${cid} -> staff ${job.to}`);
+    }
   }
 }
 
@@ -319,6 +331,7 @@ export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
       link(world, job.g, cid, messageIds(result)[0]!, nowMs);
       // The signature that did not fit follows at once (queued ahead of anything else).
       if (job.signatureApart && job.signature) enqueueFirst(state, conv, "customer", { kind: "notice", html: escapeHtml(signatureLine(job.signature)) }, nowMs);
+      if (job.reply !== undefined) countUse(world, job.reply, nowMs);
       return;
     case "outAlbum": {
       const ids = messageIds(result);
@@ -355,10 +368,11 @@ export function onFailure(d: Delivery, plan: CallPlan, refusal: Refusal): Resolu
     job.bare = true;
     return { type: "again", log: `Telegram refused the card's buttons (check the button_ texts: overrides in the config): posting it without them; the commands in its thread still work` };
   }
-  if (cause === "markup_refused" && (job.kind === "card" || job.kind === "cardEdit" || job.kind === "notice") && !job.plain) {
+  if (cause === "markup_refused" && (job.kind === "card" || job.kind === "cardEdit" || job.kind === "notice" || job.kind === "staff") && !job.plain) {
     job.plain = true;
     return { type: "again", log: `Telegram refused the HTML of a text (check the texts: overrides in the config): sending it as plain text` };
   }
+  if (job.kind === "staff") return staffFailure(world, ctx, job.to, refusal, nowMs);
   if (cause === "rights" || cause === "chat_missing" || cause === "unauthorized" || cause === "conflict") {
     // Pins and card updates are housekeeping: without the right to do them, the card is
     // merely out of date, and the conversation's messages must not wait behind them.
@@ -458,6 +472,23 @@ export function ensureCard(world: World, conv: Conversation, nowMs: number): boo
   enqueueFirst(world.state, conv, "team", { kind: "card" }, nowMs);
   markDirty(world, "conversations", conv.customer.id);
   return true;
+}
+
+/**
+ * A private message to staff failed for good. One they never started the bot for (403 "bot
+ * can't initiate conversation", or "chat not found" for someone the bot never saw) or
+ * blocked it in is remembered: no more are tried until they write to the bot, so this is
+ * logged once per staff member, and never retried in a loop.
+ */
+function staffFailure(world: World, ctx: CoreContext, to: number, { cause, description }: Refusal, nowMs: number): Resolution {
+  const who = ctx.staffNames.get(to) ? `${ctx.staffNames.get(to)} (${to})` : String(to);
+  if (cause !== "blocked" && cause !== "chat_missing") return { type: "drop", log: `notification to staff member ${who} lost: ${description}` };
+  if (!markUnreachable(world, to, nowMs)) return { type: "drop", log: `staff member ${who} is already known to be unreachable`, quiet: true };
+  return {
+    type: "drop",
+    log: `staff member ${who} cannot get private messages from the bot: none are tried again until they write to it`,
+    hint: `they must open the bot's chat and press Start (or unblock it) once; their notifications then work`,
+  };
 }
 
 function markBlocked(world: World, conv: Conversation, nowMs: number): void {

@@ -17,7 +17,7 @@ export function checkState(data: unknown): string | undefined {
   for (const key of ["offset", "nextJobId"] as const) {
     if (!isCount(s[key])) return `${key} is ${describe(s[key])}, expected a whole number`;
   }
-  for (const key of ["conversations", "pendingRoots", "links", "events"] as const) {
+  for (const key of ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const) {
     if (!isObject(s[key])) return `${key} is ${describe(s[key])}, expected an object`;
   }
   // Plain loops: this runs over every record at each start (100,000 conversations, 500,000 links).
@@ -44,6 +44,15 @@ export function checkState(data: unknown): string | undefined {
         return `events[${JSON.stringify(id)}][${i}] is ${describe(e)}, expected a report event (an object with type and at)`;
       }
     }
+  }
+  const staff = s.staff as Record<string, unknown>;
+  for (const id in staff) {
+    if (!isObject(staff[id])) return `staff[${JSON.stringify(id)}] is ${describe(staff[id])}, expected a staff record (an object)`;
+  }
+  const uses = s.replyUses as Record<string, unknown>;
+  for (const id in uses) {
+    const u = uses[id];
+    if (!isObject(u) || !isCount(u.count) || typeof u.last !== "number") return `replyUses[${JSON.stringify(id)}] is ${describe(u)}, expected a use count (an object with count and last)`;
   }
   return undefined;
 }

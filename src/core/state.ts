@@ -2,7 +2,7 @@ import type { ReportEvent } from "./events.ts";
 import type { Job, Lane } from "./jobs.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /** What Telegram lets a bot know about a customer (R5 minimal-profile): nothing more is kept. */
 export interface Customer {
@@ -61,8 +61,28 @@ export interface Conversation {
    * (pressing Start is not a question). Cleared by the customer's next message.
    */
   nothingAsked?: boolean;
+  /** When the owner was last told in private that this customer waits (at most one per OWNER_WAITING_EVERY_MS). */
+  ownerNotifiedAt?: number;
   /** Deliveries still owed, per lane: each lane is delivered in order. */
   queues: Record<Lane, Job[]>;
+}
+
+/** What the daemon remembers about a staff member, by user id (`State.staff`). */
+export interface StaffRecord {
+  /** Their `/notify on|off` in private with the bot: wins over the config's `notify`. */
+  notify?: boolean;
+  /**
+   * When a private message to them was refused (they never started the bot, or blocked it):
+   * nothing more is tried until they write to the bot, so a refusal is logged once.
+   */
+  unreachableSince?: number;
+}
+
+/** How often a canned reply reached a customer (`State.replyUses`, by reply id). */
+export interface ReplyUse {
+  count: number;
+  /** Epoch ms of the latest use. */
+  last: number;
 }
 
 /**
@@ -91,15 +111,19 @@ export interface State {
   links: Record<string, Links>;
   /** By customer id: what `clientes report` counts, oldest first (see src/core/events.ts). */
   events: Record<string, ReportEvent[]>;
+  /** By staff user id: notification choices and reachability (see src/core/notify.ts). */
+  staff: Record<string, StaffRecord>;
+  /** By canned reply id: how often it reached a customer (the replies file holds no counts). */
+  replyUses: Record<string, ReplyUse>;
 }
 
 /** The collections of {@link State} that change record by record. */
-export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events"] as const;
+export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 /** A fresh, empty state. */
 export function emptyState(): State {
-  return { offset: 0, nextJobId: 1, conversations: {}, pendingRoots: {}, links: {}, events: {} };
+  return { offset: 0, nextJobId: 1, conversations: {}, pendingRoots: {}, links: {}, events: {}, staff: {}, replyUses: {} };
 }
 
 /**
@@ -137,7 +161,7 @@ export interface World {
 
 /** Wraps a loaded state with fresh indexes; `dirty` is the store's set of changed records. */
 export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): World {
-  const world: World = { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? { conversations: new Set(), pendingRoots: new Set(), links: new Set(), events: new Set() } };
+  const world: World = { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? (Object.fromEntries(COLLECTIONS.map((c) => [c, new Set<string>()])) as Record<Collection, Set<string>>) };
   for (const [id, conv] of Object.entries(state.conversations)) {
     // A store written before the card lane existed: give it one, and save it so.
     if (conv.queues.card) continue;
@@ -177,6 +201,14 @@ export function linkOf(world: World, g: number): { customer: number; p: number }
   if (!links) return undefined;
   for (let i = links.length - 3; i >= 0; i -= 3) if (links[i] === g) return { customer: conv.customer.id, p: links[i + 1]! };
   return undefined;
+}
+
+/** R37 reply-uses: canned reply `id` reached a customer. */
+export function countUse(world: World, id: string, nowMs: number): void {
+  const use = (world.state.replyUses[id] ??= { count: 0, last: nowMs });
+  use.count += 1;
+  use.last = nowMs;
+  markDirty(world, "replyUses", id);
 }
 
 /** Sets (or clears) a conversation's card and thread root, keeping the indexes in step. */
@@ -231,5 +263,14 @@ export function migrateState(data: unknown, fromVersion: number): State {
   }
   // v3: report events (src/core/events.ts). Idempotent, so it holds whatever other step shares this version.
   if (fromVersion < 3) state.events ??= {};
+  // v4: staff records, reply uses and the staff lane (private messages to staff). Idempotent too.
+  if (fromVersion < 4) {
+    state.staff ??= {};
+    state.replyUses ??= {};
+    // A record of the wrong shape is left for the state check to name (it runs after this).
+    for (const conv of Object.values(state.conversations ?? {}) as Array<Partial<Conversation> | null>) {
+      if (conv && typeof conv === "object" && conv.queues && typeof conv.queues === "object") conv.queues.staff ??= [];
+    }
+  }
   return state;
 }

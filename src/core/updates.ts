@@ -1,12 +1,16 @@
-import type { TelegramMessage, TelegramUpdate } from "@gramio/types";
+import type { TelegramMessage, TelegramUpdate, TelegramUser } from "@gramio/types";
 import { fullName, renderText } from "../texts.ts";
 import { awayIfClosed } from "./away.ts";
 import { onPress } from "./buttons.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
+import { replyOfMessage } from "./inline.ts";
 import { isCopyable, isServiceMessage, messageKind, snapshotOf } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
+import { intruderOf } from "./guard.ts";
+import type { RepliesEdit } from "./replies-edit.ts";
+import { markReachable, markUnreachable, notifyOpened, notifyOwnerWaiting } from "./notify.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { linkOf, setThread, markDirty, type Conversation, type Customer, type World } from "./state.ts";
 
@@ -18,6 +22,10 @@ export interface UpdateEffects {
   immediate: ApiCall[];
   /** Human-readable lines for the log. */
   log: string[];
+  /** Edits of the replies file commands asked for (R36 save-reply): the daemon makes them, then answers with answerRepliesEdit. */
+  replies: RepliesEdit[];
+  /** People who joined the group and must be removed (R38 closed-group). */
+  intruders: TelegramUser[];
 }
 
 /**
@@ -25,7 +33,7 @@ export interface UpdateEffects {
  * says what else to do. Pure: no I/O, time comes in as `nowMs`.
  */
 export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpdate, nowMs: number): UpdateEffects {
-  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [] };
+  const fx: UpdateEffects = { wake: new Set(), immediate: [], log: [], replies: [], intruders: [] };
   if (update.message) {
     const m = update.message;
     if (m.chat.type === "private") onCustomerMessage(world, ctx, m, nowMs, fx);
@@ -43,8 +51,16 @@ export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpd
     fx.immediate.push(out?.answer ?? { method: "answerCallbackQuery", params: { callback_query_id: q.id } });
     if (out?.changed !== undefined) fx.wake.add(out.changed);
     if (out) fx.log.push(out.log);
+  } else if (update.chat_member) {
+    const intruder = intruderOf(ctx, update.chat_member);
+    if (intruder) {
+      fx.intruders.push(intruder);
+      fx.log.push(`user ${intruder.id} joined the group and is not staff: removing them`);
+    }
   } else if (update.my_chat_member && update.my_chat_member.chat.type === "private") {
-    onBlockChange(world, update.my_chat_member.chat.id, update.my_chat_member.new_chat_member.status, nowMs, fx);
+    const { chat, new_chat_member } = update.my_chat_member;
+    if (ctx.staff.has(chat.id)) onStaffBlockChange(world, chat.id, new_chat_member.status, nowMs, fx);
+    onBlockChange(world, chat.id, new_chat_member.status, nowMs, fx);
   }
   for (const id of fx.wake) markDirty(world, "conversations", id); // what wakes was changed, so it is saved too
   return fx;
@@ -69,7 +85,7 @@ function newConversation(customer: Customer, nowMs: number): Conversation {
     failures: 0,
     createdAt: nowMs,
     firstMessageAt: nowMs,
-    queues: { team: [], customer: [], card: [] },
+    queues: { team: [], customer: [], card: [], staff: [] },
   };
 }
 
@@ -95,7 +111,12 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
   if (isServiceMessage(m)) return; // e.g. the customer pinned a message: nothing they said
   const { state } = world;
   const customer = customerOf(m);
+  if (ctx.staff.has(customer.id) && markReachable(world, customer.id)) {
+    fx.log.push(`staff member ${customer.id} wrote to the bot: private notifications to them are tried again`);
+  }
   let conv = state.conversations[customer.id];
+  /** Whether this message opened or reopened the conversation: staff are told so, not that it waits. */
+  let opened: "opened" | "reopened" | undefined;
   const command = parseCommand(m.text ?? "", ctx.botUsername);
   if (command && onPrivateCommand(world, ctx, m, command, conv, nowMs, fx)) return;
   // Pressing Start opens the conversation and its card, but asks nothing: nobody waits for us (R31 bare-start).
@@ -111,6 +132,7 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     if (!start) {
       setPin(world, conv, true, nowMs);
       recordEvent(world, conv, "opened", nowMs);
+      opened = "opened";
     }
     const t = customerTexts(ctx, customer);
     enqueue(state, conv, "customer", { kind: "notice", html: renderText(start ? t.welcome_start : t.welcome, customer) }, nowMs);
@@ -138,6 +160,7 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
       conv.nothingAsked = undefined;
       conv.firstMessageAt = nowMs;
       recordEvent(world, conv, "opened", nowMs);
+      opened = "opened";
       setPin(world, conv, true, nowMs);
       queueCardEdit(world, conv, nowMs);
     }
@@ -150,11 +173,15 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
       queueCardEdit(world, conv, nowMs);
       setPin(world, conv, true, nowMs);
       fx.log.push(`conversation with customer ${customer.id} reopened`);
+      if (!firstQuestion) opened = "reopened";
     }
     if (conv.waitingSince === undefined) {
       conv.waitingSince = nowMs;
       queueCardEdit(world, conv, nowMs);
     }
+    // R35 staff-notify: the conversation entering the queue, or its owner's customer writing again.
+    if (opened) notifyOpened(world, ctx, conv, opened, nowMs);
+    else notifyOwnerWaiting(world, ctx, conv, nowMs);
     const away = awayIfClosed(world, ctx, conv, nowMs);
     if (away) fx.log.push(away);
   }
@@ -284,7 +311,7 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
 
   const command = parseCommand(text, ctx.botUsername);
   if (command) {
-    handleCommand({ world, ctx, nowMs, m, cmd: command, conv, staff });
+    handleCommand({ world, ctx, nowMs, m, cmd: command, conv, staff, edits: fx.replies });
     fx.wake.add(cid);
     fx.log.push(`command /${command.name} in the thread of customer ${cid}${staff ? "" : " (not staff: refused)"}`);
     return;
@@ -320,6 +347,8 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
     return;
   }
   const signature = signatureOf(ctx, m);
+  const viaBot = m.via_bot?.id === ctx.botId;
+  const reply = viaBot ? replyOfMessage(ctx.replies ?? [], m.text ?? m.caption)?.id : undefined;
   enqueue(
     state,
     conv,
@@ -329,7 +358,8 @@ function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowM
       g: m.message_id,
       snap: snapshotOf(m),
       ...(replyTo ? { replyTo } : {}),
-      ...(m.via_bot?.id === ctx.botId ? { viaBot: true } : {}),
+      ...(viaBot ? { viaBot: true } : {}),
+      ...(reply !== undefined ? { reply } : {}),
       ...(signature ? { signature } : {}),
     },
     nowMs,
@@ -431,6 +461,15 @@ function onBlockChange(world: World, customerId: number, status: string, nowMs: 
   queueCardEdit(world, conv, nowMs);
   fx.wake.add(customerId);
   fx.log.push(`customer ${customerId} ${blocked ? "blocked" : "unblocked"} the bot`);
+}
+
+/** A staff member blocked or (re)started the bot: private notifications stop or may be tried again. */
+function onStaffBlockChange(world: World, id: number, status: string, nowMs: number, fx: UpdateEffects): void {
+  if (status === "kicked") {
+    if (markUnreachable(world, id, nowMs)) fx.log.push(`staff member ${id} blocked the bot: no private notifications to them until they write to it`);
+  } else if (markReachable(world, id)) {
+    fx.log.push(`staff member ${id} started the bot again: private notifications to them are tried again`);
+  }
 }
 
 /** R22 pinned-queue: the "pinned a message" notice of our own pin is removed. */

@@ -1,9 +1,11 @@
-import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
+import type { TelegramInlineQuery, TelegramUpdate, TelegramUser } from "@gramio/types";
 import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
+import { notifyBreach } from "../core/notify.ts";
 import { recordBreaches } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import { checkState } from "../core/state-check.ts";
 import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -15,6 +17,8 @@ import { RateLimiter, type LimiterOptions } from "../telegram/limiter.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
 import { Deliverer } from "./deliverer.ts";
+import { editRepliesFile } from "./replies-edit.ts";
+import { removeIntruder, warnIfCannotGuard } from "./guard.ts";
 import { contextFromConfig, followConfig, LiveReplies } from "./live.ts";
 import { collectGarbage } from "./memory.ts";
 import { setupCommands } from "./menus.ts";
@@ -25,8 +29,11 @@ import { secretsOf } from "../redact.ts";
 import { createIntake, type Take } from "./intake.ts";
 import { followWebhook, ListenError, setWebhookParams, startWebhookServer, webhookSecret, type WebhookServer, type WebhookSetting } from "./webhook.ts";
 
-/** Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent (getUpdates and setWebhook). */
-export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "callback_query", "my_chat_member"] as const;
+/**
+ * Updates the relay needs; `allowed_updates` persists on Telegram's side, so it is always sent.
+ * `chat_member` (people joining the group, R38 closed-group) comes only when listed here.
+ */
+export const ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "edited_channel_post", "inline_query", "callback_query", "my_chat_member", "chat_member"] as const;
 
 /** How `clientes start` runs the daemon; everything from the process comes in here. */
 export interface DaemonOptions {
@@ -42,7 +49,7 @@ export interface DaemonOptions {
   /** Pace sends by Telegram's limits (default true). */
   rateLimits?: boolean;
   /** Tighter limits than Telegram's, for tests that must see the budget run out quickly. */
-  limits?: Pick<LimiterOptions, "perChatIntervalMs" | "perGroupPerMinute" | "lowPriorityHeadroom">;
+  limits?: Pick<LimiterOptions, "perChatIntervalMs" | "perGroupPerMinute" | "lowPriorityHeadroom" | "overallPerSecond" | "backgroundPerSecond">;
   /** Default 1000 ms. */
   albumSettleMs?: number;
   /** Warn when a card has no comment thread after this long (default 30 s). */
@@ -187,6 +194,8 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     channel = await resolveChat(raw, config.channel, "channel", wait);
     group = await resolveChat(raw, config.group, "group", wait);
     await warnIfNotLinked(raw, channel, group, log, wait);
+    const botId = (me as { id: number }).id;
+    if (config.guardGroup) await warnIfCannotGuard(() => wait("getChatMember", (signal) => raw.call("getChatMember", { chat_id: group, user_id: botId }, { signal })), log);
   } catch (err) {
     if (signal.aborted) return; // stopped while waiting for Telegram
     throw err;
@@ -207,21 +216,44 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     albumSettleMs: opts.albumSettleMs ?? 1000,
   };
   const replies = await LiveReplies.open(config.replies, log);
+  // The core sees the live replies list (to tell which canned reply a staff message came
+  // from); a new context object only when the list itself was reloaded.
+  const coreCtx = (): CoreContext => (ctx.replies === replies.replies ? ctx : (ctx = { ...ctx, replies: replies.replies }));
   const following = opts.reloadConfig
-    ? followConfig(config.path, opts.reloadConfig, (next) => (ctx = { ...ctx, ...contextFromConfig(next) }), log)
+    ? followConfig(
+        config.path,
+        opts.reloadConfig,
+        (next) => {
+          ctx = { ...ctx, ...contextFromConfig(next) };
+          void setupCommands(raw, ctx, next.locale, log); // e.g. /terms comes or goes with texts.terms
+        },
+        log,
+      )
     : undefined;
 
   const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
-  const deliverer = new Deliverer({ world, ctx: () => ctx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
+  const deliverer = new Deliverer({ world, ctx: coreCtx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
-    const a = answerInline(ctx, replies.replies, q);
+    const a = answerInline(ctx, replies.replies, q, world.state.replyUses);
     port.call(a.method, a.params).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
   };
 
+  const editReplies = async (edit: RepliesEdit): Promise<RepliesOutcome> => {
+    const outcome = await editRepliesFile(config.replies, edit);
+    const what = edit.op === "save" ? `save canned reply "${edit.id}"` : `remove canned reply "${edit.id}"`;
+    if (outcome.ok) {
+      await replies.reload(); // offered at once, not when the file watcher notices
+      log.info(`${what} (asked in the thread of customer ${edit.customer}): done`, { customer: edit.customer });
+    } else {
+      log.warn(`${what} (asked in the thread of customer ${edit.customer}): ${outcome.problem}${"detail" in outcome ? `: ${outcome.detail}` : ""}`, { customer: edit.customer });
+    }
+    return outcome;
+  };
+
   await setupCommands(raw, ctx, config.locale, log);
-  const take = createIntake({ world, ctx: () => ctx, store, deliverer, answer, port, log, now });
+  const take = createIntake({ world, ctx: coreCtx, store, deliverer, answer, port, log, now, editReplies, guard: (user) => removeIntruder({ port, ctx: coreCtx(), log, signal }, user) });
   const webhook = mode === "webhook" ? await startWebhook({ opts, raw, port, take, health, watch, wait }) : undefined;
   if (signal.aborted) {
     await webhook?.server.close();
@@ -253,13 +285,20 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     const fresh = recordBreaches(world, ctx.sla, ctx.hours, now());
     if (fresh.length === 0) return;
     for (const d of fresh) {
-      const card = world.state.conversations[d.customer]?.card;
-      log.warn(`customer ${d.customer} waits past the ${d.target === "first_response" ? "first-response" : "response"} target since ${new Date(d.dueAt).toISOString()}`, {
+      const conv = world.state.conversations[d.customer];
+      const card = conv?.card;
+      const told = conv ? notifyBreach(world, ctx, conv, now()) : 0;
+      log.warn(`customer ${d.customer} waits past the ${d.target === "first_response" ? "first-response" : "response"} target since ${new Date(d.dueAt).toISOString()}${told ? ` (${told} staff told in private)` : ""}`, {
         customer: d.customer,
         ...(card !== undefined ? { conversation: card } : {}),
       });
     }
-    store.write().catch((err: unknown) => log.error(`store: ${(err as Error).message}`));
+    store.write().then(
+      () => {
+        for (const d of fresh) deliverer.kick(d.customer);
+      },
+      (err: unknown) => log.error(`store: ${(err as Error).message}`),
+    );
   };
   checkSla();
   const slaTimer = setInterval(checkSla, opts.slaCheckMs ?? 30_000);

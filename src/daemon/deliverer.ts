@@ -185,7 +185,7 @@ export class Deliverer {
         else this.watchRoot(customerId, conv.card, lane, job);
         return; // an event (the thread root arriving) kicks the lane again
       }
-      const outcome = await this.attempt(plan, job);
+      const outcome = await this.attempt(plan, job, lane);
       if (outcome.type === "stopped") return;
       if (outcome.type === "retry") {
         const at = this.now() + outcome.afterMs;
@@ -202,11 +202,13 @@ export class Deliverer {
         log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
       } else {
         const res = onFailure({ ...d, now: this.now() }, plan, outcome.refusal);
-        const line = `${plan.note}: ${res.log} [${outcome.refusal.description}; hint: ${outcome.hint}]`;
+        const hint = (res.type === "drop" && res.hint) || outcome.hint;
+        const line = `${plan.note}: ${res.log} [${outcome.refusal.description}; hint: ${hint}]`;
         const fields = { customer: customerId, conversation: conv.card, method: plan.call.method, cause: outcome.refusal.cause };
         if (res.type === "drop") {
           this.finish(queue, job);
-          log.warn(`not delivered: ${line}`, fields);
+          if (res.quiet) log.debug(`not delivered: ${line}`, fields);
+          else log.warn(`not delivered: ${line}`, fields);
         } else if (res.type === "moot") {
           this.finish(queue, job);
           log.info(line, fields);
@@ -296,6 +298,7 @@ export class Deliverer {
   private async attempt(
     plan: CallPlan,
     job: Job,
+    lane: Lane,
   ): Promise<
     | { type: "ok"; result: unknown }
     | { type: "retry"; afterMs: number }
@@ -307,7 +310,9 @@ export class Deliverer {
     this.inFlight.add(call);
     this.deps.world.busy.add(job.id);
     try {
-      const result = await this.deps.port.call(plan.call.method, plan.call.params, { signal: call.signal });
+      // Private messages to staff are sent only when no customer's message waits for its turn.
+      const priority = lane === "staff" ? { priority: "background" as const } : {};
+      const result = await this.deps.port.call(plan.call.method, plan.call.params, { signal: call.signal, ...priority });
       return { type: "ok", result };
     } catch (err) {
       // Whatever the call ended with, the daemon stopping is not the job failing.

@@ -8,9 +8,10 @@
  * durable-offset) — so a crash in between makes Telegram send them again, and
  * {@link wasHandled} gives them no second effect.
  */
-import type { TelegramInlineQuery, TelegramUpdate } from "@gramio/types";
+import type { TelegramInlineQuery, TelegramUpdate, TelegramUser } from "@gramio/types";
 import type { ApiCall, CoreContext } from "../core/context.ts";
 import { markHandled, wasHandled } from "../core/handled.ts";
+import { answerRepliesEdit, type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import type { State, World } from "../core/state.ts";
 import { handleUpdate } from "../core/updates.ts";
 import type { Logger } from "../log.ts";
@@ -30,6 +31,10 @@ export interface IntakeDeps {
   port: TelegramPort;
   log: Logger;
   now: () => number;
+  /** Removes someone who joined the group (R38 closed-group). */
+  guard: (user: TelegramUser) => Promise<void>;
+  /** Makes an edit of the replies file a thread command asked for (R36 save-reply). */
+  editReplies: (edit: RepliesEdit) => Promise<RepliesOutcome>;
 }
 
 /** Handles updates, in the order given, and resolves once their effects are stored. */
@@ -41,6 +46,8 @@ export function createIntake(d: IntakeDeps): Take {
   return async (updates) => {
     const touched = new Set<number>();
     const immediate: ApiCall[] = [];
+    const edits: RepliesEdit[] = [];
+    const intruders: TelegramUser[] = [];
     const now = d.now();
     for (const update of updates) {
       const id = update.update_id;
@@ -55,6 +62,8 @@ export function createIntake(d: IntakeDeps): Take {
           const fx = handleUpdate(world, d.ctx(), update, now);
           for (const c of fx.wake) touched.add(c);
           immediate.push(...fx.immediate);
+          edits.push(...fx.replies);
+          intruders.push(...fx.intruders);
           for (const line of fx.log) log.info(line);
         }
       } catch (err) {
@@ -62,6 +71,14 @@ export function createIntake(d: IntakeDeps): Take {
         log.error(`update ${id} could not be handled`, { update: id, error: err });
       }
       markHandled(world.state, id, now);
+    }
+    // Removed before the updates are confirmed: a crash repeats the removal, which is harmless.
+    for (const user of intruders) await d.guard(user);
+    // Replies file edits are made before the updates are confirmed: a crash repeats the
+    // command, which finds its reply saved already.
+    for (const edit of edits) {
+      answerRepliesEdit(world, d.ctx(), edit, await d.editReplies(edit), d.now());
+      touched.add(edit.customer);
     }
     // Even when every update was a repeat: its first copy's write may still be under way.
     await d.store.write();

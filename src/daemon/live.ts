@@ -10,11 +10,13 @@ import { watchFile } from "./watch.ts";
 /** The parts of the context that come from the config file and may change while running. */
 export function contextFromConfig(
   config: Config,
-): Pick<CoreContext, "staff" | "staffNames" | "notePrefix" | "locale" | "texts" | "localeTexts" | "localePerCustomer" | "signatures" | "hours" | "sla"> {
+): Pick<CoreContext, "staff" | "staffNames" | "notify" | "guardGroup" | "notePrefix" | "locale" | "texts" | "localeTexts" | "localePerCustomer" | "signatures" | "hours" | "sla"> {
   const localeTexts = textsPerLocale(config);
   return {
     staff: new Set(config.staff.map((s) => s.id)),
     staffNames: new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!])),
+    notify: new Set(config.staff.filter((s) => s.notify).map((s) => s.id)),
+    guardGroup: config.guardGroup,
     notePrefix: config.notePrefix,
     locale: config.locale,
     texts: localeTexts[config.locale],

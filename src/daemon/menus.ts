@@ -5,14 +5,17 @@ import { describeForOperator } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import type { Locale } from "../texts.ts";
 
-/** The command menus a user sees: customer commands in private chats, staff ones in the group (from the command table). */
-export function commandMenus(locale: Locale): { customer: MenuEntry[]; staff: MenuEntry[] } {
-  return { customer: commandMenu(locale, "private"), staff: commandMenu(locale, "thread") };
+/**
+ * The command menus a user sees: customer commands in private chats, staff ones in the
+ * group (from the command table); with `ctx`, only those the deployment offers.
+ */
+export function commandMenus(locale: Locale, ctx?: CoreContext): { customer: MenuEntry[]; staff: MenuEntry[] } {
+  return { customer: commandMenu(locale, "private", ctx), staff: commandMenu(locale, "thread", ctx) };
 }
 
 /** Sets the bot's command menus (best effort: a failure is logged, the relay still runs). */
 export async function setupCommands(port: TelegramPort, ctx: CoreContext, locale: Locale, log: Logger): Promise<void> {
-  const menus = commandMenus(locale);
+  const menus = commandMenus(locale, ctx);
   const calls = [
     port.call("setMyCommands", { commands: menus.customer, scope: { type: "all_private_chats" } }),
     port.call("setMyCommands", { commands: menus.staff, scope: { type: "chat", chat_id: ctx.group } }),

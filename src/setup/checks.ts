@@ -44,6 +44,8 @@ export interface Check {
 export const CHANNEL_RIGHTS = ["can_post_messages", "can_edit_messages", "can_delete_messages"] as const;
 /** Rights the bot needs in the discussion group. */
 export const GROUP_RIGHTS = ["can_delete_messages", "can_pin_messages"] as const;
+/** With guard_group on (the default), also the right to remove who joins (R38 closed-group). */
+export const GUARD_RIGHT = "can_restrict_members";
 
 /** How the rights are called in Telegram's app, where the operator turns them on. */
 const RIGHT_NAMES: Record<string, string> = {
@@ -51,6 +53,7 @@ const RIGHT_NAMES: Record<string, string> = {
   can_edit_messages: "Edit Messages of Others",
   can_delete_messages: "Delete Messages",
   can_pin_messages: "Pin Messages",
+  can_restrict_members: "Ban Users",
 };
 
 /** The result of one Bot API call, kept whether it worked or not. */
@@ -76,6 +79,8 @@ export interface TelegramFacts {
 /** What the disk and the config say. */
 export interface LocalFacts {
   staff: readonly StaffMember[];
+  /** guard_group: the bot removes who joins the group, so it needs "Ban Users" there. Default true. */
+  guardGroup?: boolean;
   /** Undefined: not checked (e.g. before the config exists). */
   store?: { path: string; writable: Writable };
   /** What the daemon last wrote next to the store (undefined: it never ran with this store). */
@@ -89,6 +94,8 @@ export interface SetupTarget {
   /** Undefined: the channel's linked group. */
   group?: number | string;
   staff: readonly StaffMember[];
+  /** The config's guard_group (default true). */
+  guardGroup?: boolean;
   /** Absolute paths; undefined skips the check. */
   store?: string;
   replies?: string;
@@ -139,7 +146,7 @@ export async function gatherTelegramFacts(port: TelegramPort, target: Pick<Setup
 
 /** Checks the store folder and the replies file. */
 export async function gatherLocalFacts(target: SetupTarget): Promise<LocalFacts> {
-  const facts: LocalFacts = { staff: target.staff };
+  const facts: LocalFacts = { staff: target.staff, guardGroup: target.guardGroup ?? true };
   if (target.store !== undefined) {
     facts.store = { path: target.store, writable: await checkWritable(target.store) };
     const health = await readHealth(target.store);
@@ -272,8 +279,14 @@ function rightsCheck(
   const missing = missingRights(member.value, rights);
   if (missing.length === 0) return check(id, "ok");
   const names = missing.map((r) => `"${RIGHT_NAMES[r] ?? r}"`).join(", ");
-  const why = where === "channel" && missing.includes("can_edit_messages") ? " (editing also lets it pin the cards of open conversations)" : "";
-  return check(id, "fail", `missing: ${names}`, `open ${place} → Administrators → ${botName}, and turn on ${names}${why}`);
+  const why =
+    where === "channel" && missing.includes("can_edit_messages")
+      ? " (editing also lets it pin the cards of open conversations)"
+      : missing.includes(GUARD_RIGHT)
+        ? ` (${GUARD_RIGHT}: with guard_group on, the bot removes anyone who joins the group and is not staff; or set guard_group: false)`
+        : "";
+  const detail = missing.includes(GUARD_RIGHT) ? `${names} (${GUARD_RIGHT})` : names;
+  return check(id, "fail", `missing: ${detail}`, `open ${place} → Administrators → ${botName}, and turn on ${names}${why}`);
 }
 
 /**
@@ -281,7 +294,7 @@ function rightsCheck(
  * `skip`, so each problem is reported once, where it is fixed.
  */
 export function evaluate(telegram: TelegramFacts, local: LocalFacts): Check[] {
-  return [...evaluateTelegram(telegram, cannedReplies(local)), ...evaluateLocal(local)];
+  return [...evaluateTelegram(telegram, cannedReplies(local), local.guardGroup ?? true), ...evaluateLocal(local)];
 }
 
 /** How many canned replies the replies file holds; undefined when unknown (not checked, or unreadable). */
@@ -304,7 +317,7 @@ function inlineCheck(on: boolean, botName: string, replies: { path: string; coun
   return check("inline", "warn", "off: staff cannot insert canned replies (there are none yet; everything else works)", fix);
 }
 
-function evaluateTelegram(t: TelegramFacts, replies: { path: string; count: number } | undefined): Check[] {
+function evaluateTelegram(t: TelegramFacts, replies: { path: string; count: number } | undefined, guardGroup: boolean): Check[] {
   const ids: CheckId[] = ["inline", "channel", "group", "channel_rights", "group_rights", "group_members"];
   if (!t.me.ok) {
     const why = t.me.error instanceof NetworkError ? "Telegram could not be reached" : "needs a working bot token";
@@ -401,7 +414,10 @@ function evaluateTelegram(t: TelegramFacts, replies: { path: string; count: numb
   }
 
   out.push(channelOk ? rightsCheck("channel_rights", "channel", t.channelMember, CHANNEL_RIGHTS, botName) : skipped("channel_rights", "needs the channel first"));
-  out.push(groupOk ? rightsCheck("group_rights", "group", t.groupMember, GROUP_RIGHTS, botName) : skipped("group_rights", "needs the group first"));
+  const groupRights = guardGroup ? [...GROUP_RIGHTS, GUARD_RIGHT] : GROUP_RIGHTS;
+  const groupCheck = groupOk ? rightsCheck("group_rights", "group", t.groupMember, groupRights, botName) : skipped("group_rights", "needs the group first");
+  if (guardGroup) groupCheck.label = LABELS.group_rights.replace("delete and pin messages", "delete and pin messages and remove who joins (guard_group)");
+  out.push(groupCheck);
 
   const count = t.groupCount;
   if (!groupOk || count === undefined) out.push(skipped("group_members", "needs the group first"));

@@ -111,7 +111,7 @@ export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): T
     if (chatId === undefined) return bounded(method, params, opts);
 
     const count = messageCount(String(method), params);
-    const priority = options.priorityOf?.(String(method), chatId) ?? "normal";
+    const priority = opts?.priority ?? options.priorityOf?.(String(method), chatId) ?? "normal";
     // Check and reserve in the same tick, so concurrent senders cannot both take the last
     // slot; a paced call waits for its turn before it takes one of the calls in flight.
     if (priority === "normal") limiter.waiting(chatId, 1);

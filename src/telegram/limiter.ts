@@ -21,18 +21,27 @@ export interface LimiterOptions {
    * Default 5.
    */
   lowPriorityHeadroom?: number;
+  /**
+   * Background sends (private messages to staff) go only while fewer than this many sends
+   * of any kind went out in the last second, so the rest of the overall budget is always
+   * free for customers' messages. Default 10 (a third of 30/s).
+   */
+  backgroundPerSecond?: number;
 }
 
 /**
- * `normal` sends go first; a `low` one (a card edit) waits while a normal send to the same
- * chat waits for its turn, and never takes the last {@link LimiterOptions.lowPriorityHeadroom}
- * slots of a group's minute.
+ * `normal` sends (everything a customer or the thread sees) go first. A `low` one (a card
+ * edit) waits while a normal send to the same chat waits for its turn, and never takes the
+ * last {@link LimiterOptions.lowPriorityHeadroom} slots of a group's minute. A `background`
+ * one (a private message to staff) also waits while a normal send waits for the overall
+ * budget, and never takes more than {@link LimiterOptions.backgroundPerSecond} of it.
  */
-export type Priority = "normal" | "low";
+export type Priority = "normal" | "low" | "background";
 
 const GROUP_WINDOW_MS = 60_000;
 const OVERALL_WINDOW_MS = 1_000;
 const SWEEP_EVERY = 512;
+const CONTENTION_GRACE_MS = 50;
 
 /** Methods that put or change a message in a chat and so count against the limits. */
 export function countsAgainstLimits(method: string): boolean {
@@ -90,6 +99,9 @@ export class RateLimiter {
   private overall: number[] = [];
   private overallPending = 0;
   private blockedAllUntil = Number.NEGATIVE_INFINITY;
+  private readonly backgroundPerSecond: number;
+  /** A normal send found the overall budget full and waits until about then: background sends hold back. */
+  private overallContendedUntil = Number.NEGATIVE_INFINITY;
   private recordsSinceSweep = 0;
 
   constructor(options: LimiterOptions = {}) {
@@ -99,6 +111,7 @@ export class RateLimiter {
     this.overallPerSecond = options.overallPerSecond ?? 30;
     this.enabled = options.enabled ?? true;
     this.lowPriorityHeadroom = Math.min(options.lowPriorityHeadroom ?? 5, this.perGroupPerMinute - 1);
+    this.backgroundPerSecond = Math.max(1, Math.min(options.backgroundPerSecond ?? 10, this.overallPerSecond));
   }
 
   /**
@@ -109,7 +122,14 @@ export class RateLimiter {
   delayFor(chatId: number | string, now: number = this.now(), priority: Priority = "normal"): number {
     if (!this.enabled) return 0;
     let wait = this.blockedAllUntil - now;
-    wait = Math.max(wait, windowDelay(this.overall, this.overallPending, this.overallPerSecond, OVERALL_WINDOW_MS, now));
+    if (priority === "background") {
+      wait = Math.max(wait, windowDelay(this.overall, this.overallPending, this.backgroundPerSecond, OVERALL_WINDOW_MS, now), this.overallContendedUntil - now);
+    } else {
+      const overall = windowDelay(this.overall, this.overallPending, this.overallPerSecond, OVERALL_WINDOW_MS, now);
+      // Background sends give the waiting one its turn, and a moment to take it.
+      if (overall > 0) this.overallContendedUntil = Math.max(this.overallContendedUntil, now + overall + CONTENTION_GRACE_MS);
+      wait = Math.max(wait, overall);
+    }
     const chat = this.chats.get(keyOf(chatId));
     if (chat) {
       wait = Math.max(wait, chat.blockedUntil - now);
@@ -117,11 +137,11 @@ export class RateLimiter {
       const gapFrom = chat.pending > 0 ? now : chat.last;
       wait = Math.max(wait, gapFrom + this.perChatIntervalMs - now);
       if (chat.group) {
-        const limit = priority === "low" ? this.perGroupPerMinute - this.lowPriorityHeadroom : this.perGroupPerMinute;
+        const limit = priority !== "normal" ? this.perGroupPerMinute - this.lowPriorityHeadroom : this.perGroupPerMinute;
         wait = Math.max(wait, windowDelay(chat.recent, chat.pending, limit, GROUP_WINDOW_MS, now));
       }
       // Look again once the waiting normal sends had their turn.
-      if (priority === "low" && chat.waiting > 0) wait = Math.max(wait, this.perChatIntervalMs);
+      if (priority !== "normal" && chat.waiting > 0) wait = Math.max(wait, this.perChatIntervalMs);
     }
     return Math.max(0, Math.ceil(wait));
   }

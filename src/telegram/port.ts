@@ -1,9 +1,16 @@
 import type { APIMethods, APIMethodParams, APIMethodReturn } from "@gramio/types";
+import type { Priority } from "./limiter.ts";
 
 /** Per-call options every port accepts. */
 export interface CallOptions {
   /** Aborts this call only (e.g. the daemon's 25 s long poll at shutdown); the call then rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /**
+   * How a paced port (limitedPort) ranks this send: `background` ones (private messages to
+   * staff) go only when no normal send waits, and leave part of the overall budget free.
+   * Other ports ignore it. Default "normal".
+   */
+  priority?: Priority;
 }
 
 /**

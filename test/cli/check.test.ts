@@ -92,6 +92,12 @@ describe("clientes check", () => {
     assert.match(line(r.stdout, /group admin/), /missing: "Pin Messages"/);
   });
 
+  test("without Ban Users in the group (guard_group on by default): ✗ naming can_restrict_members", async () => {
+    const r = await checkWith({ botRights: { group: { can_restrict_members: false } } });
+    assert.equal(r.code, 1);
+    assert.match(line(r.stdout, /group admin/), /^✗ .*remove who joins \(guard_group\): missing: "Ban Users" \(can_restrict_members\)\n  hint: .*turn on "Ban Users"/);
+  });
+
   test("a group with extra members: ✗ with the count and how to remove them", async () => {
     const r = await checkWith({ groupExtraMembers: 3 });
     assert.equal(r.code, 1);

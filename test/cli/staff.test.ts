@@ -124,8 +124,8 @@ describe("clientes staff", () => {
     assert.match(r.stderr, /2 staff members/);
     const j = await staff("list", "--json");
     assert.deepEqual(JSON.parse(j.stdout), [
-      { id: 111111111, name: "Ana" },
-      { id: 222222222, name: null },
+      { id: 111111111, name: "Ana", notify: false },
+      { id: 222222222, name: null, notify: false },
     ]);
   });
 

@@ -21,7 +21,7 @@ function conversation(id: number, first_name: string, fields: Partial<Conversati
     failures: 0,
     createdAt: now - 120 * MIN,
     firstMessageAt: now - 120 * MIN,
-    queues: { team: [], customer: [], card: [] },
+    queues: { team: [], customer: [], card: [], staff: [] },
     ...fields,
   };
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../../src/config/errors.ts";
 import { givenConfigPath, loadConfig, resolveConfigPath } from "../../src/config/load.ts";
 import { parseConfig } from "../../src/config/parse.ts";
-import { TEXT_KEYS } from "../../src/texts.ts";
+import { OPTIONAL_TEXT_KEYS, TEXT_KEYS } from "../../src/texts.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const VALID = `bot:\n  token: "${TOKEN}"\nchannel: -1001234567890\ngroup: -1009876543210\n`;
@@ -69,9 +69,9 @@ test("config.example.yaml parses (token from env) and documents every key", asyn
   const config = parseConfig(source, "config.example.yaml", { CLIENTES_BOT_TOKEN: TOKEN }, "/srv");
   assert.equal(config.bot.token, TOKEN);
   assert.equal(config.store, "/srv/data/clientes.json");
-  assert.deepEqual(config.staff, [{ id: 111111111, name: "Ana" }]);
+  assert.deepEqual(config.staff, [{ id: 111111111, name: "Ana", notify: true }]);
 
-  for (const key of ["token", "api_root", "channel", "group", "store", "replies", "staff", "locale", "locale_per_customer", "note_prefix", "retention_days", "signatures", "log_level", "log_format", "poll_timeout", "request_timeout"]) {
+  for (const key of ["token", "api_root", "channel", "group", "store", "replies", "staff", "locale", "locale_per_customer", "note_prefix", "retention_days", "signatures", "log_level", "log_format", "poll_timeout", "request_timeout", "guard_group"]) {
     const line = new RegExp(`^\\s*${key}:`, "m");
     assert.match(source, line, `${key} is in the example`);
     const at = source.split("\n").findIndex((l) => line.test(l));
@@ -84,7 +84,7 @@ test("config.example.yaml parses (token from env) and documents every key", asyn
   assert.ok(texts.length >= 3, "a texts: example with a couple of keys");
   const uncommented = parseConfig(`${source}\n${texts.join("\n")}\n`, "config.example.yaml", { CLIENTES_BOT_TOKEN: TOKEN }, "/srv");
   assert.ok(Object.keys(uncommented.texts).length >= 2);
-  for (const key of Object.keys(uncommented.texts)) assert.ok((TEXT_KEYS as string[]).includes(key));
+  for (const key of Object.keys(uncommented.texts)) assert.ok(([...TEXT_KEYS, ...OPTIONAL_TEXT_KEYS] as string[]).includes(key));
   assert.ok(uncommented.textsByLocale.en?.welcome, "and the other locale's own overrides");
 });
 

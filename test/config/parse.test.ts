@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/errors.ts";
 import { parseConfig } from "../../src/config/parse.ts";
-import { TEXT_KEYS } from "../../src/texts.ts";
+import { OPTIONAL_TEXT_KEYS, TEXT_KEYS } from "../../src/texts.ts";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const SECRET = TOKEN.split(":")[1]!;
@@ -52,6 +52,7 @@ test("a minimal config gets every default, with paths next to the config file", 
     logFormat: "text",
     pollTimeout: 25,
     requestTimeout: 20,
+    guardGroup: true,
   });
 });
 
@@ -185,7 +186,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, request_timeout, hours, sla, webhook",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, request_timeout, hours, sla, webhook, guard_group",
     ),
     err.message,
   );
@@ -194,7 +195,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
 
 test("an unknown text is an error that lists the valid ones", () => {
   const err = errorOf(`${VALID}texts:\n  welcom: Oi\n`);
-  assert.equal(err.message, `config.yaml: texts.welcom: unknown text; did you mean "welcome"?; valid texts: ${TEXT_KEYS.join(", ")} (or a locale, pt-BR or en, holding texts for that locale's customers)`);
+  assert.equal(err.message, `config.yaml: texts.welcom: unknown text; did you mean "welcome"?; valid texts: ${[...TEXT_KEYS, ...OPTIONAL_TEXT_KEYS].join(", ")} (or a locale, pt-BR or en, holding texts for that locale's customers)`);
 });
 
 test("texts.<locale> holds one locale's customer texts; locale_per_customer turns per-customer languages off", () => {
@@ -351,4 +352,11 @@ test("the token never appears in any error text, wherever it was put", () => {
   }
   const fromEnv = errorOf("channel: 1\n", { CLIENTES_BOT_TOKEN: `${TOKEN}?` });
   assert.ok(!fromEnv.message.includes(SECRET.slice(0, 10)), fromEnv.message);
+});
+
+test("staff notify: true turns on private notifications; anything but true/false is an error", () => {
+  const ok = parseConfig(`${VALID}staff:\n  - id: 111\n    notify: true\n  - id: 222\n    notify: false\n`, "config.yaml", {});
+  assert.deepEqual(ok.staff, [{ id: 111, notify: true }, { id: 222 }]);
+  const err = errorOf(`${VALID}staff:\n  - id: 111\n    notify: "yes"\n`);
+  assert.match(err.message, /staff\[0\]\.notify: expected true or false, got "yes" \(write true or false\)/);
 });

@@ -65,7 +65,7 @@ test("the aliases people type reach the same command", () => {
   assert.equal(id("/etiqueta a b"), "tag");
   assert.equal(id("/desetiquetar a"), "untag");
   assert.equal(id("/reabrir"), "reopen");
-  assert.deepEqual(commandMenu("pt-BR", "thread").map((e) => e.command), ["assumir", "liberar", "atribuir", "fim", "fs", "reabrir", "p", "etiqueta", "desetiquetar", "ban", "unban", "ajuda"]);
+  assert.deepEqual(commandMenu("pt-BR", "thread").map((e) => e.command), ["assumir", "liberar", "atribuir", "fim", "fs", "reabrir", "p", "etiqueta", "desetiquetar", "ban", "unban", "resposta", "remover", "ajuda"]);
 });
 
 /** The README's command tables, by the scope their heading names. */

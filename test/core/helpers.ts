@@ -18,6 +18,8 @@ export function context(over: Partial<CoreContext> = {}): CoreContext {
     botUsername: "desk_bot",
     staff: new Set([ANA]),
     staffNames: new Map([[ANA, "Ana"]]),
+    notify: new Set(),
+    guardGroup: true,
     notePrefix: "#",
     locale: "en",
     texts: resolveTexts("en"),

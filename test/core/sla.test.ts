@@ -8,7 +8,7 @@ const MIN = 60_000;
 const SLA = { firstResponseMinutes: 30, responseMinutes: 60 };
 
 function conv(id: number, fields: Partial<Conversation>): Conversation {
-  return { customer: { id, first_name: `C${id}` }, status: "open", banned: false, blocked: false, priority: 3, failures: 0, createdAt: 0, firstMessageAt: 0, queues: { team: [], customer: [], card: [] }, ...fields };
+  return { customer: { id, first_name: `C${id}` }, status: "open", banned: false, blocked: false, priority: 3, failures: 0, createdAt: 0, firstMessageAt: 0, queues: { team: [], customer: [], card: [], staff: [] }, ...fields };
 }
 
 test("which waiting conversations are overdue at T, and since when (wall-clock time)", () => {

@@ -16,12 +16,12 @@ function conversation(id: number): Conversation {
     card: 10,
     root: 20,
     formerRoots: [5],
-    queues: { team: [{ id: 1, at: 1, kind: "in", p: 3 }], customer: [], card: [] },
+    queues: { team: [{ id: 1, at: 1, kind: "in", p: 3 }], customer: [], card: [], staff: [] },
   };
 }
 
 function state(): State {
-  return { ...emptyState(), offset: 9, conversations: { "42": conversation(42) }, pendingRoots: { "11": 21 }, links: { "42": [20, 3, 1700000000] } };
+  return { ...emptyState(), offset: 9, conversations: { "42": conversation(42) }, pendingRoots: { "11": 21 }, links: { "42": [20, 3, 1700000000] }, staff: { "7": { notify: true } }, replyUses: { horario: { count: 2, last: 1700000000000 } } };
 }
 
 test("a state the daemon writes passes", () => {
@@ -37,6 +37,8 @@ test("a state the daemon writes passes", () => {
 test("a record of the wrong shape is named, with what was expected (and no customer data)", () => {
   const cases: Array<[(s: State & Record<string, unknown>) => void, RegExp]> = [
     [(s) => (s.offset = -1), /^offset is the number -1, expected a whole number$/],
+    [(s) => ((s.staff as Record<string, unknown>)["7"] = true), /^staff\["7"\] is true, expected a staff record \(an object\)$/],
+    [(s) => ((s.replyUses as Record<string, unknown>).horario = { count: "2" }), /^replyUses\["horario"\] is an object, expected a use count/],
     [(s) => ((s as Record<string, unknown>).conversations = []), /^conversations is a list of 0, expected an object$/],
     [(s) => ((s.conversations as Record<string, unknown>)["42"] = "Ana Souza, +55 11 9999"), /^conversations\["42"\] is a text, expected a conversation/],
     [(s) => ((s.conversations["42"] as unknown as Record<string, unknown>).customer = { first_name: "Ana" }), /^conversations\["42"\] has customer an object, expected an object with a numeric id$/],

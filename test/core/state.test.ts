@@ -8,7 +8,7 @@ import { emptyState, groupFor, link, linkOf, migrateState, pruneLinks, STATE_VER
 import { openStateStore } from "../../src/daemon/daemon.ts";
 
 function conv(id: number): Conversation {
-  return { customer: { id, first_name: "C" }, status: "open", banned: false, blocked: false, priority: 3, failures: 0, createdAt: 0, firstMessageAt: 0, queues: { team: [], customer: [], card: [] } };
+  return { customer: { id, first_name: "C" }, status: "open", banned: false, blocked: false, priority: 3, failures: 0, createdAt: 0, firstMessageAt: 0, queues: { team: [], customer: [], card: [], staff: [] } };
 }
 
 test("links answer both ways, survive a restart's index rebuild, and old ones are pruned from the front", () => {
@@ -56,4 +56,14 @@ test("a store written by the first version opens with its links converted, the o
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("a version 3 store gains staff records, reply uses and every conversation's staff lane", () => {
+  const c = conv(7) as Partial<Conversation>;
+  c.queues = { team: [], customer: [] } as never;
+  const v3 = { offset: 5, nextJobId: 2, conversations: { 7: c }, pendingRoots: {}, links: {}, events: {} };
+  const state = migrateState(structuredClone(v3), 3);
+  assert.deepEqual(state.staff, {});
+  assert.deepEqual(state.replyUses, {});
+  assert.deepEqual(state.conversations[7]!.queues.staff, []);
 });

@@ -32,7 +32,7 @@ test("a stored conversation with neither card nor card job gets its card again a
     state.offset = Math.max(...sb.pendingUpdates().map((x) => x.update_id)) + 1;
     state.conversations[u.id] = {
       customer: { id: u.id, first_name: "Stranded" }, status: "open", banned: false, blocked: false, priority: 3, failures: 0,
-      createdAt: Date.now(), firstMessageAt: Date.now(), queues: { team: [{ id: 900, at: Date.now(), kind: "in", p: m.message_id }], customer: [], card: [] },
+      createdAt: Date.now(), firstMessageAt: Date.now(), queues: { team: [{ id: 900, at: Date.now(), kind: "in", p: m.message_id }], customer: [], card: [], staff: [] },
     };
     store.dirty.conversations.add(String(u.id));
     await store.write();

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { buildConfig } from "../../src/config/build.ts";
-import type { Config } from "../../src/config/types.ts";
+import type { Config, StaffMember } from "../../src/config/types.ts";
 import type { State } from "../../src/core/state.ts";
 import { openStateStore, runDaemon, type DaemonOptions } from "../../src/daemon/daemon.ts";
 import { createLogger } from "../../src/log.ts";
@@ -60,6 +60,8 @@ export interface DeskOptions {
    * (default true). Only a test that makes writes fail on purpose turns it off.
    */
   checkStore?: boolean;
+  /** The staff list (default: Ana alone, without notify). */
+  staff?: (ana: { id: number }) => StaffMember[];
   /** The daemon's clock (default real time). */
   now?: () => number;
   slaCheckMs?: number;
@@ -98,7 +100,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<Desk> {
   const config = buildConfig(
     { dir, token: sb.token, apiRoot: sb.apiRoot, channel: sb.channelId, group: sb.groupId },
     {
-      staff: [{ id: ana.id, name: "Ana" }],
+      staff: opts.staff ? opts.staff(ana) : [{ id: ana.id, name: "Ana" }],
       locale: "en",
       logLevel: "debug",
       pollTimeout: 1,

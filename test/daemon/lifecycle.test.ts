@@ -130,8 +130,8 @@ test("command menus: customer commands in private chats, staff commands in the g
   const calls = port.calls.filter((c) => c.method === "setMyCommands").map((c) => c.params as { scope: { type: string; chat_id?: number }; commands: { command: string }[] });
   const privateMenu = calls.find((c) => c.scope.type === "all_private_chats")!;
   const groupMenu = calls.find((c) => c.scope.type === "chat" && c.scope.chat_id === sb.groupId)!;
-  assert.deepEqual(privateMenu.commands.map((c) => c.command), ["start"]);
-  assert.deepEqual(groupMenu.commands.map((c) => c.command), ["take", "release", "assign", "close", "fs", "reopen", "priority", "tag", "untag", "ban", "unban", "help"]);
+  assert.deepEqual(privateMenu.commands.map((c) => c.command), ["start", "help"], "no /terms without texts.terms");
+  assert.deepEqual(groupMenu.commands.map((c) => c.command), ["take", "release", "assign", "close", "fs", "reopen", "priority", "tag", "untag", "ban", "unban", "save", "unsave", "help"]);
 });
 
 test("pt-BR locale and overridden texts", async () => {

@@ -193,6 +193,16 @@ describe("setup checks", () => {
     assert.match(c.fix ?? "", /discussion group/);
   });
 
+  test("with guard_group on (the default), the bot needs Ban Users in the group: the check names can_restrict_members; off, it does not", async () => {
+    const port = () => goodSetup({ getChatMember: (p) => (p["chat_id"] === CHANNEL.id ? CHANNEL_ADMIN : { ...GROUP_ADMIN, can_restrict_members: false }) });
+    const c = byId(await runChecks(port(), target), "group_rights");
+    assert.equal(c.state, "fail");
+    assert.equal(c.detail, 'missing: "Ban Users" (can_restrict_members)');
+    assert.match(c.fix ?? "", /turn on "Ban Users" \(can_restrict_members: .*removes anyone who joins.*guard_group: false\)/);
+    assert.match(c.label, /remove who joins/);
+    assert.equal(byId(await runChecks(port(), { ...target, guardGroup: false }), "group_rights").state, "ok");
+  });
+
   test("a group with extra members fails with the count and how to remove them", async () => {
     const c = byId(await runChecks(goodSetup({ getChatMemberCount: () => 5 }), target), "group_members");
     assert.equal(c.state, "fail");

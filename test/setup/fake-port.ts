@@ -38,7 +38,7 @@ export const CHANNEL_ADMIN = {
   can_edit_messages: true,
   can_delete_messages: true,
 };
-export const GROUP_ADMIN = { status: "administrator", user: BOT, can_delete_messages: true, can_pin_messages: true };
+export const GROUP_ADMIN = { status: "administrator", user: BOT, can_delete_messages: true, can_pin_messages: true, can_restrict_members: true };
 
 /** A good setup; override any method to break one thing. */
 export function goodSetup(over: Record<string, Handler> = {}): FakePort {

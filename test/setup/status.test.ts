@@ -18,7 +18,7 @@ export function conversation(id: number, fields: Partial<Conversation> & { first
     failures: 0,
     createdAt: NOW - 60 * MIN,
     firstMessageAt: NOW - 60 * MIN,
-    queues: { team: [], customer: [], card: [] },
+    queues: { team: [], customer: [], card: [], staff: [] },
     ...rest,
   };
 }
@@ -198,7 +198,7 @@ describe("status summary", () => {
   test("backlog counts the jobs queued in both directions", () => {
     const state = emptyState();
     state.conversations = {
-      "1": conversation(1, { queues: { team: [{} as never, {} as never], customer: [{} as never], card: [] } }),
+      "1": conversation(1, { queues: { team: [{} as never, {} as never], customer: [{} as never], card: [], staff: [] } }),
       "2": conversation(2),
     };
     assert.equal(backlogOf(state), 3);

@@ -132,3 +132,22 @@ test("only sending and editing messages counts against the limits", () => {
     assert.equal(countsAgainstLimits(method), false, method);
   }
 });
+
+test("background sends (private messages to staff) take at most their share of the second, and hold back while a normal send waits", () => {
+  const { clock, limiter } = limiterAt(0, { overallPerSecond: 5, backgroundPerSecond: 2 });
+  limiter.record(101);
+  assert.equal(limiter.delayFor(102, clock.t, "background"), 0);
+  limiter.record(102);
+  assert.ok(limiter.delayFor(103, clock.t, "background") > 0, "two sends in the last second: background waits");
+  assert.equal(limiter.delayFor(7), 0, "a customer's message still goes at once");
+  for (const chat of [7, 8, 9]) limiter.record(chat);
+  const normal = limiter.delayFor(10);
+  assert.ok(normal > 0, "the overall budget is full");
+  clock.t += normal;
+  // The overall window has room again, but a normal send was waiting for it: it goes first.
+  assert.ok(limiter.delayFor(104, clock.t, "background") > 0);
+  assert.equal(limiter.delayFor(10), 0);
+  limiter.record(10);
+  clock.t += 1000;
+  assert.equal(limiter.delayFor(104, clock.t, "background"), 0, "once the second is quiet, background goes");
+});

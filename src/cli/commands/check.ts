@@ -20,6 +20,7 @@ export function checkConfig(ctx: CliContext, config: Config): Promise<Check[]> {
     channel: config.channel,
     group: config.group,
     staff: config.staff,
+    guardGroup: config.guardGroup,
     store: config.store,
     replies: config.replies,
     updates: config.webhook ? { webhook: config.webhook.url } : {},

@@ -8,6 +8,8 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { Option, type Command } from "commander";
 import { ConfigError } from "../../config/index.ts";
+import type { ReplyUse } from "../../core/state.ts";
+import { openStateStore } from "../../daemon/daemon.ts";
 import { EXIT, type Runtime } from "../../runtime.ts";
 import {
   PARSE_MODES,
@@ -38,6 +40,8 @@ import { requirePrompter, type Prompter } from "../prompts.ts";
 interface Target {
   path: string;
   label: string;
+  /** The config's store and time zone, when the file is the config's replies (usage counts live there). */
+  store?: { path: string; timeZone?: string };
 }
 
 /** Short name for messages: relative to the working directory when inside it. */
@@ -49,11 +53,14 @@ function labelFor(rt: Runtime, path: string): string {
 async function resolveTarget(ctx: CliContext, cmd: Command): Promise<Target> {
   const opts = cmd.optsWithGlobals();
   let path: string;
+  let store: Target["store"];
   if (typeof opts["file"] === "string") {
     path = resolve(ctx.rt.cwd, opts["file"]);
   } else {
     try {
-      path = (await loadCliConfig(ctx.rt, configOption(opts))).replies;
+      const config = await loadCliConfig(ctx.rt, configOption(opts));
+      path = config.replies;
+      store = { path: config.store, ...(config.hours ? { timeZone: config.hours.timezone } : {}) };
     } catch (err) {
       if (err instanceof ConfigError) {
         const hint = (err.hint ? `${err.hint}\n` : "") + "or pass --file PATH to manage a replies file without a config";
@@ -69,7 +76,7 @@ async function resolveTarget(ctx: CliContext, cmd: Command): Promise<Target> {
     if (err instanceof RepliesError) throw new UsageError(err.message, { ...(err.hint ? { hint: err.hint } : {}) });
     throw err;
   }
-  return { path, label };
+  return { path, label, ...(store ? { store } : {}) };
 }
 
 /** `"a, b,,c"` → `["a","b","c"]`; undefined for none. */
@@ -147,13 +154,37 @@ function reply(fields: { id: string; title: string; text: string; tags?: string[
 
 // ---------------------------------------------------------------------------- list
 
+/**
+ * How often each reply reached a customer, from the daemon's store (read without its lock,
+ * as `status` does). Undefined when the file is not the config's, or the store cannot be read.
+ */
+async function usesOf(ctx: CliContext, target: Target): Promise<Record<string, ReplyUse> | undefined> {
+  if (!target.store) return undefined;
+  if (!(await exists(target.store.path))) return {};
+  try {
+    return (await openStateStore(target.store.path)).data.replyUses;
+  } catch (err) {
+    ctx.rt.stderr.write(`warning: usage counts not shown: ${(err as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** "2026-03-09 10:31" in the desk's zone (else the machine's). */
+function when(ms: number, timeZone: string | undefined): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(ms);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}
+
 async function list(ctx: CliContext, terms: string[], cmd: Command): Promise<number> {
   const opts = cmd.opts();
   const target = await resolveTarget(ctx, cmd);
   const all = await loadReplies(target.path, { label: target.label });
   const shown = terms.length > 0 ? searchReplies(all, terms.join(" ")) : all;
+  const uses = await usesOf(ctx, target);
   if (opts["json"]) {
-    writeJson(ctx.rt.stdout, shown.map(replyToPlain));
+    const counted = (r: Reply) => ({ ...replyToPlain(r), uses: uses![r.id]?.count ?? 0, last_used: uses![r.id] ? new Date(uses![r.id]!.last).toISOString() : null });
+    writeJson(ctx.rt.stdout, shown.map(uses ? counted : replyToPlain));
     return EXIT.OK;
   }
   if (all.length === 0) {
@@ -170,6 +201,12 @@ async function list(ctx: CliContext, terms: string[], cmd: Command): Promise<num
       { header: "id", get: (r: Reply) => r.id },
       { header: "title", get: (r: Reply) => r.title, max: 40 },
       { header: "tags", get: (r: Reply) => (r.tags ?? []).join(", "), max: 24 },
+      ...(uses
+        ? [
+            { header: "uses", get: (r: Reply) => String(uses[r.id]?.count ?? 0) },
+            { header: "last used", get: (r: Reply) => (uses[r.id] ? when(uses[r.id]!.last, target.store?.timeZone) : "") },
+          ]
+        : []),
       { header: "text", get: (r: Reply) => r.text, max: 50 },
     ],
     shown,
@@ -449,8 +486,11 @@ file are kept when it is edited here:
     tags: [expediente]               # optional, also searched
     parse_mode: HTML                 # optional: HTML or MarkdownV2
 
-Staff use them in Telegram by typing @yourbot and some words of the title, text or tags.
-{first_name}, {last_name} and {name} are filled with the customer's name.
+Staff use them in Telegram by typing @yourbot and some words of the title, text or tags
+(with no words, the most used come first), or make one from a message of a thread with
+/save Title. {first_name}, {last_name} and {name} are filled with the customer's name.
+\`list\` shows how often each reached a customer (USES, LAST USED; "uses" and "last_used"
+in --json), counted by the daemon in its store, when the file is the config's.
 
 Examples:
   $ clientes replies list
@@ -477,7 +517,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   replies
     .command("list")
-    .description("show the replies (optionally those matching some words)")
+    .description("show the replies (optionally those matching some words); with the config's replies file, how often each reached a customer and when last")
     .argument("[terms...]", "only replies matching every term (as in Telegram's inline search)")
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  $ clientes replies list\n  $ clientes replies list pix --json\n")

@@ -41,7 +41,7 @@ async function list(ctx: CliContext, cmd: Command): Promise<number> {
   if (cmd.opts()["json"]) {
     writeJson(
       ctx.rt.stdout,
-      config.staff.map((m) => ({ id: m.id, name: m.name ?? null })),
+      config.staff.map((m) => ({ id: m.id, name: m.name ?? null, notify: m.notify ?? false })),
     );
     return EXIT.OK;
   }
@@ -54,6 +54,8 @@ async function list(ctx: CliContext, cmd: Command): Promise<number> {
     [
       { header: "id", get: (m: StaffMember) => String(m.id) },
       { header: "name", get: (m: StaffMember) => m.name ?? "" },
+      // Only when someone has it on: most desks never use it.
+      ...(config.staff.some((m) => m.notify) ? [{ header: "notify", get: (m: StaffMember) => (m.notify ? "on" : "") }] : []),
     ],
     config.staff,
   );
@@ -165,6 +167,10 @@ picks the change up by itself.
 
 Find someone's id: \`clientes staff sync\` adds the channel's admins; or have them send
 a message to @userinfobot.
+
+Private notifications (new and reopened conversations, their customers waiting, missed
+targets): \`notify: true\` on their entry in the config, or they send /notify on to the
+bot in private (which wins). \`staff list\` shows a NOTIFY column when anyone has it.
 
 Examples:
   $ clientes staff list

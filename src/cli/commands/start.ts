@@ -48,7 +48,11 @@ default one derived from the bot token) get 401. Each update is answered once it
 so nothing is lost in a crash, and nothing is done twice. GET /healthz on the same address
 gives the health JSON (200, or 503 when something is wrong). Stopping leaves the webhook
 set: Telegram keeps the updates until the daemon is back. \`clientes start\` without a
-webhook: key polls and removes the webhook itself; switching needs no other step.`,
+webhook: key polls and removes the webhook itself; switching needs no other step.
+
+With guard_group on (the default), anyone who joins the discussion group and is not the
+bot, its creator or staff is removed at once; without the bot's "Ban Users" right there
+the daemon logs an error at start-up saying how to fix it.`,
     )
     .action(
       ctx.action(async (opts: { logLevel?: "debug" | "info" | "warn" | "error"; logFormat?: LogFormat; pacing: boolean; webhook?: boolean }, cmd: Command) => {

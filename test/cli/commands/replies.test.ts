@@ -491,7 +491,7 @@ describe("which replies file", () => {
     await seed('[{"id": "a", "title": "A", "text": "t"}]', "r.json");
     const r = await run(["replies", "list", "--json"], { cwd: dir, env: { CLIENTES_CONFIG: "c.yaml" } });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), [{ id: "a", title: "A", text: "t" }]);
+    assert.deepEqual(JSON.parse(r.stdout), [{ id: "a", title: "A", text: "t", uses: 0, last_used: null }], "the config's replies, with their usage (no store yet)");
   });
 
   test("no config and no --file: exit 2, with a hint to pass --file", async () => {
