@@ -238,7 +238,7 @@ test("notifications wait behind customers' messages: a customer writing during a
     // The channel and the group get one message a second: let that gap pass, so Zoe waits for nothing but the notifications.
     const teamChats = [sb.channelId, sb.groupId];
     await eventually(() => {
-      const last = desk.port.calls.filter((c) => teamChats.includes((c.params as { chat_id?: number }).chat_id!)).at(-1);
+      const last = desk.port.calls.filter((c) => teamChats.includes((c.params as { chat_id?: number } | undefined)?.chat_id ?? 0)).at(-1);
       return last && last.settled && Date.now() - last.at > 1100;
     }, "the channel and group idle for a second");
     const pending = 12 - notes().length;
