@@ -188,6 +188,8 @@ export class Deliverer {
       const outcome = await this.attempt(plan, job, lane);
       if (outcome.type === "stopped") return;
       if (outcome.type === "retry") {
+        // The job's attempt count (its backoff) changed: it is stored with the next write.
+        markDirty(world, "conversations", customerId);
         const at = this.now() + outcome.afterMs;
         this.notBefore.set(`${customerId}:${lane}`, at);
         this.later(customerId, lane, at);
