@@ -5,19 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { openStateStore } from "../../src/daemon/daemon.ts";
-import { at, SP } from "../core/service-helpers.ts";
+import { clock, SP } from "../core/service-helpers.ts";
 import { chatTexts, eventually, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
 
-/** A daemon clock that runs at real speed from an instant the test sets. */
-function clock(start: string) {
-  let offset = at(start) - Date.now();
-  return {
-    now: () => Date.now() + offset,
-    set(iso: string) {
-      offset = at(iso) - Date.now();
-    },
-  };
-}
 
 const AWAY = /^We are outside business hours right now: we are back (.+)\. Your message/;
 const awayTexts = (desk: Desk, id: number): string[] => chatTexts(desk, id).filter((t) => AWAY.test(t));
