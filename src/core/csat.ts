@@ -6,7 +6,7 @@
  */
 import type { TelegramCallbackQuery, TelegramInlineKeyboardMarkup, TelegramMessage } from "@gramio/types";
 import { renderText, stripTags, type Texts } from "../texts.ts";
-import type { PressOutcome } from "./buttons.ts";
+import { answerPress, type PressOutcome } from "./buttons.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import { recordCsat } from "./events.ts";
 import { enqueue, queueCardEdit } from "./queue.ts";
@@ -65,10 +65,7 @@ export function onSurveyPress(world: World, ctx: CoreContext, q: TelegramCallbac
   const [customer, since, score] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const own = world.state.conversations[q.from.id];
   const t = own ? customerTexts(ctx, own.customer) : ctx.texts;
-  const answer = (text: string, alert = false): PressOutcome["answer"] => ({
-    method: "answerCallbackQuery",
-    params: { callback_query_id: q.id, text: stripTags(text).slice(0, 200), ...(alert ? { show_alert: true } : {}) },
-  });
+  const answer = (text: string, alert = false): PressOutcome["answer"] => answerPress(q, text, alert);
   if (!own || customer !== q.from.id || message.chat.id !== q.from.id) {
     return { answer: answer(t.csat_foreign, true), immediate: [], log: `survey tap by ${q.from.id} naming customer ${customer}: not theirs, ignored` };
   }
