@@ -1,5 +1,5 @@
 /**
- * R34 csat: the satisfaction survey. With config `csat: true`, closing a conversation (not
+ * R39 csat: the satisfaction survey. With config `csat: true`, closing a conversation (not
  * silently) also asks the customer "How did we do?" with five buttons; a tap rates the open
  * period that just ended, once (a new tap within 24 hours replaces it), and the team sees it
  * in the thread, on the card and in `clientes report`.

@@ -1,4 +1,4 @@
-/** R34 csat in the core: the survey's buttons and which presses it takes. */
+/** R39 csat in the core: the survey's buttons and which presses it takes. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { onSurveyPress, surveyData, surveyKeyboard } from "../../src/core/csat.ts";

@@ -1,5 +1,5 @@
 /**
- * R34 csat end to end: the survey after /close (and the card's Close button), taps that rate,
+ * R39 csat end to end: the survey after /close (and the card's Close button), taps that rate,
  * replace, come too late or name someone else's survey, what the thread, the card and the
  * report show. Through the real daemon against the sandbox, on an injected clock.
  */
