@@ -19,12 +19,15 @@ const PT = {
   card:
     "{status_icon} <b>{name}</b>{username}\n" +
     "ID: <code>{id}</code>{origin}\n" +
-    "Status: {status} · Prioridade: {priority}{owner}{failures}\n" +
+    "Status: {status}{overdue}{outside_hours} · Prioridade: {priority}{owner}{csat}{failures}\n" +
     "{hashtags}",
   card_username: " · @{username}",
   card_origin: " · Origem: <code>{origin}</code>",
   card_owner: " · 👤 {owner}",
   card_failures: "\n⚠️ Mensagens não entregues: {count}",
+  card_overdue: " ⏰ atrasada",
+  card_outside_hours: " 🌙 fora do horário",
+  card_csat: " · ⭐ {score}",
   status_open: "aberta, sem pergunta ainda",
   status_waiting: "aguardando a equipe desde {since}",
   status_answered: "respondida",
@@ -37,6 +40,7 @@ const PT = {
   tag_closed: "encerrada",
   tag_banned: "banida",
   tag_blocked: "bloqueou",
+  tag_overdue: "atrasada",
   unsupported_customer: "Não foi possível entregar esta mensagem ({kind}) à equipe. Tente enviar de outra forma, por exemplo como texto.",
   unsupported_staff: "⚠️ O cliente enviou uma mensagem do tipo {kind}, que o bot não consegue repassar.",
   not_staff: "⚠️ Este comentário não foi enviado ao cliente: {name} não faz parte da equipe (lista <code>staff</code> da configuração).",
@@ -84,6 +88,14 @@ const PT = {
   inline_button: "Falar com o atendimento",
   away: "Estamos fora do horário de atendimento agora: voltamos {next_open}. Sua mensagem já chegou à equipe e será respondida assim que voltarmos.",
   away_staff: "🌙 Chegou fora do horário de atendimento; o cliente foi avisado de que voltamos {next_open}.",
+  csat_question: "Como foi o nosso atendimento? Toque numa nota de 1 a 5.",
+  csat_button: "{score} ⭐",
+  csat_rated: "Como foi o nosso atendimento? Sua nota: {score} ⭐. Obrigado! (Dá para mudar em até 24 horas.)",
+  csat_thanks: "Obrigado! Sua nota: {score} ⭐.",
+  csat_stale: "Esta pesquisa expirou: é de uma conversa anterior ou tem mais de 24 horas.",
+  csat_foreign: "Esta pesquisa não é sua.",
+  csat_staff: "⭐ {score} do cliente",
+  csat_staff_changed: "⭐ {score} do cliente (antes: {previous})",
   next_open_today: "hoje às {time}",
   next_open_tomorrow: "amanhã às {time}",
   next_open_weekday: "{weekday} às {time}",
@@ -134,12 +146,15 @@ const EN: Record<TextKey, string> = {
   card:
     "{status_icon} <b>{name}</b>{username}\n" +
     "ID: <code>{id}</code>{origin}\n" +
-    "Status: {status} · Priority: {priority}{owner}{failures}\n" +
+    "Status: {status}{overdue}{outside_hours} · Priority: {priority}{owner}{csat}{failures}\n" +
     "{hashtags}",
   card_username: " · @{username}",
   card_origin: " · Origin: <code>{origin}</code>",
   card_owner: " · 👤 {owner}",
   card_failures: "\n⚠️ Undelivered messages: {count}",
+  card_overdue: " ⏰ overdue",
+  card_outside_hours: " 🌙 outside hours",
+  card_csat: " · ⭐ {score}",
   status_open: "open, nothing asked yet",
   status_waiting: "waiting for us since {since}",
   status_answered: "answered",
@@ -152,6 +167,7 @@ const EN: Record<TextKey, string> = {
   tag_closed: "closed",
   tag_banned: "banned",
   tag_blocked: "blocked",
+  tag_overdue: "overdue",
   unsupported_customer: "This message ({kind}) could not be delivered to the team. Please send it another way, for example as text.",
   unsupported_staff: "⚠️ The customer sent a {kind} message, which the bot cannot relay.",
   not_staff: "⚠️ This comment was not sent to the customer: {name} is not on the team (the config's <code>staff</code> list).",
@@ -199,6 +215,14 @@ const EN: Record<TextKey, string> = {
   inline_button: "Talk to support",
   away: "We are outside business hours right now: we are back {next_open}. Your message has reached the team, and we will answer as soon as we are back.",
   away_staff: "🌙 Arrived outside business hours; the customer was told we are back {next_open}.",
+  csat_question: "How did we do? Tap a score from 1 to 5.",
+  csat_button: "{score} ⭐",
+  csat_rated: "How did we do? You gave {score} ⭐. Thank you! (You can change it within 24 hours.)",
+  csat_thanks: "Thank you! You gave {score} ⭐.",
+  csat_stale: "This survey has expired: it is about an earlier conversation, or more than 24 hours old.",
+  csat_foreign: "This survey is not yours.",
+  csat_staff: "⭐ {score} from the customer",
+  csat_staff_changed: "⭐ {score} from the customer (was {previous})",
   next_open_today: "today at {time}",
   next_open_tomorrow: "tomorrow at {time}",
   next_open_weekday: "on {weekday} at {time}",

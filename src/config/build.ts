@@ -33,6 +33,7 @@ export function buildConfig(essentials: ConfigEssentials, overrides: Partial<Con
     notePrefix: DEFAULTS.note_prefix,
     retentionDays: DEFAULTS.retention_days,
     signatures: DEFAULTS.signatures,
+    csat: DEFAULTS.csat,
     logLevel: DEFAULTS.log_level,
     logFormat: DEFAULTS.log_format,
     pollTimeout: DEFAULTS.poll_timeout,

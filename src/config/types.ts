@@ -69,6 +69,8 @@ export interface Config {
   retentionDays: number;
   /** Sign relayed staff messages with the agent's name (key `signatures`, default false). */
   signatures: boolean;
+  /** Ask the customer "How did we do?" (1–5 ⭐) when a conversation is closed (key `csat`, default false). */
+  csat: boolean;
   /** Log level (key `log_level`): "debug" | "info" | "warn" | "error"; default "info". */
   logLevel: "debug" | "info" | "warn" | "error";
   /** Log format (key `log_format`): "text" for people, "json" lines for journald/Loki; default "text". */

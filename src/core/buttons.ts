@@ -36,6 +36,11 @@ export function cardKeyboard(conv: Conversation, ctx: Pick<CoreContext, "texts" 
   };
 }
 
+/** The answer to a press: a short notification (Telegram shows 200 characters), or an alert. */
+export function answerPress(q: TelegramCallbackQuery, text: string, alert = false): PressOutcome["answer"] {
+  return { method: "answerCallbackQuery", params: { callback_query_id: q.id, text: stripTags(text).slice(0, MAX_ANSWER), ...(alert ? { show_alert: true } : {}) } };
+}
+
 /** What handling a press produced: the answer to make right away, and the conversation changed (if any). */
 export interface PressOutcome {
   answer: ApiCall<"answerCallbackQuery">;
@@ -54,10 +59,7 @@ export function onPress(world: World, ctx: CoreContext, q: TelegramCallbackQuery
   const message = q.message as TelegramMessage | undefined;
   if (!action || !ACTIONS.includes(action) || !message || message.chat.id !== ctx.channel) return undefined;
   const t = ctx.texts;
-  const answer = (text: string, alert = false): PressOutcome["answer"] => ({
-    method: "answerCallbackQuery",
-    params: { callback_query_id: q.id, text: stripTags(text).slice(0, MAX_ANSWER), ...(alert ? { show_alert: true } : {}) },
-  });
+  const answer = (text: string, alert = false): PressOutcome["answer"] => answerPress(q, text, alert);
   const who = `${fullName(q.from)} (${q.from.id})`;
   if (!ctx.staff.has(q.from.id)) {
     return { answer: answer(renderText(t.button_not_staff, { name: fullName(q.from) }), true), log: `button ${action} on card ${message.message_id} pressed by non-staff ${who}: refused` };

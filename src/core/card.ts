@@ -1,5 +1,7 @@
 import { fullName, renderText, type Texts } from "../texts.ts";
-import { hhmm, localTime, type Hours } from "./hours.ts";
+import { cardRating } from "./csat.ts";
+import { hhmm, isOpen, localTime, type Hours } from "./hours.ts";
+import { waitStart } from "./sla.ts";
 import type { Conversation } from "./state.ts";
 
 /**
@@ -73,9 +75,21 @@ export function stateTag(state: CardState, texts: Texts): string {
   return slug(texts[`tag_${state}`]) || state;
 }
 
-/** A card's hashtags (R30 hashtags), so Telegram's own search filters the queue: state, priority, owner, tags. */
+/** Whether the card shows ⏰: it waits, and this wait passed its response target (R27 response-targets). */
+export function isOverdue(conv: Conversation): boolean {
+  return cardState(conv) === "waiting" && conv.overdueSince !== undefined && conv.overdueSince === waitStart(conv);
+}
+
+/** Whether the card shows 🌙: it waits since a message that arrived outside business hours (R26 away-text). */
+export function arrivedOutsideHours(conv: Conversation, hours: Hours | undefined): boolean {
+  return hours !== undefined && cardState(conv) === "waiting" && !isOpen(hours, conv.waitingSince!);
+}
+
+/** A card's hashtags (R30 hashtags), so Telegram's own search filters the queue: state, overdue, priority, owner, tags. */
 export function cardHashtags(conv: Conversation, ctx: CardContext): string[] {
-  const tags = [stateTag(cardState(conv), ctx.texts), `p${conv.priority}`];
+  const tags = [stateTag(cardState(conv), ctx.texts)];
+  if (isOverdue(conv)) tags.push(slug(ctx.texts.tag_overdue) || "overdue");
+  tags.push(`p${conv.priority}`);
   if (conv.owner !== undefined) tags.push(staffTag(conv.owner, ownerName(conv, ctx.staffNames)));
   for (const t of conv.tags ?? []) tags.push(t);
   return tags.map((t) => `#${t}`);
@@ -88,7 +102,7 @@ export function clockTime(ms: number, timezone?: string): string {
   return hhmm(d.getHours() * 60 + d.getMinutes());
 }
 
-/** The topic card's HTML (R21 card): name, @username, id, origin, state, priority, owner, undelivered count, hashtags. */
+/** The topic card's HTML (R21 card): name, @username, id, origin, state (⏰ overdue, 🌙 outside hours), priority, owner, rating, undelivered count, hashtags. */
 export function renderCard(conv: Conversation, ctx: CardContext): string {
   const { texts } = ctx;
   const c = conv.customer;
@@ -96,6 +110,7 @@ export function renderCard(conv: Conversation, ctx: CardContext): string {
   const name = fullName(c);
   const owner = ownerName(conv, ctx.staffNames);
   const since = conv.waitingSince === undefined ? "" : clockTime(conv.waitingSince, ctx.hours?.timezone);
+  const rating = cardRating(conv);
   return renderText(
     texts.card,
     {
@@ -108,9 +123,12 @@ export function renderCard(conv: Conversation, ctx: CardContext): string {
       origin: conv.origin ? renderText(texts.card_origin, { origin: conv.origin }) : "",
       owner: owner === undefined ? "" : renderText(texts.card_owner, { owner }),
       failures: conv.failures > 0 ? renderText(texts.card_failures, { count: conv.failures }) : "",
+      overdue: isOverdue(conv) ? texts.card_overdue : "",
+      outside_hours: arrivedOutsideHours(conv, ctx.hours) ? texts.card_outside_hours : "",
+      csat: rating === undefined ? "" : renderText(texts.card_csat, { score: rating }),
       hashtags: cardHashtags(conv, ctx).join(" "),
     },
-    ["username", "origin", "owner", "failures", "status"],
+    ["username", "origin", "owner", "failures", "status", "overdue", "outside_hours", "csat"],
   );
 }
 

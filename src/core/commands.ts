@@ -2,6 +2,7 @@ import type { TelegramMessage } from "@gramio/types";
 import { escapeHtml, fullName, renderText, type Locale } from "../texts.ts";
 import { ownerName, shouldBePinned } from "./card.ts";
 import { customerLocale, customerTexts, type CoreContext } from "./context.ts";
+import { sendSurvey } from "./csat.ts";
 import { recordEvent } from "./events.ts";
 import { notifyOn, setNotify } from "./notify.ts";
 import { saveRequest, type RepliesEdit } from "./replies-edit.ts";
@@ -115,7 +116,10 @@ function close(c: ThreadCall, silent: boolean): void {
   if (conv.status === "open" && !conv.nothingAsked) recordEvent(world, conv, "closed", nowMs); // never opened for the report otherwise
   conv.status = "closed";
   conv.waitingSince = undefined;
-  if (!silent) enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).closing, conv.customer) }, nowMs);
+  if (!silent) {
+    enqueue(world.state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).closing, conv.customer) }, nowMs);
+    sendSurvey(world, ctx, conv, nowMs);
+  }
   queueCardEdit(world, conv, nowMs);
   setPin(world, conv, false, nowMs);
   c.reply(renderText(t.closed_ack, { silent: silent ? t.closed_ack_silent : "" }, ["silent"]));

@@ -31,6 +31,8 @@ export interface CoreContext {
   signatures: boolean;
   /** How long to wait after an album's last part before sending it as one album. */
   albumSettleMs: number;
+  /** Send the satisfaction survey when a conversation is closed (config `csat`). */
+  csat?: boolean;
   /** Business hours; absent: always open. */
   hours?: Hours;
   /** Remove anyone who joins the group and is not the bot, its creator or staff (config `guard_group`). */

@@ -1,4 +1,4 @@
-import type { TelegramMessageEntity } from "@gramio/types";
+import type { TelegramInlineKeyboardMarkup, TelegramMessageEntity } from "@gramio/types";
 
 /**
  * Deliveries are queued per conversation in four lanes, each delivered strictly in order:
@@ -72,7 +72,8 @@ export interface OutAlbumJob extends JobBase { kind: "outAlbum"; mediaGroup: str
 export interface OutEditJob extends JobBase { kind: "outEdit"; g: number; snap: Snapshot; viaBot?: boolean; signature?: string }
 /** A text from the bot: into the thread (team lane) or to the customer (customer lane). HTML. */
 /** `plain`: Telegram refused the HTML (a bad `texts:` override), so it goes as plain text. */
-export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean; plain?: boolean }
+/** `keyboard`: inline buttons under it (the satisfaction survey). */
+export interface NoticeJob extends JobBase { kind: "notice"; html: string; replyTo?: number; disableNotification?: boolean; plain?: boolean; keyboard?: TelegramInlineKeyboardMarkup }
 
 /** Why a staff member is told about a conversation in private (see src/core/notify.ts). */
 export type NotifyReason = "opened" | "reopened" | "waiting" | "sla";

@@ -253,7 +253,12 @@ export function planJob(d: Delivery): Plan {
       return edit ? { type: "call", chat: cid, call: edit, note: `staff edit of ${job.g} -> customer ${cid}` } : { type: "skip", why: "kind cannot be edited" };
     }
     case "notice": {
-      const base = { ...html(job.html, job.plain), link_preview_options: { is_disabled: true }, ...(job.disableNotification ? { disable_notification: true } : {}) };
+      const base = {
+        ...html(job.html, job.plain),
+        link_preview_options: { is_disabled: true },
+        ...(job.disableNotification ? { disable_notification: true } : {}),
+        ...(job.keyboard ? { reply_markup: job.keyboard } : {}),
+      };
       if (lane === "customer") return call(cid, { method: "sendMessage", params: { chat_id: cid, ...base } }, `notice -> customer ${cid}`);
       const wait = needRoot();
       if (wait) return wait;

@@ -6,7 +6,8 @@
  */
 import { hasBreach, recordBreach, type SlaTarget } from "./events.ts";
 import { addBusinessMs, type Hours } from "./hours.ts";
-import type { Conversation, State, World } from "./state.ts";
+import { queueCardEdit } from "./queue.ts";
+import { markDirty, type Conversation, type State, type World } from "./state.ts";
 
 /** Validated `sla:`; a missing target is not checked. */
 export interface Sla {
@@ -26,13 +27,18 @@ export interface Deadline {
   dueAt: number;
 }
 
+/** When the wait a conversation is in began: its first message until the first answer, else since it waits. */
+export function waitStart(conv: Conversation): number | undefined {
+  return conv.firstResponseAt === undefined ? conv.firstMessageAt : conv.waitingSince;
+}
+
 /** The deadline of the wait `conv` is in, if it waits and that wait has a target. */
 export function deadlineOf(conv: Conversation, sla: Sla, hours: Hours | undefined): Deadline | undefined {
   if (conv.status !== "open" || conv.banned || conv.waitingSince === undefined) return undefined;
   const first = conv.firstResponseAt === undefined;
   const minutes = first ? sla.firstResponseMinutes : sla.responseMinutes;
   if (minutes === undefined) return undefined;
-  const since = first ? conv.firstMessageAt : conv.waitingSince;
+  const since = waitStart(conv)!;
   const ms = minutes * 60_000;
   const dueAt = hours ? addBusinessMs(hours, since, ms) : since + ms;
   if (dueAt === undefined) return undefined;
@@ -61,4 +67,24 @@ export function recordBreaches(world: World, sla: Sla, hours: Hours | undefined,
     fresh.push(d);
   }
   return fresh;
+}
+
+/**
+ * Records new breaches (see {@link recordBreaches}) and marks every overdue wait on its
+ * conversation, so its card shows ⏰ (one card edit per wait). Derived from the store, so a
+ * restart marks what passed while the daemon was down. Returns the new breaches and the
+ * conversations whose card changed.
+ */
+export function markOverdue(world: World, sla: Sla, hours: Hours | undefined, t: number): { fresh: Deadline[]; changed: number[] } {
+  const fresh = recordBreaches(world, sla, hours, t);
+  const changed: number[] = [];
+  for (const d of overdueAt(world.state, sla, hours, t)) {
+    const conv = world.state.conversations[d.customer]!;
+    if (conv.overdueSince === d.since) continue;
+    conv.overdueSince = d.since;
+    markDirty(world, "conversations", d.customer);
+    queueCardEdit(world, conv, t);
+    changed.push(d.customer);
+  }
+  return { fresh, changed };
 }

@@ -16,6 +16,15 @@ export interface Customer {
 
 export type ConversationStatus = "open" | "closed";
 
+/** A satisfaction survey: the open period it rates (`since`, epoch ms), when it went out, and the customer's rating. */
+export interface Survey {
+  since: number;
+  sentAt: number;
+  score?: number;
+  /** When the rating was tapped (epoch ms). */
+  ratedAt?: number;
+}
+
 /** One customer's conversation: its card, its thread and the deliveries still owed. */
 export interface Conversation {
   customer: Customer;
@@ -63,6 +72,10 @@ export interface Conversation {
   nothingAsked?: boolean;
   /** When the owner was last told in private that this customer waits (at most one per OWNER_WAITING_EVERY_MS). */
   ownerNotifiedAt?: number;
+  /** The latest satisfaction survey sent (config `csat`, src/core/csat.ts), and its rating once tapped. */
+  survey?: Survey;
+  /** The start of the wait whose response target passed (R27 response-targets): the card shows ⏰ while that wait lasts. */
+  overdueSince?: number;
   /** Deliveries still owed, per lane: each lane is delivered in order. */
   queues: Record<Lane, Job[]>;
 }

@@ -2,6 +2,7 @@ import type { TelegramMessage, TelegramUpdate, TelegramUser } from "@gramio/type
 import { fullName, renderText } from "../texts.ts";
 import { awayIfClosed } from "./away.ts";
 import { onPress } from "./buttons.ts";
+import { onSurveyPress } from "./csat.ts";
 import { handleCommand, handlePrivateCommand, parseCommand, type Command } from "./commands.ts";
 import { recordAnswer, recordEvent } from "./events.ts";
 import { replyOfMessage } from "./inline.ts";
@@ -47,8 +48,9 @@ export function handleUpdate(world: World, ctx: CoreContext, update: TelegramUpd
   } else if (update.callback_query) {
     // Every press is answered, even one that is not ours, or the button spins until it times out.
     const q = update.callback_query;
-    const out = onPress(world, ctx, q, nowMs);
-    fx.immediate.push(out?.answer ?? { method: "answerCallbackQuery", params: { callback_query_id: q.id } });
+    const survey = onSurveyPress(world, ctx, q, nowMs);
+    const out = survey ?? onPress(world, ctx, q, nowMs);
+    fx.immediate.push(out?.answer ?? { method: "answerCallbackQuery", params: { callback_query_id: q.id } }, ...(survey?.immediate ?? []));
     if (out?.changed !== undefined) fx.wake.add(out.changed);
     if (out) fx.log.push(out.log);
   } else if (update.chat_member) {

@@ -3,7 +3,7 @@ import type { Config } from "../config/types.ts";
 import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
 import { notifyBreach } from "../core/notify.ts";
-import { recordBreaches } from "../core/sla.ts";
+import { markOverdue } from "../core/sla.ts";
 import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import { checkState } from "../core/state-check.ts";
@@ -282,8 +282,8 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   // breach that passed while the daemon was down is recorded at start-up, dated when it happened.
   const checkSla = (): void => {
     if (!ctx.sla) return;
-    const fresh = recordBreaches(world, ctx.sla, ctx.hours, now());
-    if (fresh.length === 0) return;
+    const { fresh, changed } = markOverdue(world, ctx.sla, ctx.hours, now());
+    if (fresh.length === 0 && changed.length === 0) return;
     for (const d of fresh) {
       const conv = world.state.conversations[d.customer];
       const card = conv?.card;
@@ -293,9 +293,10 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
         ...(card !== undefined ? { conversation: card } : {}),
       });
     }
+    // Staff told in private, and the ⏰ on the card, go out once the breach and the mark are stored.
     store.write().then(
       () => {
-        for (const d of fresh) deliverer.kick(d.customer);
+        for (const id of new Set([...fresh.map((d) => d.customer), ...changed])) deliverer.kick(id);
       },
       (err: unknown) => log.error(`store: ${(err as Error).message}`),
     );

@@ -80,10 +80,14 @@ export class DemoError extends OperatorError {
   }
 }
 
+/** The demo's response targets: one minute, the shortest a config takes, so ⏰ overdue shows soon. */
+const DEMO_SLA = { firstResponseMinutes: 1, responseMinutes: 1 };
+
 function demoConfig(dir: string, sb: Sandbox, staff: TelegramUser[], locale: Locale): Config {
   return buildConfig(
     { dir, token: sb.token, apiRoot: sb.apiRoot, channel: sb.channelId, group: sb.groupId },
-    { staff: staff.map((s) => ({ id: s.id, name: s.first_name })), locale },
+    // The survey and a short response target, so what they show is seen within a minute.
+    { staff: staff.map((s) => ({ id: s.id, name: s.first_name })), locale, csat: true, sla: DEMO_SLA },
   );
 }
 
@@ -97,6 +101,8 @@ function configYaml(c: Config): string {
     replies: "replies.yaml",
     staff: c.staff,
     locale: c.locale,
+    csat: c.csat,
+    sla: { first_response_minutes: DEMO_SLA.firstResponseMinutes, response_minutes: DEMO_SLA.responseMinutes },
   };
   return "# Written by `clientes demo` for its sandbox Telegram (gone once the demo stopped).\n" + stringify(doc);
 }
@@ -198,6 +204,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       isPidAlive: opts.isPidAlive ?? (() => false),
       rateLimits: false,
       albumSettleMs: 300,
+      slaCheckMs: 5_000, // ⏰ within seconds of the minute passing
       onReady: () => ready(),
     });
     const daemon = running.then(

@@ -48,6 +48,7 @@ test("a minimal config gets every default, with paths next to the config file", 
     notePrefix: "#",
     retentionDays: 30,
     signatures: false,
+    csat: false,
     logLevel: "info",
     logFormat: "text",
     pollTimeout: 25,
@@ -76,6 +77,7 @@ texts:
 note_prefix: "!!"
 retention_days: 7
 signatures: true
+csat: true
 log_level: debug
 log_format: json
 poll_timeout: 0
@@ -95,6 +97,7 @@ request_timeout: 5
   assert.equal(config.notePrefix, "!!");
   assert.equal(config.retentionDays, 7);
   assert.equal(config.signatures, true);
+  assert.equal(config.csat, true);
   assert.equal(config.logLevel, "debug");
   assert.equal(config.logFormat, "json");
   assert.equal(config.pollTimeout, 0);
@@ -135,6 +138,7 @@ test("wrong types and out-of-range values", () => {
     ["request_timeout: 0", "request_timeout: expected a whole number of seconds from 1 to 59, got 0"],
     ["request_timeout: 60", "request_timeout: expected a whole number of seconds from 1 to 59, got 60"],
     ["signatures: yes", 'signatures: expected true or false, got "yes" (write true or false)'],
+    ["csat: 1", "csat: expected true or false, got 1"],
     ["log_level: verbose", 'log_level: expected "debug", "info", "warn" or "error", got "verbose"'],
     ["log_format: jsn", 'log_format: expected "text" or "json", got "jsn"; did you mean "json"?'],
     ["locale: pt-br", 'locale: expected "pt-BR" or "en", got "pt-br"; did you mean "pt-BR"?'],
@@ -186,7 +190,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, log_level, log_format, poll_timeout, request_timeout, hours, sla, webhook, guard_group",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, csat, log_level, log_format, poll_timeout, request_timeout, hours, sla, webhook, guard_group",
     ),
     err.message,
   );

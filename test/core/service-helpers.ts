@@ -28,3 +28,14 @@ export function hours(timezone: string, spec: Partial<Record<string, string>>, h
 // The desk of the README: São Paulo (UTC-3 all year since 2019).
 export const SP = hours("America/Sao_Paulo", { "mon-fri": "09:00-18:00", sat: "09:00-12:00" }, ["2026-12-25"]);
 
+
+/** A daemon clock that runs at real speed from an instant the test sets. */
+export function clock(start: string) {
+  let offset = at(start) - Date.now();
+  return {
+    now: () => Date.now() + offset,
+    set(iso: string) {
+      offset = at(iso) - Date.now();
+    },
+  };
+}

@@ -3,21 +3,12 @@
  * R27 response-targets, through the real daemon against the sandbox, on an injected clock.
  */
 import assert from "node:assert/strict";
+import type { TelegramMessage } from "@gramio/types";
 import { after, before, describe, test } from "node:test";
 import { openStateStore } from "../../src/daemon/daemon.ts";
-import { at, SP } from "../core/service-helpers.ts";
+import { clock, SP } from "../core/service-helpers.ts";
 import { chatTexts, eventually, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
 
-/** A daemon clock that runs at real speed from an instant the test sets. */
-function clock(start: string) {
-  let offset = at(start) - Date.now();
-  return {
-    now: () => Date.now() + offset,
-    set(iso: string) {
-      offset = at(iso) - Date.now();
-    },
-  };
-}
 
 const AWAY = /^We are outside business hours right now: we are back (.+)\. Your message/;
 const awayTexts = (desk: Desk, id: number): string[] => chatTexts(desk, id).filter((t) => AWAY.test(t));
@@ -72,6 +63,22 @@ describe("away text", () => {
     await sb.waitFor(() => awayTexts(desk, u.id).length === 1, 5000, "the away text");
     assert.equal(AWAY.exec(awayTexts(desk, u.id)[0]!)?.[1], "tomorrow at 09:00");
   });
+
+  test("the card says it arrived outside hours while it waits", async () => {
+    const { sb } = desk;
+    time.set("2026-03-14T13:00:00-03:00"); // Saturday afternoon: closed
+    const u = sb.addUser({ first_name: "Lua" });
+    sb.sendPrivate(u.id, { text: "anyone?" });
+    const root = await threadOf(desk, u.id);
+    const card = () => sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)))!;
+    assert.match(card().text!, /Status: waiting for us since 13:00 🌙 outside hours · Priority/);
+    sb.comment(desk.ana.id, root, { text: "We are here on Monday." });
+    await sb.waitFor(() => /Status: answered · /.test(card().text ?? ""), 5000, "answered");
+    assert.doesNotMatch(card().text!, /🌙/);
+    time.set("2026-03-16T10:00:00-03:00"); // Monday, open
+    sb.sendPrivate(u.id, { text: "thanks, one more question" });
+    await sb.waitFor(() => /Status: waiting for us since 10:00 · Priority/.test(card().text ?? ""), 5000, "waiting, inside hours");
+  });
 });
 
 describe("away text in Portuguese", () => {
@@ -119,6 +126,52 @@ describe("response targets", () => {
         [[["first_response", "2026-03-09T13:30"]], [["first_response", "2026-03-09T14:01"]]],
         "one stored breach each, for `clientes report`",
       );
+    } finally {
+      await desk.close();
+    }
+  });
+
+  test("the card shows ⏰ overdue (#overdue) once, until answered; a wait that passed while stopped is marked at start-up", async () => {
+    const time = clock("2026-03-09T10:00:00-03:00");
+    const desk = await startDesk({ config: { sla: { firstResponseMinutes: 30 } }, now: time.now, slaCheckMs: 20 });
+    try {
+      const { sb } = desk;
+      const cardOf = (id: number) => () => sb.messages(sb.channelId).find((m) => m.text?.includes(String(id)))!;
+      const edits = (card: TelegramMessage) =>
+        desk.port.calls.filter((c) => c.method === "editMessageText" && (c.params as { chat_id?: number; message_id?: number }).message_id === card.message_id && (c.params as { chat_id?: number }).chat_id === sb.channelId).length;
+      const tags = (m: TelegramMessage) => (m.entities ?? []).filter((e) => e.type === "hashtag").map((e) => m.text!.slice(e.offset, e.offset + e.length));
+      const a = sb.addUser({ first_name: "Ada" });
+      sb.sendPrivate(a.id, { text: "help" });
+      const rootA = await threadOf(desk, a.id);
+      const cardA = cardOf(a.id);
+      assert.doesNotMatch(cardA().text!, /⏰/);
+      time.set("2026-03-09T10:31:00-03:00");
+      await sb.waitFor(() => /Status: waiting for us since \d\d:\d\d ⏰ overdue · /.test(cardA().text ?? ""), 5000, "⏰ on Ada's card");
+      assert.deepEqual(tags(cardA()), ["#waiting", "#overdue", "#p3"]);
+
+      // Many checks later (Bea's card goes overdue too), Ada's card was still edited once.
+      const b = sb.addUser({ first_name: "Bea" });
+      sb.sendPrivate(b.id, { text: "me too" });
+      await threadOf(desk, b.id);
+      time.set("2026-03-09T11:05:00-03:00");
+      await sb.waitFor(() => /⏰ overdue/.test(cardOf(b.id)().text ?? ""), 5000, "⏰ on Bea's card");
+      assert.equal(edits(cardA()), 1, "one card edit for the breach");
+
+      sb.comment(desk.ana.id, rootA, { text: "Sorry for the wait!" });
+      await sb.waitFor(() => tags(cardA())[0] === "#answered", 5000, "answered");
+      assert.doesNotMatch(cardA().text!, /⏰|#overdue/, "the mark lasts only until answered");
+
+      // Cleo's target passes while the daemon is down: her card is marked at start-up.
+      const c = sb.addUser({ first_name: "Cleo" });
+      sb.sendPrivate(c.id, { text: "hello?" });
+      await threadOf(desk, c.id);
+      await desk.stop();
+      time.set("2026-03-09T12:00:00-03:00");
+      await desk.restart();
+      const cardC = cardOf(c.id);
+      await sb.waitFor(() => /⏰ overdue/.test(cardC().text ?? ""), 5000, "⏰ on Cleo's card after the restart");
+      assert.equal(edits(cardC()), 1);
+      assert.match(cardA().text!, /Status: answered · /, "Ada's answered card untouched by the restart");
     } finally {
       await desk.close();
     }

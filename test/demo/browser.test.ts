@@ -2,7 +2,7 @@
  * The demo page in headless Chromium (Debian's /usr/bin/chromium through playwright-core;
  * no browser download), as a user clicks and types: a customer message, a staff reply and
  * an edit, a canned reply, the sample kinds, an internal note, the priority chip, the
- * pinned bar, the card's buttons and its hashtags; then the layout at a phone's width (390 px) and at 1000 px, with screenshots
+ * pinned bar, the card's buttons and its hashtags, the survey's stars in the customer's chat; then the layout at a phone's width (390 px) and at 1000 px, with screenshots
  * in test/output/ (not part of the repository).
  */
 import { after, before, test } from "node:test";
@@ -203,6 +203,26 @@ test("the card's buttons press as the chosen person, and its hashtags search the
   await page.click("#clear-search");
   await page.locator("#search").waitFor({ state: "hidden" });
   assert.equal(await page.locator("#cards .card").count(), total);
+  assert.deepEqual(problems, []);
+});
+
+test("after /close the customer's chat shows the survey's stars, and tapping one rates the conversation", { skip, timeout: 20_000 }, async () => {
+  const before = await page.locator(".customer-tab").count();
+  await page.click("#add-customer");
+  await page.waitForFunction((n) => document.querySelectorAll(".customer-tab").length > n, before);
+  await page.fill("#chat-input", "Where is my parcel?");
+  await page.press("#chat-input", "Enter");
+  await page.locator("#cards .card.selected .hashtag", { hasText: "#waiting" }).waitFor();
+  await page.fill("#thread-input", "/close");
+  await page.press("#thread-input", "Enter");
+  const stars = page.locator("#chat .msg.other .kb-button", { hasText: "4 ⭐" });
+  await stars.waitFor();
+  assert.equal(await page.locator("#chat .msg.other .kb-button").count(), 5);
+  await stars.click();
+  await page.locator("#toast:not(.alert)", { hasText: "Thank you! You gave 4 ⭐." }).waitFor();
+  await page.locator("#chat .msg.other .text", { hasText: "You gave 4 ⭐" }).waitFor();
+  await page.locator("#thread .msg .text", { hasText: "⭐ 4 from the customer" }).waitFor();
+  await page.locator("#cards .card.selected .text", { hasText: "⭐ 4" }).waitFor();
   assert.deepEqual(problems, []);
 });
 

@@ -175,6 +175,17 @@ describe("a running demo", () => {
     );
   });
 
+  test("the demo asks for a rating after /close (csat on, 1-minute targets); the customer's tap shows in the thread and on the card", async () => {
+    assert.equal(demo.config.csat, true);
+    assert.deepEqual(demo.config.sla, { firstResponseMinutes: 1, responseMinutes: 1 }, "short enough to see ⏰ overdue");
+    const survey = await eventually(async () => (await view(base, emma.id)).chat.find((m) => m.reply_markup !== undefined && /How did we do/.test(textOf(m))), "the survey");
+    const four = (survey.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> }).inline_keyboard[0]![3]!;
+    assert.equal(four.text, "4 ⭐");
+    await postJson(`${base}/sandbox/pressButton`, { userId: emma.id, chatId: emma.id, messageId: survey.message_id, data: four.callback_data });
+    await eventually(async () => (await view(base, emma.id)).thread?.messages.some((m) => textOf(m) === "⭐ 4 from the customer"), "the rating in the thread");
+    await eventually(async () => /⭐ 4/.test(textOf((await view(base, emma.id)).cards[0]!.message)), "the rating on the card");
+  });
+
   test("a second customer gets a card and a thread of their own", async () => {
     const liam = await postJson<TelegramUser>(`${base}/demo/customers`, {});
     assert.equal(liam.first_name, "Liam");

@@ -10,7 +10,8 @@ const TEXTS = {
     intro:
       "Write as a customer on the left: the bot opens a <b>card</b> in the support channel and copies the message into the card's <b>comments</b>, where the team answers. " +
       "Try a reply, an edit, the buttons under a card (<b>Take</b>, <b>Close</b>, <b>Priority</b>), <code>/tag billing</code>, or a canned reply: type <code>@{bot} </code> in the comment box. " +
-      "Click a hashtag on a card (<code>#waiting</code>) to see only the cards that carry it, as Telegram's search does.",
+      "Click a hashtag on a card (<code>#waiting</code>) to see only the cards that carry it, as Telegram's search does. " +
+      "Leave a customer waiting over a minute and their card says <b>⏰ overdue</b>; close a conversation and the customer gets <b>How did we do?</b> with 1–5 ⭐ to tap.",
     live: "live",
     offline: "reconnecting…",
     placeChat: "Customer · private chat with the bot",
@@ -78,7 +79,8 @@ const TEXTS = {
     intro:
       "Escreva como cliente à esquerda: o bot abre um <b>cartão</b> no canal de atendimento e copia a mensagem para os <b>comentários</b> do cartão, onde a equipe responde. " +
       "Experimente responder, editar, os botões sob um cartão (<b>Assumir</b>, <b>Encerrar</b>, <b>Prioridade</b>), <code>/etiqueta financeiro</code> ou uma resposta pronta: digite <code>@{bot} </code> na caixa de comentário. " +
-      "Clique numa hashtag de um cartão (<code>#aguardando</code>) para ver só os cartões que a têm, como a busca do Telegram.",
+      "Clique numa hashtag de um cartão (<code>#aguardando</code>) para ver só os cartões que a têm, como a busca do Telegram. " +
+      "Deixe um cliente esperando mais de um minuto e o cartão mostra <b>⏰ atrasada</b>; encerre uma conversa e o cliente recebe <b>Como foi o nosso atendimento?</b> com notas de 1 a 5 ⭐ para tocar.",
     live: "ao vivo",
     offline: "reconectando…",
     placeChat: "Cliente · conversa privada com o bot",
@@ -473,6 +475,8 @@ function renderChat() {
       return bubble(m, {
         own,
         album,
+        // The bot's buttons in the chat (the satisfaction survey): the customer taps them.
+        keyboard: own ? null : keyboardOf(m, (b) => press(customer.id, customer.id, m, b)),
         actions: [
           [t("reply"), () => setContext("chat", { mode: "reply", message: m })],
           own && editable(target) && [t("edit"), () => setContext("chat", { mode: "edit", message: target })],
@@ -611,6 +615,7 @@ function bubble(m, opts) {
       m.via_bot ? h("div", { class: "via" }, `via @${m.via_bot.username}`) : null,
       quote ? h("div", { class: "reply-quote" }, h("div", { class: "rq-name" }, opts.quoteName?.(quote) ?? senderName(quote)), h("div", { class: "rq-text" }, preview(quote))) : null,
       body(m, opts.album),
+      opts.keyboard ?? null,
     ),
     actions.length ? h("div", { class: "actions" }, actions.map(([label, fn]) => h("button", { type: "button", class: "act", onclick: fn }, label))) : null,
   );
@@ -679,7 +684,7 @@ function renderCards() {
           c.pinned ? h("span", { class: "pin-badge" }, icon("pin"), t("pinned")) : null,
         ),
         body(c.message),
-        keyboardOf(c),
+        keyboardOf(c.message, (b) => press(S.as === "channel" ? S.info.notStaff[0].id : S.as, S.info.channel.id, c.message, b)),
         h("div", { class: "comments-bar" }, icon("comment"), c.comments === 0 ? t("noComments") : c.comments === 1 ? t("oneComment") : t("comments", { count: c.comments }), h("span", { class: "chev" }, "›")),
       ),
     );
@@ -698,9 +703,12 @@ function searchHashtag(tag) {
   render();
 }
 
-/** The card's inline keyboard: each button presses as the person chosen under "Comment as". */
-function keyboardOf(card) {
-  const rows = card.message.reply_markup?.inline_keyboard ?? [];
+/**
+ * A message's inline keyboard; `onPress(button)` presses one (under a card: as the person
+ * chosen under "Comment as"; in the customer's chat: as the customer, e.g. the survey's stars).
+ */
+function keyboardOf(message, onPress) {
+  const rows = message.reply_markup?.inline_keyboard ?? [];
   if (rows.length === 0) return null;
   return h(
     "div",
@@ -710,7 +718,7 @@ function keyboardOf(card) {
         "div",
         { class: "kb-row" },
         row.map((b) =>
-          h("button", { type: "button", class: "kb-button", dataset: { data: b.callback_data ?? "" }, onclick: (ev) => (ev.stopPropagation(), press(card, b)) }, b.text),
+          h("button", { type: "button", class: "kb-button", dataset: { data: b.callback_data ?? "" }, onclick: (ev) => (ev.stopPropagation(), onPress(b)) }, b.text),
         ),
       ),
     ),
@@ -718,13 +726,12 @@ function keyboardOf(card) {
 }
 
 /**
- * Presses a card's button as the chosen person (the channel's owner when commenting as the
- * channel: a press is always a person's), then shows the bot's answer as their app would:
- * a short notification, or an alert.
+ * Presses a button under a message as `userId` (for a card, the channel's owner when
+ * commenting as the channel: a press is always a person's), then shows the bot's answer as
+ * their app would: a short notification, or an alert.
  */
-async function press(card, button) {
-  const userId = S.as === "channel" ? S.info.notStaff[0].id : S.as;
-  const q = await attempt(() => post("/sandbox/pressButton", { userId, chatId: S.info.channel.id, messageId: card.message.message_id, data: button.callback_data }));
+async function press(userId, chatId, message, button) {
+  const q = await attempt(() => post("/sandbox/pressButton", { userId, chatId, messageId: message.message_id, data: button.callback_data }));
   if (!q) return;
   for (let i = 0; i < 50; i++) {
     const p = await attempt(() => get(`/sandbox/callbacks/${q.id}`));
