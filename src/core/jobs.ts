@@ -41,7 +41,8 @@ interface JobBase {
 export interface CardJob extends JobBase { kind: "card"; plain?: boolean; bare?: boolean }
 /**
  * Bring the card up to date with the conversation (coalesced: at most one queued). With
- * `check`, edit it even if unchanged: Telegram's answer tells whether staff deleted it.
+ * `check` (team lane), edit it even if unchanged: Telegram's answer tells whether staff
+ * deleted it; a check carries any update, so none waits beside it in the card lane.
  */
 export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean; bare?: boolean; check?: boolean }
 /**

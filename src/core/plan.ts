@@ -5,10 +5,10 @@ import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { albumMedia, editCall, withPrefix, withSuffix } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { Refusal } from "./failures.ts";
-import type { Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
+import type { CardEditJob, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
 import { fillSnapshot } from "./placeholders.ts";
 import { markUnreachable, renderStaffNotice, staleNotice } from "./notify.ts";
-import { enqueue, enqueueFirst, queueCardEdit } from "./queue.ts";
+import { enqueue, enqueueFirst, isPendingCardEdit, queueCardEdit } from "./queue.ts";
 import { countUse, groupFor, link, linkOf, setThread, markDirty, type Conversation, type World } from "./state.ts";
 
 /**
@@ -459,9 +459,19 @@ export function onFailure(d: Delivery, plan: CallPlan, refusal: Refusal): Resolu
 export function checkCard(d: Pick<Delivery, "world" | "conv" | "now">): boolean {
   const { world, conv } = d;
   if (conv.card === undefined) return false;
+  // One edit answers both: the check renders the card as it is when sent, so an update
+  // waiting in the card lane goes with it instead of following as a second edit (R21 card).
+  const card = conv.queues.card;
+  const waiting = card.findIndex((j) => isPendingCardEdit(world, j));
+  const carried: { plain?: boolean; bare?: boolean } = {};
+  if (waiting >= 0) {
+    const [update] = card.splice(waiting, 1) as [CardEditJob];
+    if (update.plain) carried.plain = true;
+    if (update.bare) carried.bare = true;
+  }
   const head = conv.queues.team[0];
-  if (head?.kind === "cardEdit" && !world.busy.has(head.id)) head.check = true;
-  else enqueueFirst(world.state, conv, "team", { kind: "cardEdit", check: true }, d.now);
+  if (head?.kind === "cardEdit" && isPendingCardEdit(world, head)) Object.assign(head, carried, { check: true });
+  else enqueueFirst(world.state, conv, "team", { kind: "cardEdit", check: true, ...carried }, d.now);
   markDirty(world, "conversations", conv.customer.id);
   return true;
 }

@@ -15,13 +15,20 @@ export function enqueueFirst(state: State, conv: Conversation, lane: Lane, job: 
   return full;
 }
 
+/** A card edit still waiting in a lane: it renders the card when it is sent, so it covers any change made before. */
+export function isPendingCardEdit(world: World, job: Job): boolean {
+  return job.kind === "cardEdit" && !world.busy.has(job.id);
+}
+
 /**
  * Asks for the card to be brought up to date, in its own lane (an edit waiting for the
  * channel's budget holds up no message). Coalesced: one pending card edit covers every
- * change made before it runs, so a burst of changes costs one edit.
+ * change made before it runs, so a burst of changes costs one edit. That includes a card
+ * check waiting in the team lane (see checkCard in plan.ts): it is an edit too, rendered
+ * when sent, so it carries the change (R21 card).
  */
 export function queueCardEdit(world: World, conv: Conversation, nowMs: number): void {
-  if (conv.queues.card.some((j) => j.kind === "cardEdit" && !world.busy.has(j.id))) return;
+  if (conv.queues.card.some((j) => isPendingCardEdit(world, j)) || conv.queues.team.some((j) => isPendingCardEdit(world, j))) return;
   enqueue(world.state, conv, "card", { kind: "cardEdit" }, nowMs);
 }
 
