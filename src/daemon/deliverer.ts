@@ -62,6 +62,12 @@ export class Deliverer {
   private readonly cardSeen = new Map<number, number>();
   /** The job each conversation's last card check was made for (one check per delivery at most). */
   private readonly checkedFor = new Map<number, number>();
+  /**
+   * The card edit in flight per conversation (a check in the team lane or an update in the
+   * card lane), settled once its answer is handled. Another edit of that card waits for it:
+   * two edits in flight would render the same card twice, and the older one may land last.
+   */
+  private readonly cardEditing = new Map<number, Promise<void>>();
   /** Conversations already warned about a missing thread root (one warning each). */
   private readonly warnedRoot = new Set<number>();
   private readonly now: () => number;
@@ -166,6 +172,15 @@ export class Deliverer {
       const conv = world.state.conversations[customerId];
       const job = conv?.queues[lane][0];
       if (!conv || !job) return;
+      if (job.kind === "cardEdit" || (lane === "team" && this.cardUnseen(conv, job))) {
+        // Its answer is the freshest news of the card: this edit is planned after it (and a
+        // check may then be needless).
+        const editing = this.cardEditing.get(customerId);
+        if (editing) {
+          await editing;
+          continue;
+        }
+      }
       const d: Delivery = { world, ctx: this.deps.ctx(), now: this.now(), conv, lane, job };
       if (lane === "team" && this.cardUnseen(conv, job)) {
         this.checkedFor.set(customerId, job.id);
@@ -185,52 +200,67 @@ export class Deliverer {
         else this.watchRoot(customerId, conv.card, lane, job);
         return; // an event (the thread root arriving) kicks the lane again
       }
-      const outcome = await this.attempt(plan, job, lane);
-      if (outcome.type === "stopped") return;
-      if (outcome.type === "retry") {
-        // The job's attempt count (its backoff) changed: it is stored with the next write.
-        markDirty(world, "conversations", customerId);
-        const at = this.now() + outcome.afterMs;
-        this.notBefore.set(`${customerId}:${lane}`, at);
-        this.later(customerId, lane, at);
-        return;
-      }
-      const queue = conv.queues[lane];
-      markDirty(world, "conversations", customerId);
-      if (outcome.type === "ok") {
-        if (job.kind === "card" || job.kind === "cardEdit" || (job.kind === "pin" && job.card === undefined)) this.cardSeen.set(customerId, this.now());
-        onSuccess({ ...d, now: this.now() }, plan, outcome.result);
-        this.finish(queue, job);
-        log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
-      } else {
-        const res = onFailure({ ...d, now: this.now() }, plan, outcome.refusal);
-        const hint = (res.type === "drop" && res.hint) || outcome.hint;
-        const line = `${plan.note}: ${res.log} [${outcome.refusal.description}; hint: ${hint}]`;
-        const fields = { customer: customerId, conversation: conv.card, method: plan.call.method, cause: outcome.refusal.cause };
-        if (res.type === "drop") {
-          this.finish(queue, job);
-          if (res.quiet) log.debug(`not delivered: ${line}`, fields);
-          else log.warn(`not delivered: ${line}`, fields);
-        } else if (res.type === "moot") {
-          this.finish(queue, job);
-          log.info(line, fields);
-        } else if (res.type === "later") {
-          log.error(line, fields);
-          await this.deps.persist();
-          this.troubled.delete(`${customerId}:${lane}`);
-          const at = this.now() + (this.deps.laterMs ?? 60_000);
+      const release = job.kind === "cardEdit" ? this.holdCard(customerId) : undefined;
+      try {
+        const outcome = await this.attempt(plan, job, lane);
+        if (outcome.type === "stopped") return;
+        if (outcome.type === "retry") {
+          // The job's attempt count (its backoff) changed: it is stored with the next write.
+          markDirty(world, "conversations", customerId);
+          const at = this.now() + outcome.afterMs;
           this.notBefore.set(`${customerId}:${lane}`, at);
           this.later(customerId, lane, at);
           return;
-        } else {
-          log.warn(line, fields);
         }
-        // A failure may queue notices in the other lane (and in this one): look at both.
-        queueMicrotask(() => this.kick(customerId));
+        const queue = conv.queues[lane];
+        markDirty(world, "conversations", customerId);
+        if (outcome.type === "ok") {
+          if (job.kind === "card" || job.kind === "cardEdit" || (job.kind === "pin" && job.card === undefined)) this.cardSeen.set(customerId, this.now());
+          onSuccess({ ...d, now: this.now() }, plan, outcome.result);
+          this.finish(queue, job);
+          log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
+        } else {
+          const res = onFailure({ ...d, now: this.now() }, plan, outcome.refusal);
+          const hint = (res.type === "drop" && res.hint) || outcome.hint;
+          const line = `${plan.note}: ${res.log} [${outcome.refusal.description}; hint: ${hint}]`;
+          const fields = { customer: customerId, conversation: conv.card, method: plan.call.method, cause: outcome.refusal.cause };
+          if (res.type === "drop") {
+            this.finish(queue, job);
+            if (res.quiet) log.debug(`not delivered: ${line}`, fields);
+            else log.warn(`not delivered: ${line}`, fields);
+          } else if (res.type === "moot") {
+            this.finish(queue, job);
+            log.info(line, fields);
+          } else if (res.type === "later") {
+            log.error(line, fields);
+            await this.deps.persist();
+            this.troubled.delete(`${customerId}:${lane}`);
+            const at = this.now() + (this.deps.laterMs ?? 60_000);
+            this.notBefore.set(`${customerId}:${lane}`, at);
+            this.later(customerId, lane, at);
+            return;
+          } else {
+            log.warn(line, fields);
+          }
+          // A failure may queue notices in the other lane (and in this one): look at both.
+          queueMicrotask(() => this.kick(customerId));
+        }
+        await this.deps.persist();
+        this.troubled.delete(`${customerId}:${lane}`);
+      } finally {
+        release?.();
       }
-      await this.deps.persist();
-      this.troubled.delete(`${customerId}:${lane}`);
     }
+  }
+
+  /** Marks a card edit in flight until the returned function is called (see {@link cardEditing}). */
+  private holdCard(customerId: number): () => void {
+    let release!: () => void;
+    this.cardEditing.set(customerId, new Promise<void>((r) => (release = r)));
+    return () => {
+      this.cardEditing.delete(customerId);
+      release();
+    };
   }
 
   /** Whether a customer's message is about to go into the thread of a card not seen for a while. */

@@ -1,6 +1,7 @@
 /**
- * The deliverer's own duties, against the sandbox: a conversation never stays without its
- * card, and a lane that fails unexpectedly (a store write, a bug) is retried, never fatal.
+ * The deliverer's own duties: a conversation never stays without its card, a lane that fails
+ * unexpectedly (a store write, a bug) is retried, never fatal (both against the sandbox), and
+ * a card has one edit in flight at a time (R21 card), a check included (R15 recreate-thread).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -16,6 +17,9 @@ import { createLogger } from "../../src/log.ts";
 import { startSandbox } from "../../src/sandbox/index.ts";
 import { createTelegram } from "../../src/telegram/client.ts";
 import { openStateStore } from "../../src/daemon/daemon.ts";
+import { markOverdue } from "../../src/core/sla.ts";
+import type { TelegramPort } from "../../src/telegram/port.ts";
+import { autoForward as coreAutoForward, context as coreContext, CUSTOMER, privateMsg as corePrivateMsg } from "../core/helpers.ts";
 import { eventually, startDesk } from "./harness.ts";
 
 test("a stored conversation with neither card nor card job gets its card again at start, and its messages go there", async () => {
@@ -84,5 +88,95 @@ test("a lane whose store write fails is logged once with its context, retried, a
   } finally {
     process.off("unhandledRejection", onUnhandled);
     await sb.close();
+  }
+});
+
+/**
+ * A port that holds each editMessageText until the test lets it go, and answers the rest at
+ * once; it counts the card edits in flight together.
+ */
+function holdingPort() {
+  const calls: { method: string; params: Record<string, unknown> }[] = [];
+  const held: (() => void)[] = [];
+  let editing = 0;
+  let peakEditing = 0;
+  const port: TelegramPort = {
+    async call(method: string, params: unknown) {
+      calls.push({ method, params: params as Record<string, unknown> });
+      if (method === "editMessageText") {
+        editing++;
+        peakEditing = Math.max(peakEditing, editing);
+        await new Promise<void>((r) => held.push(r));
+        editing--;
+        return true;
+      }
+      return { message_id: 500 + calls.length };
+    },
+  } as TelegramPort;
+  return { port, calls, held, peak: () => peakEditing, edits: () => calls.filter((c) => c.method === "editMessageText") };
+}
+
+/** A customer waiting since `t0` whose card (post 10) and thread (root 100) exist, nothing queued; a deliverer that never saw the card. */
+function waitingDesk(t0: number, clock: { t: number }) {
+  const ctx = coreContext({ sla: { firstResponseMinutes: 30 } });
+  const world = worldOf(emptyState());
+  handleUpdate(world, ctx, corePrivateMsg(1, { text: "help" }), t0);
+  const conv = world.state.conversations[CUSTOMER]!;
+  conv.card = 10;
+  world.index.cards.set(10, CUSTOMER);
+  handleUpdate(world, ctx, coreAutoForward(100, 10), t0);
+  for (const lane of ["team", "customer", "card", "staff"] as const) conv.queues[lane] = [];
+  const p = holdingPort();
+  const deliverer = new Deliverer({ world, ctx: () => ctx, port: p.port, log: createLogger(new PassThrough(), { level: "debug" }), persist: async () => {}, now: () => clock.t });
+  return { ctx, world, conv, deliverer, ...p };
+}
+
+test("a customer's message waits for the card edit in flight instead of checking the card with a second edit", async () => {
+  const t0 = Date.parse("2026-03-09T10:00:00-03:00");
+  const clock = { t: t0 + 31 * 60_000 };
+  const desk = waitingDesk(t0, clock);
+  const { world, ctx, conv, deliverer } = desk;
+  try {
+    markOverdue(world, ctx.sla!, undefined, clock.t);
+    deliverer.kick(CUSTOMER);
+    await eventually(() => desk.edits().length === 1, "the ⏰ edit on its way");
+    // The card has not been seen by this deliverer: its copy would first check the card.
+    handleUpdate(world, ctx, corePrivateMsg(2, { text: "hello?" }), clock.t);
+    deliverer.kick(CUSTOMER);
+    await new Promise((r) => setImmediate(r)); // the lanes' work up to their next call (microtasks), no timed wait
+    assert.equal(desk.edits().length, 1, "no check while the edit is on its way");
+    desk.held.shift()!();
+    await eventually(() => desk.calls.some((c) => c.method === "copyMessage"), "the message copied into the thread");
+    assert.equal(desk.edits().length, 1, "the edit's answer told that the card is there: one edit in all");
+    assert.match(String(desk.edits()[0]!.params.text), /⏰ overdue/);
+    assert.deepEqual(conv.queues.team, []);
+  } finally {
+    for (const go of desk.held) go();
+    await deliverer.stop();
+  }
+});
+
+test("an update of the card waits for the check in flight, then goes out if the card changed meanwhile", async () => {
+  const t0 = Date.parse("2026-03-09T10:00:00-03:00");
+  const clock = { t: t0 + 5 * 60_000 };
+  const desk = waitingDesk(t0, clock);
+  const { world, ctx, deliverer } = desk;
+  try {
+    handleUpdate(world, ctx, corePrivateMsg(2, { text: "hello?" }), clock.t);
+    deliverer.kick(CUSTOMER);
+    await eventually(() => desk.edits().length === 1, "the card check on its way");
+    assert.doesNotMatch(String(desk.edits()[0]!.params.text), /⏰/);
+    clock.t = t0 + 31 * 60_000;
+    markOverdue(world, ctx.sla!, undefined, clock.t);
+    deliverer.kick(CUSTOMER);
+    desk.held.shift()!();
+    await eventually(() => desk.edits().length === 2, "the ⏰ edit after the check");
+    desk.held.shift()!();
+    await eventually(() => desk.calls.some((c) => c.method === "copyMessage"), "the message copied");
+    assert.match(String(desk.edits()[1]!.params.text), /⏰ overdue/);
+    assert.equal(desk.peak(), 1, "never two edits of the card in flight at once");
+  } finally {
+    for (const go of desk.held) go();
+    await deliverer.stop();
   }
 });
