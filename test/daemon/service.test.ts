@@ -108,7 +108,8 @@ describe("response targets", () => {
       const breach = (id: number) => desk.logs.filter((l) => l.includes(`customer ${id} waits past the first-response target`));
       time.set("2026-03-09T10:31:00-03:00");
       const line = await eventually(() => breach(a.id)[0], "the breach in the log");
-      assert.match(line, /since 2026-03-09T13:30:00\./, "dated when the target passed");
+      // Dated when the target passed (10:30 and the moment the daemon took the message), not when found.
+      assert.match(line, /since 2026-03-09T13:30:/, "dated when the target passed");
 
       const b = sb.addUser({ first_name: "Bea" });
       sb.sendPrivate(b.id, { text: "me too" });
@@ -131,7 +132,7 @@ describe("response targets", () => {
     }
   });
 
-  test("the card shows ⏰ overdue (#overdue) once, until answered; a wait that passed while stopped is marked at start-up", { skip: "flaky: a second card edit sometimes races the breach edit (issue 15 stays open for it)" }, async () => {
+  test("the card shows ⏰ overdue (#overdue) once, until answered; a wait that passed while stopped is marked at start-up", async () => {
     const time = clock("2026-03-09T10:00:00-03:00");
     const desk = await startDesk({ config: { sla: { firstResponseMinutes: 30 } }, now: time.now, slaCheckMs: 20 });
     try {
@@ -145,6 +146,11 @@ describe("response targets", () => {
       const rootA = await threadOf(desk, a.id);
       const cardA = cardOf(a.id);
       assert.doesNotMatch(cardA().text!, /⏰/);
+      // Ada's message reaches the thread before the clock jumps: a copy going into the thread
+      // of a card the daemon has not seen for 10 minutes (of its clock) first checks the card
+      // with an edit to the same text (R15 recreate-thread). That check is rightful, but it is
+      // not the breach's edit counted below.
+      await sb.waitFor(() => threadTexts(desk, rootA).includes("help"), 5000, "Ada's message in the thread");
       time.set("2026-03-09T10:31:00-03:00");
       await sb.waitFor(() => /Status: waiting for us since \d\d:\d\d ⏰ overdue · /.test(cardA().text ?? ""), 5000, "⏰ on Ada's card");
       assert.deepEqual(tags(cardA()), ["#waiting", "#overdue", "#p3"]);
@@ -166,8 +172,9 @@ describe("response targets", () => {
       sb.sendPrivate(c.id, { text: "hello?" });
       await threadOf(desk, c.id);
       const cardC = cardOf(c.id);
-      // Let Cleo's card settle first (its "waiting" edit may still be on its way), so the
-      // count below is the restart's alone.
+      // Let Cleo's calls settle first, so the count below is the restart's alone. Her message may
+      // still wait for its thread root: after the restart its copy then checks the card, and
+      // that check carries the ⏰ update (one edit, not two).
       await sb.waitFor(() => /waiting for us/.test(cardC().text ?? "") && desk.port.calls.every((call) => call.settled || call.method === "getUpdates"), 5000, "Cleo's card settled");
       const before = edits(cardC());
       await desk.stop();
