@@ -295,8 +295,10 @@ export function migrateState(data: unknown, fromVersion: number): State {
   // v5: the journal writes queued jobs one by one, placed by jobOrder; a job put at the front
   // before v5 carries no `first` mark: mark the lane's leading jobs that are out of id order.
   if (fromVersion < 5) {
-    for (const conv of Object.values(state.conversations)) {
-      for (const queue of Object.values(conv.queues)) {
+    for (const conv of Object.values(state.conversations ?? {}) as Array<Partial<Conversation> | null>) {
+      // A record of the wrong shape is left as it is, for the shape check to name it.
+      for (const queue of Object.values(conv?.queues ?? {}) as unknown[]) {
+        if (!Array.isArray(queue) || !queue.every((j: unknown) => typeof (j as Job | null)?.id === "number")) continue;
         // Jobs put at the front came last: each has a higher id than some job behind it.
         let lowest = Infinity;
         const lowestBehind = queue.map(() => 0);
