@@ -37,8 +37,10 @@ export function conversationCodec(): RecordCodec {
     saved(value) {
       const conv = value as Conversation;
       for (const lane of LANES) {
+        // Empty lanes are not remembered (one Map each would be ~30 MB at 100,000 conversations):
+        // a lane not remembered is journaled whole, which for an empty one is a few bytes.
         const queue = conv.queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
-        if (queue) saved.set(queue, remember(queue));
+        if (queue && queue.length > 0) saved.set(queue, remember(queue));
       }
     },
     encode(value) {
@@ -51,7 +53,8 @@ export function conversationCodec(): RecordCodec {
         const known = saved.get(queue);
         if (known === undefined || !inOrder(queue)) {
           extra[lane] = { all: queue };
-          after.push(() => saved.set(queue, remember(queue)));
+          const ids = queue.length > 0 ? remember(queue) : undefined;
+          after.push(() => (ids ? saved.set(queue, ids) : saved.delete(queue)));
           continue;
         }
         const put: Job[] = [];
@@ -75,6 +78,7 @@ export function conversationCodec(): RecordCodec {
         after.push(() => {
           for (const id of gone) known.delete(id);
           for (const [id, json] of puts) known.set(id, json);
+          if (known.size === 0) saved.delete(queue);
         });
       }
       return {

@@ -153,10 +153,11 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
   }
   const dirty = Object.fromEntries(opts.collections.map((c) => [c, new Set<string>()])) as Dirty<T>;
   const lengths = new WeakMap<unknown[], number>();
-  for (const collection of opts.appendOnly ?? []) {
+  // Read-only: nothing is journaled, so nothing to remember.
+  if (opts.lock !== undefined) for (const collection of opts.appendOnly ?? []) {
     for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) if (Array.isArray(value)) lengths.set(value, value.length);
   }
-  for (const [collection, codec] of Object.entries(opts.codecs ?? {}) as Array<[string, RecordCodec]>) {
+  if (opts.lock !== undefined) for (const [collection, codec] of Object.entries(opts.codecs ?? {}) as Array<[string, RecordCodec]>) {
     for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) codec.saved(value);
   }
 
