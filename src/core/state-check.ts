@@ -73,7 +73,8 @@ function conversationProblem(conv: unknown): string | undefined {
   if (!isObject(c.queues)) return `has queues ${describe(c.queues)}, expected an object with ${LANES.join(" and ")}`;
   for (const lane of LANES) {
     const queue = (c.queues as Record<string, unknown>)[lane];
-    if (queue === undefined && lane === "card") continue; // stored before the card lane existed: worldOf adds it
+    // Journal lines of a store older than the card (v2) or staff (v4) lane replay without it: worldOf adds it.
+    if (queue === undefined && (lane === "card" || lane === "staff")) continue;
     if (!Array.isArray(queue)) return `has queues.${lane} ${describe(queue)}, expected a list of jobs`;
     for (let i = 0; i < queue.length; i++) {
       const job: unknown = queue[i];

@@ -22,6 +22,23 @@ export function jobOrder(a: Job, b: Job): number {
   return a.id - b.id;
 }
 
+/**
+ * Marks `first` the leading jobs of a lane stored before the marks existed (store version 4
+ * or older): jobs put at the front came last, so each has a higher id than some job behind it.
+ * Anything but a list of jobs with ids is left as it is, for the state check to name it.
+ */
+export function markFirst(value: unknown): void {
+  if (!Array.isArray(value) || !value.every((j: unknown) => typeof (j as Job | null)?.id === "number")) return;
+  const queue = value as Job[];
+  let lowest = Infinity;
+  const lowestBehind = queue.map(() => 0);
+  for (let i = queue.length - 1; i >= 0; i--) {
+    lowestBehind[i] = lowest;
+    lowest = Math.min(lowest, queue[i]!.id);
+  }
+  for (let i = 0; i < queue.length && queue[i]!.id > lowestBehind[i]!; i++) queue[i]!.first = true;
+}
+
 /** A lane's change in a journal line: the whole lane, or the jobs put (new or changed) and the ids gone. */
 type LaneChange = { all: Job[] } | { put?: Job[]; gone?: number[] };
 type QueuesChange = Partial<Record<Lane, LaneChange>>;
@@ -90,9 +107,14 @@ export function conversationCodec(): RecordCodec {
       };
     },
     decode(current, record, extra) {
-      // A line of store version 3 holds the whole conversation, queues included.
-      if ((record as Partial<Conversation>).queues !== undefined) return record;
-      const queues = (current as Conversation | undefined)?.queues ?? { team: [], customer: [], card: [] };
+      // A line of store version 4 or older holds the whole conversation, queues included,
+      // with no `first` marks (as in migrateState's step to version 5).
+      const whole = (record as Partial<Conversation>).queues;
+      if (whole !== undefined) {
+        if (typeof whole === "object" && whole !== null) for (const queue of Object.values(whole)) markFirst(queue);
+        return record;
+      }
+      const queues = (current as Conversation | undefined)?.queues ?? emptyQueues();
       for (const [lane, change] of Object.entries((extra ?? {}) as QueuesChange) as Array<[Lane, LaneChange]>) {
         if ("all" in change) {
           queues[lane] = change.all;
@@ -107,6 +129,10 @@ export function conversationCodec(): RecordCodec {
       return { ...(record as object), queues };
     },
   };
+}
+
+function emptyQueues(): Record<Lane, Job[]> {
+  return Object.fromEntries(LANES.map((lane) => [lane, []])) as unknown as Record<Lane, Job[]>;
 }
 
 function inOrder(queue: Job[]): boolean {

@@ -1,5 +1,6 @@
 import type { ReportEvent } from "./events.ts";
-import type { Job, Lane } from "./jobs.ts";
+import { LANES, type Job, type Lane } from "./jobs.ts";
+import { markFirst } from "./state-journal.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
 export const STATE_VERSION = 5;
@@ -183,10 +184,13 @@ export interface World {
 export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): World {
   const world: World = { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? (Object.fromEntries(COLLECTIONS.map((c) => [c, new Set<string>()])) as Record<Collection, Set<string>>) };
   for (const [id, conv] of Object.entries(state.conversations)) {
-    // A store written before the card lane existed: give it one, and save it so.
-    if (conv.queues.card) continue;
-    conv.queues.card = [];
-    markDirty(world, "conversations", id);
+    // A record journaled before the card or staff lane existed (its line replays over a
+    // migrated snapshot): give it the lane, and save it so.
+    for (const lane of LANES) {
+      if (conv.queues[lane]) continue;
+      conv.queues[lane] = [];
+      markDirty(world, "conversations", id);
+    }
   }
   return world;
 }
@@ -297,17 +301,7 @@ export function migrateState(data: unknown, fromVersion: number): State {
   if (fromVersion < 5) {
     for (const conv of Object.values(state.conversations ?? {}) as Array<Partial<Conversation> | null>) {
       // A record of the wrong shape is left as it is, for the shape check to name it.
-      for (const queue of Object.values(conv?.queues ?? {}) as unknown[]) {
-        if (!Array.isArray(queue) || !queue.every((j: unknown) => typeof (j as Job | null)?.id === "number")) continue;
-        // Jobs put at the front came last: each has a higher id than some job behind it.
-        let lowest = Infinity;
-        const lowestBehind = queue.map(() => 0);
-        for (let i = queue.length - 1; i >= 0; i--) {
-          lowestBehind[i] = lowest;
-          lowest = Math.min(lowest, queue[i]!.id);
-        }
-        for (let i = 0; i < queue.length && queue[i]!.id > lowestBehind[i]!; i++) queue[i]!.first = true;
-      }
+      if (conv && typeof conv === "object" && conv.queues && typeof conv.queues === "object") for (const queue of Object.values(conv.queues)) markFirst(queue);
     }
   }
   return state;

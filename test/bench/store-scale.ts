@@ -196,7 +196,7 @@ export async function backlogBytesPerDelivery(opts: typeof BACKLOG): Promise<num
         firstMessageAt: now,
         card: 10,
         root: 11,
-        queues: { team: [], customer: [], card: [] },
+        queues: { team: [], customer: [], card: [], staff: [] },
       };
       world.state.conversations[id] = conv;
       for (let i = 0; i < opts.links; i++) link(world, 1_000 + i, id, 100_000 + i, now);

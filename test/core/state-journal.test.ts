@@ -31,7 +31,7 @@ function conversation(id: number): Conversation {
     failures: 0,
     createdAt: T0,
     firstMessageAt: T0,
-    queues: { team: [], customer: [], card: [] },
+    queues: { team: [], customer: [], card: [], staff: [] },
   };
 }
 
