@@ -4,7 +4,7 @@
  * somewhere later ("cannot read properties of undefined").
  */
 import { LANES } from "./jobs.ts";
-import type { State } from "./state.ts";
+import { COLLECTIONS, type State } from "./state.ts";
 
 /**
  * What is wrong with `data` as a State, naming the record (`conversations["42"]: …`),
@@ -17,7 +17,7 @@ export function checkState(data: unknown): string | undefined {
   for (const key of ["offset", "nextJobId"] as const) {
     if (!isCount(s[key])) return `${key} is ${describe(s[key])}, expected a whole number`;
   }
-  for (const key of ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const) {
+  for (const key of COLLECTIONS) {
     if (!isObject(s[key])) return `${key} is ${describe(s[key])}, expected an object`;
   }
   // Plain loops: this runs over every record at each start (100,000 conversations, 500,000 links).

@@ -136,10 +136,14 @@ export interface State {
   replyUses: Record<string, ReplyUse>;
 }
 
-/** The collections of {@link State} that change record by record. */
+/**
+ * The collections of {@link State} that change record by record (mark one with markDirty):
+ * the store journals each dirty record whole unless it is {@link APPEND_ONLY} or has a codec
+ * (src/core/README.md says how to add one).
+ */
 export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const;
 export type Collection = (typeof COLLECTIONS)[number];
-/** The collections whose arrays change in place only by appending (journaled as the new items). */
+/** The collections whose arrays change in place only by appending (journaled as the new items); anything else assigns a new array. */
 export const APPEND_ONLY = ["links", "events"] as const satisfies readonly Collection[];
 
 /** A fresh, empty state. */
