@@ -56,12 +56,13 @@ async function reopened(path: string): Promise<State> {
 
 const plain = (state: State): unknown => JSON.parse(JSON.stringify(state));
 
-async function backlog(path: string): Promise<{ store: JournaledStore<State>; world: World; conv: Conversation }> {
+/** A new store holding customer 7's conversation, with `jobs` queued for the team and as many links. */
+async function backlog(path: string, jobs = 1000): Promise<{ store: JournaledStore<State>; world: World; conv: Conversation }> {
   const store = await openStateStore(path, lock);
   const world = worldOf(store.data, store.dirty);
   const conv = conversation(7);
   world.state.conversations[7] = conv;
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < jobs; i++) {
     enqueue(world.state, conv, "team", { kind: "in", p: 10_000 + i }, T0);
     link(world, 50_000 + i, 7, 20_000 + i, T0);
   }
@@ -113,11 +114,8 @@ test("a job put first, an album gathering parts and a changed job keep their ord
 test("a journal cut after any line replays to the state the daemon had when it wrote that line", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "clientes.json");
-    const store = await openStateStore(path, lock);
-    const world = worldOf(store.data, store.dirty);
-    const conv = conversation(7);
-    world.state.conversations[7] = conv;
-    const states: unknown[] = [];
+    const { store, world, conv } = await backlog(path, 0);
+    const states: unknown[] = [plain(world.state)]; // backlog's first write
     const step = async (change: () => void): Promise<void> => {
       change();
       markDirty(world, "conversations", 7);
@@ -252,11 +250,7 @@ test("a version 4 store (staff records, reply uses, events, the staff lane) and 
 test("staff records, reply uses and report events (a csat rating replaced) round-trip through the journal", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "clientes.json");
-    const store = await openStateStore(path, lock);
-    const world = worldOf(store.data, store.dirty);
-    const conv = conversation(7);
-    world.state.conversations[7] = conv;
-    markDirty(world, "conversations", 7);
+    const { store, world, conv } = await backlog(path, 0);
     recordEvent(world, conv, "opened", T0);
     recordCsat(world, conv, 2, T0, T0 + 1);
     setNotify(world, 500, false);
