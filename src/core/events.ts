@@ -79,8 +79,8 @@ export function recordAnswer(world: World, conv: Conversation, nowMs: number): v
  */
 export function recordCsat(world: World, conv: Conversation, score: number, since: number, nowMs: number): void {
   const list = world.state.events[conv.customer.id];
-  const i = list?.findIndex((e) => e.type === "csat" && e.since === since) ?? -1;
-  if (list && i >= 0) list.splice(i, 1);
+  // A new array, not splice: the journal writes events in place only as appended (see appendOnly in src/store/journal.ts).
+  if (list?.some((e) => e.type === "csat" && e.since === since)) world.state.events[conv.customer.id] = list.filter((e) => !(e.type === "csat" && e.since === since));
   push(world, conv, { type: "csat", at: nowMs, since, score, ...attribution(conv) });
 }
 

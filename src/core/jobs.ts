@@ -35,6 +35,8 @@ interface JobBase {
   at: number;
   /** How many times a transient failure retried it (drives backoff). */
   attempts?: number;
+  /** Put at the front of its lane (enqueueFirst): the lane's order (see jobOrder in state-journal.ts). */
+  first?: true;
 }
 
 /** Post the topic card in the channel. `bare`: Telegram refused its buttons, so it goes without. */

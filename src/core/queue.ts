@@ -10,7 +10,7 @@ export function enqueue(state: State, conv: Conversation, lane: Lane, job: NewJo
 
 /** Puts a job at the front of a lane (before the one being delivered), e.g. a card to recreate. */
 export function enqueueFirst(state: State, conv: Conversation, lane: Lane, job: NewJob, nowMs: number): Job {
-  const full = { ...job, id: state.nextJobId++, at: nowMs } as Job;
+  const full = { ...job, id: state.nextJobId++, at: nowMs, first: true } as Job;
   conv.queues[lane].unshift(full);
   return full;
 }

@@ -4,7 +4,7 @@
  * somewhere later ("cannot read properties of undefined").
  */
 import { LANES } from "./jobs.ts";
-import type { State } from "./state.ts";
+import { COLLECTIONS, type State } from "./state.ts";
 
 /**
  * What is wrong with `data` as a State, naming the record (`conversations["42"]: …`),
@@ -17,7 +17,7 @@ export function checkState(data: unknown): string | undefined {
   for (const key of ["offset", "nextJobId"] as const) {
     if (!isCount(s[key])) return `${key} is ${describe(s[key])}, expected a whole number`;
   }
-  for (const key of ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const) {
+  for (const key of COLLECTIONS) {
     if (!isObject(s[key])) return `${key} is ${describe(s[key])}, expected an object`;
   }
   // Plain loops: this runs over every record at each start (100,000 conversations, 500,000 links).
@@ -73,7 +73,8 @@ function conversationProblem(conv: unknown): string | undefined {
   if (!isObject(c.queues)) return `has queues ${describe(c.queues)}, expected an object with ${LANES.join(" and ")}`;
   for (const lane of LANES) {
     const queue = (c.queues as Record<string, unknown>)[lane];
-    if (queue === undefined && lane === "card") continue; // stored before the card lane existed: worldOf adds it
+    // Journal lines of a store older than the card (v2) or staff (v4) lane replay without it: worldOf adds it.
+    if (queue === undefined && (lane === "card" || lane === "staff")) continue;
     if (!Array.isArray(queue)) return `has queues.${lane} ${describe(queue)}, expected a list of jobs`;
     for (let i = 0; i < queue.length; i++) {
       const job: unknown = queue[i];

@@ -1,8 +1,9 @@
 import type { ReportEvent } from "./events.ts";
-import type { Job, Lane } from "./jobs.ts";
+import { LANES, type Job, type Lane } from "./jobs.ts";
+import { markFirst } from "./state-journal.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
-export const STATE_VERSION = 4;
+export const STATE_VERSION = 5;
 
 /** What Telegram lets a bot know about a customer (R5 minimal-profile): nothing more is kept. */
 export interface Customer {
@@ -76,7 +77,10 @@ export interface Conversation {
   survey?: Survey;
   /** The start of the wait whose response target passed (R27 response-targets): the card shows ⏰ while that wait lasts. */
   overdueSince?: number;
-  /** Deliveries still owed, per lane: each lane is delivered in order. */
+  /**
+   * Deliveries still owed, per lane: each lane is delivered in order, the order of jobOrder
+   * (src/core/state-journal.ts): add jobs with enqueue / enqueueFirst, never in between.
+   */
   queues: Record<Lane, Job[]>;
 }
 
@@ -103,6 +107,8 @@ export interface ReplyUse {
  * `p` in the customer's private chat, with when the link was made (epoch seconds), as one
  * flat array `[g, p, at, g, p, at, …]` in the order they were made. Flat numbers, not
  * an object per link: at 500,000 links that is ~25 MB of memory instead of ~90 MB.
+ * Changed in place only by appending (the journal then writes just the new link);
+ * anything else replaces the array (see `appendOnly` in src/store/journal.ts).
  */
 export type Links = number[];
 
@@ -130,9 +136,15 @@ export interface State {
   replyUses: Record<string, ReplyUse>;
 }
 
-/** The collections of {@link State} that change record by record. */
+/**
+ * The collections of {@link State} that change record by record (mark one with markDirty):
+ * the store journals each dirty record whole unless it is {@link APPEND_ONLY} or has a codec
+ * (src/core/README.md says how to add one).
+ */
 export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const;
 export type Collection = (typeof COLLECTIONS)[number];
+/** The collections whose arrays change in place only by appending (journaled as the new items); anything else assigns a new array. */
+export const APPEND_ONLY = ["links", "events"] as const satisfies readonly Collection[];
 
 /** A fresh, empty state. */
 export function emptyState(): State {
@@ -176,10 +188,13 @@ export interface World {
 export function worldOf(state: State, dirty?: Record<Collection, Set<string>>): World {
   const world: World = { state, index: new Indexes(state), busy: new Set(), dirty: dirty ?? (Object.fromEntries(COLLECTIONS.map((c) => [c, new Set<string>()])) as Record<Collection, Set<string>>) };
   for (const [id, conv] of Object.entries(state.conversations)) {
-    // A store written before the card lane existed: give it one, and save it so.
-    if (conv.queues.card) continue;
-    conv.queues.card = [];
-    markDirty(world, "conversations", id);
+    // A record journaled before the card or staff lane existed (its line replays over a
+    // migrated snapshot): give it the lane, and save it so.
+    for (const lane of LANES) {
+      if (conv.queues[lane]) continue;
+      conv.queues[lane] = [];
+      markDirty(world, "conversations", id);
+    }
   }
   return world;
 }
@@ -252,7 +267,7 @@ export function pruneLinks(world: World, retentionDays: number, nowMs: number): 
     if (keep === 0) continue;
     removed += keep / 3;
     if (keep === links.length) delete all[c];
-    else links.splice(0, keep);
+    else all[c] = links.slice(keep); // a new array: the journal writes it whole
     markDirty(world, "links", c);
   }
   return removed;
@@ -283,6 +298,14 @@ export function migrateState(data: unknown, fromVersion: number): State {
     // A record of the wrong shape is left for the state check to name (it runs after this).
     for (const conv of Object.values(state.conversations ?? {}) as Array<Partial<Conversation> | null>) {
       if (conv && typeof conv === "object" && conv.queues && typeof conv.queues === "object") conv.queues.staff ??= [];
+    }
+  }
+  // v5: the journal writes queued jobs one by one, placed by jobOrder; a job put at the front
+  // before v5 carries no `first` mark: mark the lane's leading jobs that are out of id order.
+  if (fromVersion < 5) {
+    for (const conv of Object.values(state.conversations ?? {}) as Array<Partial<Conversation> | null>) {
+      // A record of the wrong shape is left as it is, for the shape check to name it.
+      if (conv && typeof conv === "object" && conv.queues && typeof conv.queues === "object") for (const queue of Object.values(conv.queues)) markFirst(queue);
     }
   }
   return state;

@@ -4,9 +4,10 @@ import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
 import { notifyBreach } from "../core/notify.ts";
 import { markOverdue } from "../core/sla.ts";
-import { COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { APPEND_ONLY, COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import { checkState } from "../core/state-check.ts";
+import { conversationCodec } from "../core/state-journal.ts";
 import { OperatorError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { openJournaledStore, type JournaledStore, type RetryOptions, type StoreFs, type StoreLog } from "../store/index.ts";
@@ -108,7 +109,7 @@ export interface StateStoreOptions {
  * Without `lock` it opens read-only (for `clientes status` while the daemon runs).
  */
 export function openStateStore(path: string, lock?: { pid: number; isPidAlive: (pid: number) => boolean }, label?: string, options: StateStoreOptions = {}): Promise<JournaledStore<State>> {
-  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, check: checkState, collections: COLLECTIONS, ...(lock ? { lock } : {}), ...(label ? { label } : {}), ...options });
+  return openJournaledStore<State>({ path, defaults: emptyState, version: STATE_VERSION, migrate: migrateState, check: checkState, collections: COLLECTIONS, appendOnly: APPEND_ONLY, codecs: { conversations: conversationCodec() }, ...(lock ? { lock } : {}), ...(label ? { label } : {}), ...options });
 }
 
 async function resolveChat(port: TelegramPort, chat: number | string, what: string, wait: Waiter): Promise<number> {

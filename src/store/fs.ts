@@ -36,7 +36,12 @@ export const nodeFs: StoreFs = {
   async open(path, flags, mode) {
     const fh = await fsp.open(path, flags, mode);
     return {
-      appendFile: (data) => fh.appendFile(data, "utf8"),
+      // One write call, not FileHandle.appendFile (its generic writeFile path costs ~4% of the
+      // daemon's CPU per relayed message: test/bench, throughput --profile).
+      async appendFile(data) {
+        const buf = Buffer.from(data, "utf8");
+        for (let at = 0; at < buf.length; ) at += (await fh.write(buf, at, buf.length - at)).bytesWritten;
+      },
       writeFile: (data) => fh.writeFile(data, "utf8"),
       sync: () => fh.sync(),
       datasync: () => fh.datasync(),

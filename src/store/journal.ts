@@ -6,12 +6,22 @@
  * Why: rewriting the whole file costs ~0.4 s at 100,000 conversations; appending the
  * few records a burst touched costs about a millisecond, whatever the store's size.
  *
- * Every journal line holds full values (upserts and deletions by key) plus all
- * scalars, so replaying a line twice, or over a snapshot newer than it, is harmless.
+ * A journal line holds all scalars and the changed records: whole values (upserts and
+ * deletions by key), or, so that a write costs what changed and not what a record holds,
+ * changes against what earlier lines journaled: the new items of an `appendOnly` array
+ * (`[start, ...items]`, placed at `start`), or what a collection's {@link RecordCodec}
+ * makes of a record (the daemon journals a conversation's queued jobs one by one).
+ *
+ * Each line is numbered (`n`), and the snapshot's envelope holds the number of the last
+ * line built before it was serialized (`journal`): replay skips the lines the snapshot
+ * already holds, so a change is never applied twice, and applying a line over a snapshot
+ * that holds changes not journaled yet at most rewrites them (items go at their `start`).
  * That is what makes rotation safe without stopping writes: at rotation the journal is
  * renamed to `.journal.old` and a fresh one is started; the snapshot written after that
  * holds everything the old journal did; only then is `.journal.old` removed. After a
  * crash, opening replays `.journal.old` and `.journal` over whatever snapshot is there.
+ * A line is applied whole or not at all (a torn last line is ignored), so a journal cut
+ * at any line replays to a state the store really had.
  *
  * Failures lose nothing: a write that fails is retried until it succeeds (the callers
  * wait; retry.ts). A fold that fails leaves the store writable: a rename that fails
@@ -27,6 +37,14 @@ import { NOT_STARTED, openStore, type OpenStoreOptions, type Store } from "./sto
 /** How to open a journaled store; `T`'s `collections` change record by record. */
 export interface JournaledStoreOptions<T> extends OpenStoreOptions<T> {
   collections: readonly (keyof T & string)[];
+  /**
+   * Collections whose records are arrays changed in place only by adding items at the end:
+   * a write journals just the new items. Whatever else changes such an array must replace
+   * it with a new one (then it is journaled whole).
+   */
+  appendOnly?: readonly (keyof T & string)[];
+  /** Collections whose records are journaled through a codec (see {@link RecordCodec}). */
+  codecs?: Partial<Record<keyof T & string, RecordCodec>>;
   /** Fold the journal into a new snapshot once it is this big. Default 16 MiB. */
   compactBytes?: number;
   /**
@@ -69,11 +87,34 @@ export interface JournaledStore<T> extends Store<T> {
   close(): Promise<void>;
 }
 
+/**
+ * Journals a collection's records as changes against what was journaled before. `encode`
+ * may only look at what earlier lines wrote once their `commit` ran (a line that fails to
+ * be written is built again from the same starting point).
+ */
+export interface RecordCodec {
+  /** A record as the store holds it at open (after replay): later lines are relative to it. */
+  saved(value: unknown): void;
+  /** A changed record: `record` goes into the line's `c`, `extra` (if any) into its `x`; `commit` runs once the line is durable. */
+  encode(value: unknown): { record: unknown; extra?: unknown; commit(): void };
+  /** Replaying a line: the record now (undefined if none), and what `encode` made of it -> the record. */
+  decode(current: unknown, record: unknown, extra: unknown): unknown;
+}
+
+/** The envelope field holding the number of the last journal line a snapshot holds. */
+const SEQ = "journal";
+
 interface Line {
+  /** The line's number; lines before numbering (store version 3) have none. */
+  n?: number;
   /** Scalars: every key of T that is not a collection. */
   s: Record<string, unknown>;
   /** Changed records: collection -> key -> value, or null for a deleted record. */
   c: Record<string, Record<string, unknown>>;
+  /** Items added to `appendOnly` arrays: collection -> key -> [start, ...items]. */
+  a?: Record<string, Record<string, unknown[]>>;
+  /** What codecs add to their records in `c`: collection -> key -> extra. */
+  x?: Record<string, Record<string, unknown>>;
 }
 
 /** What happens while a journal write fails. */
@@ -91,15 +132,18 @@ const FOLD_LATER = "nothing is lost: every change is in the journal, which grows
 export async function openJournaledStore<T extends object>(opts: JournaledStoreOptions<T>): Promise<JournaledStore<T>> {
   const label = opts.label ?? opts.path;
   const fs = opts.fs ?? nodeFs;
-  const snapshot = await openStore(opts);
+  const seq = { n: 0 };
+  const snapshot = await openStore({ ...opts, envelope: () => ({ ...opts.envelope?.(), [SEQ]: seq.n }) });
   const journal = `${opts.path}.journal`;
   const old = `${journal}.old`;
   const data = snapshot.data as Record<string, unknown>;
+  const held = snapshot.envelope?.[SEQ];
+  seq.n = typeof held === "number" ? held : 0;
   let leftovers = false;
   try {
     shapeCheck(opts, data, label, undefined);
     for (const file of [old, journal]) {
-      const had = await replay(fs, file, data, label);
+      const had = await replay(fs, file, data, label, opts, seq);
       if (had) shapeCheck(opts, data, label, file);
       leftovers = had || leftovers;
     }
@@ -108,6 +152,14 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
     throw err;
   }
   const dirty = Object.fromEntries(opts.collections.map((c) => [c, new Set<string>()])) as Dirty<T>;
+  const lengths = new WeakMap<unknown[], number>();
+  // Read-only: nothing is journaled, so nothing to remember.
+  if (opts.lock !== undefined) for (const collection of opts.appendOnly ?? []) {
+    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) if (Array.isArray(value)) lengths.set(value, value.length);
+  }
+  if (opts.lock !== undefined) for (const [collection, codec] of Object.entries(opts.codecs ?? {}) as Array<[string, RecordCodec]>) {
+    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) codec.saved(value);
+  }
 
   if (opts.lock === undefined) {
     // Read-only (e.g. `clientes status` while the daemon runs): the replayed data is enough.
@@ -134,7 +186,7 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
     await snapshot.close();
     throw err;
   }
-  return new Journal(opts, snapshot, dirty, fs, fh);
+  return new Journal(opts, snapshot, dirty, fs, fh, seq, lengths);
 }
 
 /** The writable journaled store (see the file comment and {@link JournaledStore}). */
@@ -167,9 +219,15 @@ class Journal<T extends object> implements JournaledStore<T> {
   /** The last write was given up (at shutdown): the scalars are not saved either. */
   #unsaved = false;
   #closing: Promise<void> | undefined;
+  /** The number of the last line built (the snapshot's envelope reads it). */
+  readonly #seq: { n: number };
+  /** Of each `appendOnly` array: how many of its items the journal holds. */
+  readonly #lengths: WeakMap<unknown[], number>;
 
-  constructor(opts: JournaledStoreOptions<T>, snapshot: Store<T>, dirty: Dirty<T>, fs: StoreFs, fh: StoreFileHandle) {
+  constructor(opts: JournaledStoreOptions<T>, snapshot: Store<T>, dirty: Dirty<T>, fs: StoreFs, fh: StoreFileHandle, seq: { n: number }, lengths: WeakMap<unknown[], number>) {
     this.#opts = opts;
+    this.#seq = seq;
+    this.#lengths = lengths;
     this.#snapshot = snapshot;
     this.dirty = dirty;
     this.#fs = fs;
@@ -242,18 +300,46 @@ class Journal<T extends object> implements JournaledStore<T> {
   async #appendLine(): Promise<void> {
     const { collections } = this.#opts;
     const data = this.data as Record<string, unknown>;
-    const line: Line = { s: {}, c: {} };
+    // Numbered as it is built: a snapshot serialized from now on holds what this line does.
+    const line: Line = { n: ++this.#seq.n, s: {}, c: {} };
     for (const [key, value] of Object.entries(data)) {
       if (!(collections as readonly string[]).includes(key)) line.s[key] = value;
     }
     const taken: Array<[keyof T & string, string[]]> = [];
+    const commits: Array<() => void> = [];
+    const appendOnly = (this.#opts.appendOnly ?? []) as readonly string[];
     for (const collection of collections) {
       const keys = this.dirty[collection];
       if (keys.size === 0) continue;
       const source = data[collection] as Record<string, unknown>;
+      const codec = this.#opts.codecs?.[collection];
+      const grows = appendOnly.includes(collection);
       const out: Record<string, unknown> = {};
-      for (const k of keys) out[k] = source[k] ?? null;
-      line.c[collection] = out;
+      const added: Record<string, unknown[]> = {};
+      const extras: Record<string, unknown> = {};
+      for (const k of keys) {
+        const value = source[k];
+        if (value === undefined || value === null) {
+          out[k] = null;
+        } else if (codec) {
+          const { record, extra, commit } = codec.encode(value);
+          out[k] = record;
+          if (extra !== undefined) extras[k] = extra;
+          commits.push(commit);
+        } else if (grows && Array.isArray(value)) {
+          const arr: unknown[] = value;
+          const had = this.#lengths.get(arr);
+          if (had === undefined || had > arr.length) out[k] = arr;
+          else if (had < arr.length) added[k] = [had, ...arr.slice(had)];
+          const length = arr.length;
+          commits.push(() => this.#lengths.set(arr, length));
+        } else {
+          out[k] = value;
+        }
+      }
+      if (Object.keys(out).length > 0) line.c[collection] = out;
+      if (Object.keys(added).length > 0) (line.a ??= {})[collection] = added;
+      if (Object.keys(extras).length > 0) (line.x ??= {})[collection] = extras;
       taken.push([collection, [...keys]]);
       keys.clear();
     }
@@ -273,6 +359,7 @@ class Journal<T extends object> implements JournaledStore<T> {
       for (const [collection, keys] of taken) for (const k of keys) this.dirty[collection].add(k);
       throw ioError(err, `cannot write store journal ${this.#label}.journal`, this.#label, { then: WAITING, needs: size });
     }
+    for (const commit of commits) commit();
     this.#bytes += size;
     this.#opts.onWrite?.({ bytes: size, ms: performance.now() - started });
   }
@@ -355,7 +442,15 @@ function shapeCheck<T>(opts: JournaledStoreOptions<T>, data: unknown, label: str
  * Applies a journal file's lines to `data`; a torn last line (a crash mid-append) is
  * ignored. Returns whether the file had any content.
  */
-async function replay(fs: StoreFs, file: string, data: Record<string, unknown>, label: string): Promise<boolean> {
+async function replay<T>(
+  fs: StoreFs,
+  file: string,
+  data: Record<string, unknown>,
+  label: string,
+  opts: JournaledStoreOptions<T>,
+  seq: { n: number },
+): Promise<boolean> {
+  const held = seq.n;
   const text = await fs.readFile(file).catch((err: unknown) => {
     if (errnoCode(err) === "ENOENT") return "";
     throw new StoreError(`cannot read store journal ${file}: ${(err as Error).message}`, "check the file's permissions", { file: label, cause: err });
@@ -375,14 +470,34 @@ async function replay(fs: StoreFs, file: string, data: Record<string, unknown>, 
         { file: label },
       );
     }
-    Object.assign(data, line.s);
-    for (const [collection, records] of Object.entries(line.c)) {
-      const target = (data[collection] ??= {}) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(records)) {
-        if (v === null) delete target[k];
-        else target[k] = v;
-      }
+    if (line.n !== undefined) {
+      if (line.n <= held) continue; // the snapshot holds it already
+      seq.n = Math.max(seq.n, line.n);
     }
+    applyLine(line, data, opts);
   }
   return text.length > 0;
+}
+
+/** Applies one journal line to `data`. */
+function applyLine<T>(line: Line, data: Record<string, unknown>, opts: JournaledStoreOptions<T>): void {
+  Object.assign(data, line.s);
+  for (const [collection, records] of Object.entries(line.c)) {
+    const target = (data[collection] ??= {}) as Record<string, unknown>;
+    const codec = opts.codecs?.[collection as keyof T & string];
+    const extras = line.x?.[collection];
+    for (const [k, v] of Object.entries(records)) {
+      if (v === null) delete target[k];
+      else target[k] = codec ? codec.decode(target[k], v, extras?.[k]) : v;
+    }
+  }
+  for (const [collection, records] of Object.entries(line.a ?? {})) {
+    const target = (data[collection] ??= {}) as Record<string, unknown>;
+    for (const [k, [start, ...items]] of Object.entries(records)) {
+      const arr = Array.isArray(target[k]) ? (target[k] as unknown[]) : (target[k] = []);
+      // Items past `start` came with a snapshot serialized after this line was built: these are the same ones.
+      arr.length = Math.min(arr.length, start as number);
+      arr.push(...items);
+    }
+  }
 }

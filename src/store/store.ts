@@ -30,12 +30,19 @@ export interface OpenStoreOptions<T> {
   log?: StoreLog;
   /** The file layer; tests inject a full disk or failing renames here (see faults.ts). Default: node:fs. */
   fs?: StoreFs;
+  /**
+   * More fields for the file's envelope, computed each time the file is serialized (the
+   * journal keeps its line number there: see journal.ts). Read back as {@link Store.envelope}.
+   */
+  envelope?: () => Record<string, unknown>;
 }
 
 /** An open store. */
 export interface Store<T> {
   /** Mutate in place, then call write(). */
   readonly data: T;
+  /** The envelope's fields besides `version` and `data`, as read from the file (see {@link OpenStoreOptions.envelope}). */
+  readonly envelope?: Record<string, unknown>;
   /**
    * Resolves once the current data is durably on disk. Calls made while a write is in
    * flight are coalesced into ONE next write (group commit), so a burst of N writes
@@ -70,7 +77,7 @@ export async function openStore<T>(opts: OpenStoreOptions<T>): Promise<Store<T>>
 
   if (opts.lock === undefined) {
     await low.read();
-    return readOnlyStore(low, label);
+    return readOnlyStore(low, adapter, label);
   }
 
   await fs.mkdir(dirname(opts.path), { recursive: true, mode: 0o700 }).catch((err: unknown) => {
@@ -115,11 +122,12 @@ export async function releaseOrWarn(lock: HeldLock, label: string, log: StoreLog
   }
 }
 
-function readOnlyStore<T>(low: Low<T>, label: string): Store<T> {
+function readOnlyStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, label: string): Store<T> {
   return {
     get data() {
       return low.data;
     },
+    envelope: adapter.foundExtra,
     write: () =>
       Promise.reject(
         new StoreError(`store ${label} was opened read-only`, "this is a bug in clientes: only the daemon writes the store", {
@@ -136,6 +144,7 @@ function writableStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, lock: HeldLock,
     get data() {
       return low.data;
     },
+    envelope: adapter.foundExtra,
     write() {
       if (closed) {
         return Promise.reject(
@@ -160,6 +169,8 @@ function writableStore<T>(low: Low<T>, adapter: EnvelopeFile<T>, lock: HeldLock,
 class EnvelopeFile<T> implements Adapter<T> {
   /** The version found on disk by the last read; undefined when there was no file. */
   foundVersion: number | undefined;
+  /** The envelope's other fields found by the last read. */
+  foundExtra: Record<string, unknown> = {};
   readonly #opts: OpenStoreOptions<T>;
   readonly #label: string;
   readonly #fs: StoreFs;
@@ -189,6 +200,7 @@ class EnvelopeFile<T> implements Adapter<T> {
       });
     }
     this.foundVersion = decoded.version;
+    this.foundExtra = decoded.extra;
     if (decoded.version === version) return decoded.data as T;
     if (migrate === undefined) {
       throw new StoreError(
@@ -218,10 +230,10 @@ class EnvelopeFile<T> implements Adapter<T> {
   }
 
   async #flush(): Promise<void> {
-    const { path, version, onWrite } = this.#opts;
+    const { path, version, onWrite, envelope } = this.#opts;
     const started = performance.now();
     // Serialized here, when the write starts, so it holds every change made before it.
-    const text = JSON.stringify({ version, data: this.#latest });
+    const text = JSON.stringify({ version, ...envelope?.(), data: this.#latest });
     try {
       await writeFileAtomic(path, text, { mode: 0o600, backup: `${path}.bak`, fs: this.#fs });
     } catch (err) {
@@ -234,7 +246,7 @@ class EnvelopeFile<T> implements Adapter<T> {
   }
 }
 
-type Decoded = { version: number; data: unknown } | { problem: string; newer?: true; line?: number };
+type Decoded = { version: number; data: unknown; extra: Record<string, unknown> } | { problem: string; newer?: true; line?: number };
 
 /** Parses and checks the envelope; never throws. */
 function decodeEnvelope(text: string, supported: number): Decoded {
@@ -252,14 +264,14 @@ function decodeEnvelope(text: string, supported: number): Decoded {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw) || !("data" in raw) || !("version" in raw)) {
     return { problem: 'it is not a clientes store (expected {"version": N, "data": ...})' };
   }
-  const { version, data } = raw as { version: unknown; data: unknown };
+  const { version, data, ...extra } = raw as { version: unknown; data: unknown };
   if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) {
     return { problem: `it is not a clientes store ("version" is ${JSON.stringify(version)}, expected a whole number)` };
   }
   if (version > supported) {
     return { problem: `it was written by a newer clientes (data version ${version}; this one reads up to ${supported})`, newer: true };
   }
-  return { version, data };
+  return { version, data, extra };
 }
 
 /** Exact commands to get going again, preferring the backup when it is usable. */

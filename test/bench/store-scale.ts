@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { emptyState, STATE_VERSION, worldOf, type State } from "../../src/core/state.ts";
+import { enqueue } from "../../src/core/queue.ts";
+import { emptyState, link, markDirty, STATE_VERSION, worldOf, type Conversation, type State } from "../../src/core/state.ts";
 import { openStateStore } from "../../src/daemon/daemon.ts";
 import { openStore } from "../../src/store/index.ts";
 import { startBench } from "./lib/daemon.ts";
@@ -167,4 +168,55 @@ export async function storeScaleRun(source: string | undefined, opts: StoreScale
   const full = await timeFullWrite(source);
   const startup = await timeStartup(source, cpus);
   return { ...writes, ...full, ...startup };
+}
+
+/** The backlog of {@link backlogBytesPerDelivery}: one conversation's queue and history. */
+export const BACKLOG = { jobs: 1000, links: 1000, deliveries: 200 };
+
+/**
+ * A delivery's journal write in a conversation with a long backlog and history: what one
+ * delivered copy changes (its job gone, one link added), journaled; bytes per delivery.
+ */
+export async function backlogBytesPerDelivery(opts: typeof BACKLOG): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "clientes-bench-backlog-"));
+  try {
+    const store = await openStateStore(join(dir, "clientes.json"), { pid: process.pid, isPidAlive: () => false });
+    try {
+      const world = worldOf(store.data, store.dirty);
+      const now = Date.now();
+      const id = 4242;
+      const conv: Conversation = {
+        customer: { id, first_name: "Backlog" },
+        status: "open",
+        banned: false,
+        blocked: false,
+        priority: 3,
+        failures: 0,
+        createdAt: now,
+        firstMessageAt: now,
+        card: 10,
+        root: 11,
+        queues: { team: [], customer: [], card: [], staff: [] },
+      };
+      world.state.conversations[id] = conv;
+      for (let i = 0; i < opts.links; i++) link(world, 1_000 + i, id, 100_000 + i, now);
+      for (let i = 0; i < opts.jobs + opts.deliveries; i++) enqueue(world.state, conv, "team", { kind: "in", p: 200_000 + i }, now);
+      markDirty(world, "conversations", id);
+      await store.write();
+      const before = store.journalBytes();
+      for (let i = 0; i < opts.deliveries; i++) {
+        const job = conv.queues.team.shift()!;
+        link(world, 500_000 + i, id, job.kind === "in" ? job.p : 0, now + i);
+        conv.waitingSince = now + i;
+        world.state.offset += 1;
+        markDirty(world, "conversations", id);
+        await store.write();
+      }
+      return (store.journalBytes() - before) / opts.deliveries;
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

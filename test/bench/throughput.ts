@@ -5,7 +5,7 @@
 import type { TelegramUser } from "@gramio/types";
 import { Counters } from "./counters.ts";
 import { startBench, until } from "./lib/daemon.ts";
-import { cpuMs } from "./lib/machine.ts";
+import { cpuMs, rssMiB } from "./lib/machine.ts";
 
 export interface ThroughputOptions {
   /** The sandbox's HTTP keep-alive, ms (see BenchOptions.keepAliveMs). */
@@ -32,6 +32,8 @@ export interface ThroughputRun {
   daemonCpuUsPerMessage: number;
   /** Share of one core the daemon used during the burst, %. */
   daemonCpuPercent: number;
+  /** VmHWM of the daemon once every copy is out: its peak resident memory, start-up included, MiB. */
+  peakRssMiB: number;
   /** Share of one core this process (the sandbox, and the customers) used, %. */
   sandboxCpuPercent: number;
   /** Every copy in its customer's thread, in the order sent. */
@@ -68,6 +70,7 @@ export async function throughputRun(opts: ThroughputOptions): Promise<Throughput
     const t1 = counters.lastCopyAt;
     const seconds = (t1 - t0) / 1000;
     const daemonCpu = cpuMs(bench.daemon.pid) - cpu0;
+    const peakRssMiB = rssMiB(bench.daemon.pid, "VmHWM");
     const own = process.cpuUsage(own0);
     await counters.settle();
 
@@ -83,6 +86,7 @@ export async function throughputRun(opts: ThroughputOptions): Promise<Throughput
       daemonCpuPercent: (daemonCpu / (t1 - t0)) * 100,
       sandboxCpuPercent: ((own.user + own.system) / 1000 / (t1 - t0)) * 100,
       inOrder: checkOrder(sb, customers, opts.messages),
+      peakRssMiB,
     };
   } finally {
     counters.close();

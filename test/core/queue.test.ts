@@ -91,5 +91,5 @@ test("what Telegram refused of the update (HTML, buttons) stays refused in the c
   Object.assign(conv(w).queues.card[0]!, { plain: true, bare: true });
   checkCard({ world: w, conv: conv(w), now: late });
   assert.deepEqual(conv(w).queues.card, []);
-  assert.deepEqual({ ...conv(w).queues.team[0]!, id: 0, at: 0 }, { id: 0, at: 0, kind: "cardEdit", check: true, plain: true, bare: true });
+  assert.deepEqual({ ...conv(w).queues.team[0]!, id: 0, at: 0 }, { id: 0, at: 0, first: true, kind: "cardEdit", check: true, plain: true, bare: true });
 });

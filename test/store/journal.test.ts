@@ -157,3 +157,57 @@ test("a journal that holds only a line cut short is cleared, not continued by th
     await again.close();
   });
 });
+
+interface Lists {
+  offset: number;
+  lists: Record<string, number[]>;
+}
+
+function openLists(path: string) {
+  return openJournaledStore<Lists>({ path, version: 1, defaults: () => ({ offset: 0, lists: {} }), collections: ["lists"], appendOnly: ["lists"], lock });
+}
+
+test("an append-only array journals only its new items; one replaced is journaled whole", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "s.json");
+    const s = await openLists(path);
+    s.data.lists.a = Array.from({ length: 3000 }, (_, i) => i);
+    s.dirty.lists.add("a");
+    await s.write();
+    const whole = s.journalBytes();
+    s.data.lists.a.push(-1, -2, -3);
+    s.dirty.lists.add("a");
+    await s.write();
+    assert.ok(s.journalBytes() - whole < 100, `appending 3 numbers journaled ${s.journalBytes() - whole} bytes`);
+    s.data.lists.a = s.data.lists.a.slice(1000);
+    s.dirty.lists.add("a");
+    await s.write();
+    await s.close();
+    const again = await openLists(path);
+    assert.equal(again.data.lists.a!.length, 2003);
+    assert.deepEqual(again.data.lists.a!.slice(-4), [2999, -1, -2, -3]);
+    await again.close();
+  });
+});
+
+test("a journal the snapshot already holds (a crash before the fold removed it) adds nothing twice", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "s.json");
+    const s = await openLists(path);
+    s.data.lists.a = [1, 2];
+    s.dirty.lists.add("a");
+    await s.write();
+    s.data.lists.a.push(3);
+    s.dirty.lists.add("a");
+    await s.write();
+    await s.close();
+    const journal = await readFile(`${path}.journal`, "utf8");
+    const folded = await openLists(path); // folds the journal into the snapshot and removes it
+    await folded.close();
+    assert.equal(await readFile(`${path}.journal`, "utf8"), "");
+    await writeFile(`${path}.journal.old`, journal); // as if the crash came before .journal.old was removed
+    const again = await openLists(path);
+    assert.deepEqual(again.data.lists, { a: [1, 2, 3] });
+    await again.close();
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * How a conversation goes into the store's journal (see src/store/journal.ts): its fields
+ * as one record, and its queued jobs one by one, as the changes since the last line. A
+ * delivery then journals what it changed (a job gone, a link added), whatever the backlog:
+ * rewriting the whole queue on every delivery cost 18 KB a message with 300 queued.
+ *
+ * Order within a lane follows from the jobs themselves ({@link jobOrder}), so a job journaled
+ * alone finds its place on replay. A lane whose order does not follow it is journaled whole.
+ */
+import type { RecordCodec } from "../store/journal.ts";
+import { LANES, type Job, type Lane } from "./jobs.ts";
+import type { Conversation } from "./state.ts";
+
+/**
+ * The order of a lane: jobs put at the front (`first`, newest first), then the others by id
+ * (the order they were queued in). enqueue and enqueueFirst keep every lane in this order.
+ */
+export function jobOrder(a: Job, b: Job): number {
+  if (a.first && b.first) return b.id - a.id;
+  if (a.first) return -1;
+  if (b.first) return 1;
+  return a.id - b.id;
+}
+
+/**
+ * Marks `first` the leading jobs of a lane stored before the marks existed (store version 4
+ * or older): jobs put at the front came last, so each has a higher id than some job behind it.
+ * Anything but a list of jobs with ids is left as it is, for the state check to name it.
+ */
+export function markFirst(value: unknown): void {
+  if (!Array.isArray(value) || !value.every((j: unknown) => typeof (j as Job | null)?.id === "number")) return;
+  const queue = value as Job[];
+  let lowest = Infinity;
+  const lowestBehind = queue.map(() => 0);
+  for (let i = queue.length - 1; i >= 0; i--) {
+    lowestBehind[i] = lowest;
+    lowest = Math.min(lowest, queue[i]!.id);
+  }
+  for (let i = 0; i < queue.length && queue[i]!.id > lowestBehind[i]!; i++) queue[i]!.first = true;
+}
+
+/** A lane's change in a journal line: the whole lane, or the jobs put (new or changed) and the ids gone. */
+type LaneChange = { all: Job[] } | { put?: Job[]; gone?: number[] };
+type QueuesChange = Partial<Record<Lane, LaneChange>>;
+
+/**
+ * The journal codec for `State.conversations`. It remembers, per lane array, the JSON of each
+ * job the journal holds (a backlog's worth of strings, gone with the jobs).
+ */
+export function conversationCodec(): RecordCodec {
+  const saved = new WeakMap<Job[], Map<number, string>>();
+  const remember = (queue: Job[]): Map<number, string> => new Map(queue.map((j) => [j.id, JSON.stringify(j)]));
+  return {
+    saved(value) {
+      const conv = value as Conversation;
+      for (const lane of LANES) {
+        // Empty lanes are not remembered (one Map each would be ~30 MB at 100,000 conversations):
+        // a lane not remembered is journaled whole, which for an empty one is a few bytes.
+        const queue = conv.queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
+        if (queue && queue.length > 0) saved.set(queue, remember(queue));
+      }
+    },
+    encode(value) {
+      const { queues, ...record } = value as Conversation;
+      const extra: QueuesChange = {};
+      const after: Array<() => void> = [];
+      for (const lane of LANES) {
+        const queue = queues[lane] as Job[] | undefined;
+        if (queue === undefined) continue;
+        const known = saved.get(queue);
+        if (known === undefined || !inOrder(queue)) {
+          extra[lane] = { all: queue };
+          const ids = queue.length > 0 ? remember(queue) : undefined;
+          after.push(() => (ids ? saved.set(queue, ids) : saved.delete(queue)));
+          continue;
+        }
+        const put: Job[] = [];
+        const puts: Array<[number, string]> = [];
+        let kept = 0;
+        for (const job of queue) {
+          const json = JSON.stringify(job);
+          const was = known.get(job.id);
+          if (was !== undefined) kept++;
+          if (was === json) continue;
+          put.push(job);
+          puts.push([job.id, json]);
+        }
+        const gone: number[] = [];
+        if (kept < known.size) {
+          const ids = new Set(queue.map((j) => j.id));
+          for (const id of known.keys()) if (!ids.has(id)) gone.push(id);
+        }
+        if (put.length === 0 && gone.length === 0) continue;
+        extra[lane] = { ...(put.length > 0 ? { put } : {}), ...(gone.length > 0 ? { gone } : {}) };
+        after.push(() => {
+          for (const id of gone) known.delete(id);
+          for (const [id, json] of puts) known.set(id, json);
+          if (known.size === 0) saved.delete(queue);
+        });
+      }
+      return {
+        record,
+        ...(Object.keys(extra).length > 0 ? { extra } : {}),
+        commit: () => {
+          for (const f of after) f();
+        },
+      };
+    },
+    decode(current, record, extra) {
+      // A line of store version 4 or older holds the whole conversation, queues included,
+      // with no `first` marks (as in migrateState's step to version 5).
+      const whole = (record as Partial<Conversation>).queues;
+      if (whole !== undefined) {
+        if (typeof whole === "object" && whole !== null) for (const queue of Object.values(whole)) markFirst(queue);
+        return record;
+      }
+      const queues = (current as Conversation | undefined)?.queues ?? emptyQueues();
+      for (const [lane, change] of Object.entries((extra ?? {}) as QueuesChange) as Array<[Lane, LaneChange]>) {
+        if ("all" in change) {
+          queues[lane] = change.all;
+          continue;
+        }
+        const gone = new Set(change.gone);
+        const had = (queues[lane] as Job[] | undefined) ?? [];
+        const queue = gone.size > 0 ? had.filter((j) => !gone.has(j.id)) : had;
+        for (const job of change.put ?? []) place(queue, job);
+        queues[lane] = queue;
+      }
+      return { ...(record as object), queues };
+    },
+  };
+}
+
+function emptyQueues(): Record<Lane, Job[]> {
+  return Object.fromEntries(LANES.map((lane) => [lane, []])) as unknown as Record<Lane, Job[]>;
+}
+
+function inOrder(queue: Job[]): boolean {
+  for (let i = 1; i < queue.length; i++) if (jobOrder(queue[i - 1]!, queue[i]!) > 0) return false;
+  return true;
+}
+
+/** Puts `job` in its place in an ordered lane, replacing the job of the same id. */
+function place(queue: Job[], job: Job): void {
+  const i = queue.findIndex((j) => j.id === job.id);
+  if (i >= 0) {
+    queue[i] = job;
+    return;
+  }
+  let at = queue.length;
+  while (at > 0 && jobOrder(queue[at - 1]!, job) > 0) at--;
+  queue.splice(at, 0, job);
+}
