@@ -180,6 +180,16 @@ export function nextOpening(h: Hours, t: number): number | undefined {
   return undefined;
 }
 
+/**
+ * When the open period around `t` ends: `t` itself when closed, else the instant it closes
+ * (adjacent ranges, across midnight too, are one period; a desk open around the clock
+ * "closes" at the end of the ~2-year search window).
+ */
+export function nextClosing(h: Hours, t: number): number {
+  for (const [s, e] of openPeriods(h, t, Infinity)) return s <= t ? e : t;
+  return t;
+}
+
 /** Business milliseconds in [from, to): the open time between two instants (0 when to <= from). */
 export function businessMs(h: Hours, from: number, to: number): number {
   if (to <= from) return 0;

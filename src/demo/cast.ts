@@ -17,6 +17,8 @@ export interface Cast {
   bot: { first_name: string; username: string };
   channelTitle: string;
   groupTitle: string;
+  /** Where the desk is: the zone of its business hours (`hours.timezone`). */
+  timezone: string;
   /** The config's staff, in order; the first one is the page's default commenter. */
   staff: Person[];
   /** Customers the page adds, in order ("+ customer"); the first exists from the start. */
@@ -28,6 +30,7 @@ const EN: Cast = {
   bot: { first_name: "Acme Support", username: "acme_support_bot" },
   channelTitle: "Acme · Support desk",
   groupTitle: "Acme · Support desk chat",
+  timezone: "Europe/London",
   staff: [
     { first_name: "Ana", last_name: "Agent", username: "ana_acme" },
     { first_name: "Bruno", last_name: "Agent", username: "bruno_acme" },
@@ -73,6 +76,7 @@ const PT: Cast = {
   bot: { first_name: "Acme Atendimento", username: "acme_atendimento_bot" },
   channelTitle: "Acme · Atendimento",
   groupTitle: "Acme · Atendimento (comentários)",
+  timezone: "America/Sao_Paulo",
   staff: [
     { first_name: "Ana", last_name: "Atendente", username: "ana_acme" },
     { first_name: "Bruno", last_name: "Atendente", username: "bruno_acme" },

@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { TelegramUser } from "@gramio/types";
 import { stringify } from "yaml";
 import { buildConfig } from "../config/build.ts";
+import { readHours } from "../config/service.ts";
+import type { Hours } from "../core/hours.ts";
 import type { Config } from "../config/types.ts";
 import { runDaemon } from "../daemon/daemon.ts";
 import { OperatorError } from "../errors.ts";
@@ -18,6 +20,7 @@ import { saveReplies } from "../replies/index.ts";
 import { startSandbox, type Sandbox } from "../sandbox/index.ts";
 import type { Locale } from "../texts.ts";
 import { castFor, customerAt, type Cast } from "./cast.ts";
+import { DeskClock } from "./clock.ts";
 import { SampleImages } from "./samples.ts";
 import { startDemoServer, type DemoServer } from "./server.ts";
 import { buildView, customersOf } from "./view.ts";
@@ -65,6 +68,8 @@ export interface Demo {
   config: Config;
   /** The support team (the config's staff), in the page's order. */
   staff: TelegramUser[];
+  /** The desk's clock: the daemon's and the sandbox's `now`; the page moves it past closing time and back. */
+  clock: DeskClock;
   /** Resolves when the daemon stops: null after close(), the error if it failed on its own. */
   daemon: Promise<Error | null>;
   /** Stops the page, the daemon and the sandbox; removes the temp folder unless `keep`. */
@@ -83,16 +88,28 @@ export class DemoError extends OperatorError {
 /** The demo's response targets: one minute, the shortest a config takes, so ⏰ overdue shows soon. */
 const DEMO_SLA = { firstResponseMinutes: 1, responseMinutes: 1 };
 
-function demoConfig(dir: string, sb: Sandbox, staff: TelegramUser[], locale: Locale): Config {
+/** The demo desk's week (config form), as the canned "opening hours" reply says; the zone is the cast's. */
+const DEMO_WEEK = { "mon-fri": "09:00-18:00", sat: "09:00-12:00" };
+
+/** The demo's `hours:` as the config file has it, and as the config parser reads it. */
+function demoHours(timezone: string): { yaml: { timezone: string; week: typeof DEMO_WEEK }; hours: Hours } {
+  const yaml = { timezone, week: DEMO_WEEK };
+  const problems: string[] = [];
+  const hours = readHours({ add: (key, detail) => problems.push(`${key}: ${detail}`) }, yaml);
+  if (!hours || problems.length > 0) throw new Error(`the demo's hours are not a valid config: ${problems.join("; ")}`);
+  return { yaml, hours };
+}
+
+function demoConfig(dir: string, sb: Sandbox, staff: TelegramUser[], locale: Locale, hours: Hours): Config {
   return buildConfig(
     { dir, token: sb.token, apiRoot: sb.apiRoot, channel: sb.channelId, group: sb.groupId },
-    // The survey and a short response target, so what they show is seen within a minute.
-    { staff: staff.map((s) => ({ id: s.id, name: s.first_name })), locale, csat: true, sla: DEMO_SLA },
+    // The survey, a short response target and business hours, so what they show is seen within a minute.
+    { staff: staff.map((s) => ({ id: s.id, name: s.first_name })), locale, csat: true, sla: DEMO_SLA, hours },
   );
 }
 
 /** The config as a file, so a kept folder shows what the demo ran with. */
-function configYaml(c: Config): string {
+function configYaml(c: Config, hours: ReturnType<typeof demoHours>["yaml"]): string {
   const doc = {
     bot: { token: c.bot.token, api_root: c.bot.apiRoot },
     channel: c.channel,
@@ -103,6 +120,7 @@ function configYaml(c: Config): string {
     locale: c.locale,
     csat: c.csat,
     sla: { first_response_minutes: DEMO_SLA.firstResponseMinutes, response_minutes: DEMO_SLA.responseMinutes },
+    hours,
   };
   return "# Written by `clientes demo` for its sandbox Telegram (gone once the demo stopped).\n" + stringify(doc);
 }
@@ -136,7 +154,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 
   try {
     const samples = await SampleImages.open(join(PAGE_DIR, "samples"));
+    const hours = demoHours(cast.timezone);
+    // One clock for the relay and the simulated Telegram, as both would read the same time.
+    const clock = new DeskClock(hours.hours);
     const sb = await startSandbox({
+      now: clock.now,
       bot: cast.bot,
       channel: { title: cast.channelTitle },
       group: { title: cast.groupTitle },
@@ -152,9 +174,9 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       sb.addUser(person.first_name ? person : customerAt(cast, added++));
     addCustomer();
 
-    const config = demoConfig(dir, sb, staff, locale);
+    const config = demoConfig(dir, sb, staff, locale, hours.hours);
     await saveReplies(config.replies, cast.replies);
-    await writeFile(config.path, configYaml(config), { mode: 0o600 });
+    await writeFile(config.path, configYaml(config, hours.yaml), { mode: 0o600 });
 
     // The page's port first: a taken one fails before the daemon has started.
     let server: DemoServer;
@@ -173,10 +195,13 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
             notStaff: [sb.creator],
             samples: samples.names,
             notePrefix: config.notePrefix,
+            hours: hours.yaml,
             dir,
           }),
           view: (query) => buildView(sb, staffIds, query),
           addCustomer,
+          clock: () => clock.status(),
+          moveClock: (open) => clock.moveTo(open),
         },
         opts.port ?? 0,
         host,
@@ -205,6 +230,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       rateLimits: false,
       albumSettleMs: 300,
       slaCheckMs: 5_000, // ⏰ within seconds of the minute passing
+      now: clock.now,
       onReady: () => ready(),
     });
     const daemon = running.then(
@@ -226,6 +252,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       sandbox: sb,
       config,
       staff,
+      clock,
       daemon,
       close: () => (closing ??= undo()),
     };

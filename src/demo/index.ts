@@ -6,5 +6,6 @@ export { startDemo, demoCustomers, DemoError, PAGE_DIR } from "./demo.ts";
 export type { Demo, DemoOptions } from "./demo.ts";
 export type { DemoView, CardView, ViewQuery } from "./view.ts";
 export { pageUrl } from "./server.ts";
+export { DeskClock, type ClockStatus } from "./clock.ts";
 export { castFor } from "./cast.ts";
 export type { Cast, Person } from "./cast.ts";

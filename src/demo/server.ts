@@ -7,6 +7,8 @@
  *   GET  /demo/info                who is who (bot, chats, staff, samples, locale)
  *   GET  /demo/view?customer=&card= what the three places show (see DemoView)
  *   POST /demo/customers           adds the next sample customer (or {first_name, …})
+ *   GET  /demo/clock               the desk's clock: its time, open or not, until when
+ *   POST /demo/clock {open}        moves that clock forward to the next open (or closed) period
  *   GET  /demo/files/<file_id>     the picture behind a photo's file id
  *   *    /sandbox/…                the sandbox's control API and its event stream
  *
@@ -20,6 +22,7 @@ import { extname, join } from "node:path";
 import type { TelegramUser } from "@gramio/types";
 import { foreignRequest } from "../sandbox/same-origin.ts";
 import { proxyToSandbox } from "./proxy.ts";
+import type { ClockStatus } from "./clock.ts";
 import type { SampleImages } from "./samples.ts";
 import type { DemoView, ViewQuery } from "./view.ts";
 
@@ -43,6 +46,8 @@ export interface DemoBackend {
   info(): unknown;
   view(query: ViewQuery): DemoView;
   addCustomer(person: Partial<Pick<TelegramUser, "first_name" | "last_name" | "username">>): TelegramUser;
+  clock(): ClockStatus;
+  moveClock(open: boolean): ClockStatus;
 }
 
 /** An HTTP error the page shows as `{"error": message}`. */
@@ -126,6 +131,12 @@ async function route(b: DemoBackend, req: IncomingMessage, res: ServerResponse, 
     return sendJson(res, 200, b.view({ ...(customer !== undefined ? { customer } : {}), ...(card !== undefined ? { card } : {}) }));
   }
   if (method === "POST" && path === "/demo/customers") return sendJson(res, 200, b.addCustomer(personFrom(await jsonBody(req))));
+  if (method === "GET" && path === "/demo/clock") return sendJson(res, 200, b.clock());
+  if (method === "POST" && path === "/demo/clock") {
+    const open = (await jsonBody(req)).open;
+    if (typeof open !== "boolean") throw new HttpError(400, `"open" must be true (move to the next open period) or false (the next closed one)`);
+    return sendJson(res, 200, b.moveClock(open));
+  }
   throw new HttpError(404, `no such endpoint: ${method} ${path}`);
 }
 

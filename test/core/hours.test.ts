@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addBusinessMs, businessMs, isOpen, localTime, nextOpening, zonedInstant } from "../../src/core/hours.ts";
+import { addBusinessMs, businessMs, isOpen, localTime, nextClosing, nextOpening, zonedInstant } from "../../src/core/hours.ts";
 import { at, hours, iso, SP } from "./service-helpers.ts";
 
 const H = 3_600_000;
@@ -38,6 +38,16 @@ describe("business hours", () => {
     assert.equal(nextOpening(night, fri2330), fri2330, "open: the closed period ends now");
     assert.equal(businessMs(night, at("2026-03-06T21:00:00-03:00"), at("2026-03-07T12:00:00-03:00")), 5 * H);
     assert.equal(iso(nextOpening(night, at("2026-03-07T02:00:00-03:00"))), "2026-03-07T13:00:00.000Z", "the lunch gap: back at 10:00");
+  });
+
+  test("when an open period ends: across midnight it is one period; closed, it is now", () => {
+    const night = hours("America/Sao_Paulo", { fri: "22:00-24:00", sat: "00:00-02:00, 10:00-11:00" });
+    assert.equal(iso(nextClosing(night, at("2026-03-06T23:30:00-03:00"))), "2026-03-07T05:00:00.000Z", "Saturday 02:00");
+    assert.equal(iso(nextClosing(SP, at("2026-03-06T10:00:00-03:00"))), "2026-03-06T21:00:00.000Z", "Friday 18:00");
+    const sunday = at("2026-03-08T10:00:00-03:00");
+    assert.equal(nextClosing(SP, sunday), sunday, "closed: it ends now");
+    const always = hours("UTC", { "mon-sun": "00:00-24:00" });
+    assert.ok(nextClosing(always, sunday) > sunday + 365 * 24 * H, "open around the clock: not within a year");
   });
 
   test("a holiday is closed all day; a yearly one every year", () => {

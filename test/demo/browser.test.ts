@@ -2,7 +2,8 @@
  * The demo page in headless Chromium (Debian's /usr/bin/chromium through playwright-core;
  * no browser download), as a user clicks and types: a customer message, a staff reply and
  * an edit, a canned reply, the sample kinds, an internal note, the priority chip, the
- * pinned bar, the card's buttons and its hashtags, the survey's stars in the customer's chat; then the layout at a phone's width (390 px) and at 1000 px, with screenshots
+ * pinned bar, the card's buttons and its hashtags, the survey's stars in the customer's chat, the desk's clock
+ * moved after hours (the away text, the note, the card's 🌙; in Portuguese too); then the layout at a phone's width (390 px) and at 1000 px, with screenshots
  * in test/output/ (not part of the repository).
  */
 import { after, before, test } from "node:test";
@@ -226,13 +227,48 @@ test("after /close the customer's chat shows the survey's stars, and tapping one
   assert.deepEqual(problems, []);
 });
 
+test("🌙 After hours: the away text in the customer's chat, a note in the comments, 🌙 on the card; back in hours, no away text", { skip, timeout: 20_000 }, async () => {
+  assert.match((await page.locator("#intro").textContent()) ?? "", /Business hours: Mon–Fri 09:00–18:00, Sat 09:00–12:00 \(Europe\/London\)\. Press 🌙 After hours/);
+  const clock = page.locator("#desk-clock");
+  assert.equal(await clock.getAttribute("data-state"), "open", "the demo starts in business hours");
+  assert.match((await page.locator("#desk-time").textContent()) ?? "", /^\w{3} \d\d:\d\d · open$/);
+  const before = await page.locator(".customer-tab").count();
+  await page.click("#add-customer");
+  await page.waitForFunction((n) => document.querySelectorAll(".customer-tab").length > n, before);
+
+  await page.click("#after-hours");
+  await page.locator("#desk-clock[data-state=closed]").waitFor();
+  assert.equal(await page.locator("#after-hours").getAttribute("aria-pressed"), "true");
+  assert.match((await page.locator("#desk-time").textContent()) ?? "", /^\w{3} \d\d:\d\d · closed until \w{3} 09:00$/);
+  await page.locator("#toast", { hasText: "Write as the customer." }).waitFor();
+  await page.fill("#chat-input", "Is the shop still open?");
+  await page.press("#chat-input", "Enter");
+  const away = page.locator("#chat .msg.other .text", { hasText: "We are outside business hours right now" });
+  await away.waitFor();
+  assert.match((await away.textContent()) ?? "", /we are back (tomorrow|on Monday) at 09:00\./);
+  const note = page.locator("#thread .msg .text", { hasText: "🌙 Arrived outside business hours" });
+  await note.waitFor();
+  await page.locator("#thread .msg .text", { hasText: "Is the shop still open?" }).waitFor();
+  await page.locator("#cards .card.selected .text", { hasText: "🌙 outside hours" }).waitFor();
+
+  await page.click("#after-hours");
+  await page.locator("#desk-clock[data-state=open]").waitFor();
+  assert.equal(await page.locator("#after-hours").getAttribute("aria-pressed"), "false");
+  await page.fill("#chat-input", "Good morning!");
+  await page.press("#chat-input", "Enter");
+  await page.locator("#thread .msg .text", { hasText: "Good morning!" }).waitFor();
+  assert.equal(await note.count(), 1, "no second note: the message came in hours");
+  assert.equal(await away.count(), 1, "no second away text");
+  assert.deepEqual(problems, []);
+});
+
 /** What sticks out of the page at this width: elements past the edge, or cut inside their box. */
 function clipped(p: Page): Promise<string[]> {
   return p.evaluate(() => {
     const out: string[] = [];
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth) out.push(`the page scrolls sideways: ${root.scrollWidth} > ${root.clientWidth}`);
-    const selectors = [".place", ".composer .send", ".composer textarea", "#chips .chip", "#as", ".customer-tab", "#pinbar", ".card", ".composer-hint", "#live"];
+    const selectors = [".place", ".composer .send", ".composer textarea", "#chips .chip", "#as", ".customer-tab", "#pinbar", ".card", ".composer-hint", "#live", "#desk-time", "#after-hours"];
     for (const sel of selectors) {
       for (const el of Array.from(document.querySelectorAll<HTMLElement>(sel))) {
         const r = el.getBoundingClientRect();
@@ -264,3 +300,32 @@ for (const [width, height] of [
     assert.deepEqual(problems, []);
   });
 }
+
+test("em português, a 390 px: 🌙 Fora do horário, the away text and the card's 🌙 in Portuguese, nothing cut off", { skip, timeout: 30_000 }, async () => {
+  const pt = await startDemo({ locale: "pt-BR" });
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  phone.setDefaultTimeout(5000);
+  phone.on("pageerror", (e) => problems.push(`page error (pt-BR): ${e.message}`));
+  try {
+    await phone.goto(pt.url);
+    await phone.waitForSelector("#live[data-state=on]");
+    assert.match((await phone.locator("#intro").textContent()) ?? "", /Horário de atendimento: seg\.–sex\. 09:00–18:00, sáb\. 09:00–12:00 \(America\/Sao_Paulo\)/);
+    assert.equal(await phone.locator("#after-hours").textContent(), "🌙 Fora do horário");
+    await phone.click("#after-hours");
+    await phone.locator("#desk-clock[data-state=closed]").waitFor();
+    assert.match((await phone.locator("#desk-time").textContent()) ?? "", /· fechado até \S+ 09:00$/);
+    assert.deepEqual(await clipped(phone), []);
+    await phone.fill("#chat-input", "Vocês estão abertos?");
+    await phone.press("#chat-input", "Enter");
+    await phone.locator("#chat .msg.other .text", { hasText: "Estamos fora do horário de atendimento agora" }).waitFor();
+    await phone.locator("#thread .msg .text", { hasText: "🌙 Chegou fora do horário de atendimento" }).waitFor();
+    await phone.locator("#cards .card.selected .text", { hasText: "🌙 fora do horário" }).waitFor();
+    await mkdir(OUTPUT, { recursive: true });
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    await phone.screenshot({ path: `${OUTPUT}demo-390-pt-BR.png` });
+    assert.deepEqual(problems, []);
+  } finally {
+    await phone.close();
+    await pt.close();
+  }
+});

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TelegramMessage, TelegramUser } from "@gramio/types";
-import { PAGE_DIR, startDemo, type Demo } from "../../src/demo/index.ts";
+import { PAGE_DIR, startDemo, type ClockStatus, type Demo } from "../../src/demo/index.ts";
 import { rawRequest } from "../sandbox/helpers.ts";
 import { eventually, getJson, postJson, textOf, view } from "./helpers.ts";
 
@@ -25,6 +25,18 @@ interface Info {
   staff: TelegramUser[];
   notStaff: TelegramUser[];
   samples: string[];
+  hours: { timezone: string; week: Record<string, string> };
+}
+
+/** The texts of a conversation's three places, for the business-hours tests. */
+async function placesOf(base: string, customer: number) {
+  const v = await view(base, customer);
+  const card = v.cards.find((c) => c.customerId === customer);
+  return {
+    chat: v.chat.filter((m) => m.from?.is_bot).map(textOf),
+    thread: v.thread?.messages.map(textOf) ?? [],
+    card: card ? textOf(card.message) : "",
+  };
 }
 
 describe("a running demo", () => {
@@ -249,14 +261,17 @@ describe("a running demo", () => {
     assert.equal((await rawRequest(`${base}/demo/info`, { headers: { host: `localhost:${port}` } })).status, 200);
 
     const before = (await view(base)).customers.length;
+    const clockBefore = await getJson<ClockStatus>(`${base}/demo/clock`);
     const json = { "content-type": "application/json" };
-    for (const path of ["/demo/customers", "/sandbox/sendPrivate"]) {
+    for (const path of ["/demo/customers", "/sandbox/sendPrivate", "/demo/clock"]) {
       const r = await rawRequest(`${base}${path}`, { method: "POST", headers: { ...json, origin: "https://attacker.example" }, body: JSON.stringify({ userId: emma.id, content: { text: "from another site" } }) });
       assert.equal(r.status, 403, path);
       assert.match(JSON.parse(r.text).error, /from the page at https:\/\/attacker\.example is refused/);
       assert.equal(r.headers["access-control-allow-origin"], undefined);
     }
     assert.equal((await view(base)).customers.length, before, "no customer was added");
+    const clockAfter = await getJson<ClockStatus>(`${base}/demo/clock`);
+    assert.ok(clockAfter.open === clockBefore.open && clockAfter.now - clockBefore.now < 60_000, "the desk's clock did not move");
     assert.ok(!(await view(base, emma.id)).chat.some((m) => m.text === "from another site"), "nothing was sent");
     const own = await rawRequest(`${base}/demo/customers`, { method: "POST", headers: { ...json, origin: base }, body: JSON.stringify({ first_name: "Same Origin" }) });
     assert.equal(own.status, 200, "the page's own POSTs work");
@@ -273,6 +288,71 @@ describe("a running demo", () => {
     });
     assert.equal(res.status, 404);
     assert.match(((await res.json()) as { error: string }).error, /does not exist/);
+  });
+
+  test("business hours: 🌙 after hours the customer gets the away text once, the thread a note, the card 🌙; back in hours, none", async () => {
+    assert.deepEqual(info.hours, { timezone: "Europe/London", week: { "mon-fri": "09:00-18:00", sat: "09:00-12:00" } }, "the page can say when the desk is open");
+    assert.deepEqual(demo.config.hours?.week.sat, [{ from: 540, to: 720 }], "the daemon runs with the same hours");
+    assert.match(await readFile(join(demo.dir, "config.yaml"), "utf8"), /hours:\n  timezone: Europe\/London\n  week:\n    mon-fri: 09:00-18:00\n    sat: 09:00-12:00/);
+    const start = await getJson<ClockStatus>(`${base}/demo/clock`);
+    assert.equal(start.open, true, "the demo starts in business hours, whatever the time");
+    assert.ok(start.until !== null && start.until - start.now >= 50 * 60_000, "for about an hour at least");
+
+    const owl = await postJson<TelegramUser>(`${base}/demo/customers`, { first_name: "Olive", last_name: "Owl" });
+    const closed = await postJson<ClockStatus>(`${base}/demo/clock`, { open: false });
+    assert.equal(closed.open, false);
+    assert.ok(closed.now >= start.now && closed.until !== null && closed.until > closed.now, "forward, to a period that ends");
+    assert.equal(demo.clock.now() - closed.now < 60_000, true, "the daemon's clock is the page's");
+
+    await postJson(`${base}/sandbox/sendPrivate`, { userId: owl.id, content: { text: "anyone there?" } });
+    const away = /^We are outside business hours right now: we are back (tomorrow|on Monday) at 09:00\. Your message has reached the team/;
+    const first = await eventually(async () => {
+      const p = await placesOf(base, owl.id);
+      return p.chat.some((t) => away.test(t)) && p.thread.includes("anyone there?") ? p : undefined;
+    }, "the away text in the customer's chat and the message in the thread");
+    const back = away.exec(first.chat.find((t) => away.test(t))!)![1];
+    assert.deepEqual(first.thread.slice(1), [`🌙 Arrived outside business hours; the customer was told we are back ${back} at 09:00.`, "anyone there?"], "the note, then the message");
+    assert.match(first.card, /Status: waiting for us since \d\d:\d\d 🌙 outside hours · /);
+
+    await postJson(`${base}/sandbox/sendPrivate`, { userId: owl.id, content: { text: "hello??" } });
+    await eventually(async () => (await placesOf(base, owl.id)).thread.includes("hello??"), "the second message relayed");
+
+    const open = await postJson<ClockStatus>(`${base}/demo/clock`, { open: true });
+    assert.equal(open.open, true);
+    assert.ok(open.now > closed.now, "the clock only moves forward");
+    await postJson(`${base}/sandbox/sendPrivate`, { userId: owl.id, content: { text: "good morning" } });
+    const last = await eventually(async () => {
+      const p = await placesOf(base, owl.id);
+      return p.thread.includes("good morning") ? p : undefined;
+    }, "the message in hours relayed");
+    assert.equal(last.thread.filter((t) => t.startsWith("🌙")).length, 1, "one note: one closed period");
+    assert.equal(last.chat.filter((t) => away.test(t)).length, 1, "one away text");
+
+    const bad = await fetch(`${base}/demo/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ open: "yes" }) });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /"open" must be true/);
+  });
+});
+
+describe("business hours in Portuguese", () => {
+  test("after hours: voltamos …, a note in Portuguese and 🌙 fora do horário on the card", async () => {
+    const demo = await startDemo({ locale: "pt-BR" });
+    try {
+      const base = demo.url;
+      assert.equal(((await getJson<Info>(`${base}/demo/info`)).hours.timezone), "America/Sao_Paulo");
+      const mariana = (await view(base)).customers[0]!;
+      await postJson(`${base}/demo/clock`, { open: false });
+      await postJson(`${base}/sandbox/sendPrivate`, { userId: mariana.id, content: { text: "oi, tem alguém aí?" } });
+      const p = await eventually(async () => {
+        const p = await placesOf(base, mariana.id);
+        return p.chat.some((t) => t.startsWith("Estamos fora")) && p.thread.includes("oi, tem alguém aí?") ? p : undefined;
+      }, "the away text and the message in the thread");
+      assert.match(p.chat.find((t) => t.startsWith("Estamos fora"))!, /^Estamos fora do horário de atendimento agora: voltamos (amanhã|segunda-feira) às 09:00\. Sua mensagem já chegou à equipe/);
+      assert.match(p.thread[1]!, /^🌙 Chegou fora do horário de atendimento; o cliente foi avisado de que voltamos (amanhã|segunda-feira) às 09:00\.$/);
+      assert.match(p.card, / 🌙 fora do horário · /);
+    } finally {
+      await demo.close();
+    }
   });
 });
 

@@ -74,6 +74,8 @@ Examples:
 
 Nothing reaches Telegram: the bot, the channel, the group and the people are simulated,
 and the relay in between is the real one, run with a generated config in a temp folder.
+The desk keeps business hours, 1-minute response targets and the rating survey; the page's
+"🌙 After hours" button moves the desk's clock to its next closed period (the away text).
 Stop with Ctrl+C: everything stops and the temp folder is removed (unless --keep).
 
 With --host, anyone who can reach that address can play the desk (write as customers and

@@ -11,7 +11,8 @@ const TEXTS = {
       "Write as a customer on the left: the bot opens a <b>card</b> in the support channel and copies the message into the card's <b>comments</b>, where the team answers. " +
       "Try a reply, an edit, the buttons under a card (<b>Take</b>, <b>Close</b>, <b>Priority</b>), <code>/tag billing</code>, or a canned reply: type <code>@{bot} </code> in the comment box. " +
       "Click a hashtag on a card (<code>#waiting</code>) to see only the cards that carry it, as Telegram's search does. " +
-      "Leave a customer waiting over a minute and their card says <b>⏰ overdue</b>; close a conversation and the customer gets <b>How did we do?</b> with 1–5 ⭐ to tap.",
+      "Leave a customer waiting over a minute and their card says <b>⏰ overdue</b>; close a conversation and the customer gets <b>How did we do?</b> with 1–5 ⭐ to tap. " +
+      "Business hours: {hours} ({zone}). Press <b>🌙 After hours</b> (the desk's clock jumps to closing time) and write as the customer: the away text, once per closed period; a note in the comments; <b>🌙</b> on the card.",
     live: "live",
     offline: "reconnecting…",
     placeChat: "Customer · private chat with the bot",
@@ -74,13 +75,21 @@ const TEXTS = {
     clearSearch: "Show all cards",
     pressedAs: "{name} pressed “{button}”",
     noAnswer: "The bot did not answer the press.",
+    afterHours: "🌙 After hours",
+    afterHoursTitle: "Move the desk's clock forward to its next closed period (pressed), or to its next opening",
+    deskOpen: "{time} · open",
+    deskClosed: "{time} · closed until {until}",
+    deskClockTitle: "The desk's clock ({zone}): the relay and the simulated Telegram run on it",
+    movedClosed: "The desk's clock is now {time}: closed until {until}. Write as the customer.",
+    movedOpen: "The desk's clock is now {time}: open.",
   },
   "pt-BR": {
     intro:
       "Escreva como cliente à esquerda: o bot abre um <b>cartão</b> no canal de atendimento e copia a mensagem para os <b>comentários</b> do cartão, onde a equipe responde. " +
       "Experimente responder, editar, os botões sob um cartão (<b>Assumir</b>, <b>Encerrar</b>, <b>Prioridade</b>), <code>/etiqueta financeiro</code> ou uma resposta pronta: digite <code>@{bot} </code> na caixa de comentário. " +
       "Clique numa hashtag de um cartão (<code>#aguardando</code>) para ver só os cartões que a têm, como a busca do Telegram. " +
-      "Deixe um cliente esperando mais de um minuto e o cartão mostra <b>⏰ atrasada</b>; encerre uma conversa e o cliente recebe <b>Como foi o nosso atendimento?</b> com notas de 1 a 5 ⭐ para tocar.",
+      "Deixe um cliente esperando mais de um minuto e o cartão mostra <b>⏰ atrasada</b>; encerre uma conversa e o cliente recebe <b>Como foi o nosso atendimento?</b> com notas de 1 a 5 ⭐ para tocar. " +
+      "Horário de atendimento: {hours} ({zone}). Aperte <b>🌙 Fora do horário</b> (o relógio do atendimento pula para o fechamento) e escreva como cliente: o aviso de ausência, uma vez por período fechado; uma nota nos comentários; <b>🌙</b> no cartão.",
     live: "ao vivo",
     offline: "reconectando…",
     placeChat: "Cliente · conversa privada com o bot",
@@ -143,6 +152,13 @@ const TEXTS = {
     clearSearch: "Mostrar todos os cartões",
     pressedAs: "{name} apertou “{button}”",
     noAnswer: "O bot não respondeu ao botão.",
+    afterHours: "🌙 Fora do horário",
+    afterHoursTitle: "Adianta o relógio do atendimento até o próximo período fechado (apertado) ou até a próxima abertura",
+    deskOpen: "{time} · aberto",
+    deskClosed: "{time} · fechado até {until}",
+    deskClockTitle: "O relógio do atendimento ({zone}): o bot e o Telegram simulado seguem ele",
+    movedClosed: "O relógio do atendimento agora marca {time}: fechado até {until}. Escreva como cliente.",
+    movedOpen: "O relógio do atendimento agora marca {time}: aberto.",
   },
 };
 
@@ -199,7 +215,8 @@ const initials = (name) =>
     .map((w) => [...w][0].toUpperCase())
     .join("");
 const fullName = (u) => [u?.first_name, u?.last_name].filter(Boolean).join(" ");
-const timeOf = (unix) => new Date(unix * 1000).toLocaleTimeString(S.info?.locale ?? [], { hour: "2-digit", minute: "2-digit" });
+/** A message's time on the desk's clock, in its zone (as the cards show "waiting since HH:MM"). */
+const timeOf = (unix) => new Date(unix * 1000).toLocaleTimeString(S.info?.locale ?? [], { hour: "2-digit", minute: "2-digit", timeZone: S.info?.hours?.timezone });
 
 async function call(method, path, body) {
   const res = await fetch(path, method === "GET" ? {} : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });
@@ -366,6 +383,9 @@ const S = {
   threadCtx: null,
   samplesOpen: { chat: false, thread: false },
   inline: { seq: 0, query: null, answer: null, userId: null, pending: false },
+  /** The desk's clock (GET /demo/clock) and the page's Date.now() when it was read. */
+  clock: null,
+  clockReadAt: 0,
   rendered: {},
   /** Each card's text when last drawn: a different one makes it flash. */
   cardTexts: {},
@@ -400,10 +420,18 @@ async function refresh() {
     do {
       again = false;
       const q = new URLSearchParams();
-      if (S.customerId !== null) q.set("customer", String(S.customerId));
-      if (S.cardId !== null) q.set("card", String(S.cardId));
-      S.view = await get(`/demo/view?${q}`);
-      S.customerId = S.view.customerId;
+      const asked = { customer: S.customerId, card: S.cardId };
+      if (asked.customer !== null) q.set("customer", String(asked.customer));
+      if (asked.card !== null) q.set("card", String(asked.card));
+      const view = await get(`/demo/view?${q}`);
+      // Another customer or card was picked while this was under way (a click, "+ customer"): the
+      // answer is about the old one, and taking its customerId would undo the pick.
+      if (S.customerId !== asked.customer || S.cardId !== asked.card) {
+        again = true;
+        continue;
+      }
+      S.view = view;
+      S.customerId = view.customerId;
       render();
     } while (again);
   } catch (err) {
@@ -1140,6 +1168,58 @@ function wireComposer(pane, send) {
   renderSamples(pane);
 }
 
+// ------------------------------------------------------------------ the desk's clock (business hours)
+
+/** "Mon–Fri 09:00–18:00, Sat 09:00–12:00" from the config's week ({"mon-fri": "09:00-18:00", …}). */
+function hoursSummary(week) {
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const name = (d) => new Intl.DateTimeFormat(S.info.locale, { weekday: "short", timeZone: "UTC" }).format(Date.UTC(2024, 0, 1 + days.indexOf(d))); // 2024-01-01 was a Monday
+  return Object.entries(week)
+    .map(([span, ranges]) => `${span.split("-").map(name).join("–")} ${String(ranges).replace(/-/g, "–")}`)
+    .join(", ");
+}
+
+/** The desk's time now, from the last reading: the page's own clock runs on from there. */
+const deskNow = () => S.clock.now + (Date.now() - S.clockReadAt);
+const deskTime = (ms) =>
+  new Intl.DateTimeFormat(S.info.locale, { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: S.clock.timezone }).format(ms);
+
+/** Reads the desk's clock, or moves it (`open`: to the next open period, or closed one). */
+async function readClock(open) {
+  S.clock = open === undefined ? await get("/demo/clock") : await post("/demo/clock", { open });
+  S.clockReadAt = Date.now();
+  renderClock();
+  return S.clock;
+}
+
+function renderClock() {
+  const c = S.clock;
+  if (!c) return;
+  const vars = { time: deskTime(deskNow()), until: c.until === null ? "—" : deskTime(c.until) };
+  $("desk-time").textContent = t(c.open ? "deskOpen" : "deskClosed", vars);
+  $("desk-clock").dataset.state = c.open ? "open" : "closed";
+  $("after-hours").setAttribute("aria-pressed", String(!c.open));
+}
+
+async function toggleAfterHours() {
+  const c = await attempt(() => readClock(!S.clock.open));
+  if (!c) return;
+  const vars = { time: deskTime(c.now), until: c.until === null ? "—" : deskTime(c.until) };
+  toast(t(c.open ? "movedOpen" : "movedClosed", vars));
+  scheduleRefresh();
+}
+
+/**
+ * Shows the clock running. Reads it again once its period should have ended (the desk opens or
+ * closes by itself), and every half minute (another tab may have moved it).
+ */
+function tickClock() {
+  if (!S.clock) return;
+  const ended = S.clock.until !== null && deskNow() >= S.clock.until;
+  if (ended || Date.now() - S.clockReadAt > 30_000) readClock().catch(() => undefined);
+  else renderClock();
+}
+
 function connectEvents() {
   const live = $("live");
   const events = new EventSource("/sandbox/events");
@@ -1163,7 +1243,12 @@ async function boot() {
   S.as = S.info.staff[0].id;
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
   const intro = $("intro");
-  intro.innerHTML = t("intro", { bot: escapeHtml(S.info.bot.username) }); // markup from TEXTS, the value escaped
+  // markup from TEXTS, the values escaped
+  intro.innerHTML = t("intro", { bot: escapeHtml(S.info.bot.username), hours: escapeHtml(hoursSummary(S.info.hours.week)), zone: escapeHtml(S.info.hours.timezone) });
+  $("after-hours").textContent = t("afterHours");
+  $("after-hours").title = t("afterHoursTitle");
+  $("desk-clock").title = t("deskClockTitle", { zone: S.info.hours.timezone });
+  $("after-hours").addEventListener("click", toggleAfterHours);
   $("live").textContent = t("offline");
   $("bot-name").textContent = S.info.bot.first_name;
   $("bot-avatar").textContent = initials(S.info.bot.first_name);
@@ -1174,6 +1259,8 @@ async function boot() {
   renderChips();
   wireComposer("chat", () => sendFromChat());
   wireComposer("thread", () => sendFromThread());
+  await readClock();
+  setInterval(tickClock, 5000);
   await refresh();
   connectEvents();
   $("chat-input").focus();
