@@ -116,7 +116,8 @@ function read(sb: Sandbox, parts: string[]): unknown {
  * state change). Errors are `{"error": "…"}` with 400 or 404.
  */
 export class ControlApi {
-  private readonly streams = new Set<ServerResponse>();
+  /** Open event streams, each with what stops it (unsubscribes, forgets it). */
+  private readonly streams = new Map<ServerResponse, () => void>();
 
   constructor(private readonly sandbox: () => Sandbox) {}
 
@@ -160,14 +161,17 @@ export class ControlApi {
 
   /** Ends every open event stream (the sandbox is closing). */
   close(): void {
-    for (const res of this.streams) res.end();
-    this.streams.clear();
+    // Unsubscribed first: a request still being answered while the sandbox closes emits
+    // events, and a write to an ended stream throws.
+    for (const [res, stop] of [...this.streams]) {
+      stop();
+      res.end();
+    }
   }
 
   private openStream(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.write("retry: 1000\n\n");
-    this.streams.add(res);
     const unsubscribe = this.sandbox().subscribe((event) => {
       res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     });
@@ -175,6 +179,7 @@ export class ControlApi {
       unsubscribe();
       this.streams.delete(res);
     };
+    this.streams.set(res, stop);
     req.on("close", stop);
     res.on("close", stop);
   }

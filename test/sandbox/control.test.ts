@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Sandbox } from "../../src/sandbox/index.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { card, ok, useSandbox } from "./helpers.ts";
 
 const ctx = useSandbox();
@@ -112,6 +112,19 @@ test("errors are {error} with 400 for bad input and 404 for unknown things", asy
   assert.equal((await get(sb, "nope")).status, 404);
   assert.equal((await post(sb, "nope", {})).status, 404);
   assert.equal((await get(sb, `chats/${sb.groupId}/messages/99`)).status, 404);
+});
+
+test("closing ends the event streams, and a change after that (a request still being answered) writes to none", async () => {
+  const sb = await startSandbox({ pollGuards: false });
+  const res = await fetch(`${sb.apiRoot}/sandbox/events`);
+  const reader = res.body!.getReader();
+  await reader.read(); // the stream is open once the first bytes came
+  const closing = sb.close(); // ends the streams at once, before anything else runs
+  // A change right after: an ended stream still subscribed got it ("write after end", uncaught).
+  sb.addUser({ first_name: "Late" });
+  await closing;
+  for (;;) if ((await reader.read()).done) break; // ended by the sandbox, nothing after
+  assert.ok(sb.state().users.some((u) => u.first_name === "Late"));
 });
 
 test("GET /sandbox/events streams one Server-Sent Event per state change", async () => {
