@@ -49,6 +49,23 @@ after(async () => {
 /** The texts of the bubbles in one of the page's walls (#chat, #cards, #thread). */
 const bubbles = (wall: string, side = "") => page.locator(`#${wall} .msg${side} .text`);
 
+/**
+ * Presses "+ customer" and waits until the new customer (the last tab) is the one shown: a
+ * message typed before that would go from the previous customer.
+ */
+async function addCustomer(): Promise<void> {
+  const tabs = ".customer-tab:not(.add)";
+  const before = await page.locator(tabs).count();
+  await page.click("#add-customer");
+  await page.waitForFunction(
+    ([sel, n]) => {
+      const all = document.querySelectorAll(sel as string);
+      return all.length > (n as number) && all[all.length - 1]!.getAttribute("aria-selected") === "true";
+    },
+    [tabs, before] as const,
+  );
+}
+
 test("the page plays customer and staff: a message, a reply, an edit, all live", { skip, timeout: 20_000 }, async () => {
   await page.goto(demo.url);
   await page.waitForSelector("#live[data-state=on]");
@@ -187,9 +204,7 @@ test("the card's buttons press as the chosen person, and its hashtags search the
   assert.equal(await card.locator(".kb-button", { hasText: "Reopen" }).count(), 0);
   await page.selectOption("#as", { index: 0 });
   // Clicking #waiting shows only the cards that wait, as Telegram's search would.
-  const before = await page.locator(".customer-tab").count();
-  await page.click("#add-customer");
-  await page.waitForFunction((n) => document.querySelectorAll(".customer-tab").length > n, before);
+  await addCustomer();
   await page.fill("#chat-input", "Hello?");
   await page.press("#chat-input", "Enter");
   await page.locator("#cards .card.selected .hashtag", { hasText: "#waiting" }).waitFor();
@@ -208,9 +223,7 @@ test("the card's buttons press as the chosen person, and its hashtags search the
 });
 
 test("after /close the customer's chat shows the survey's stars, and tapping one rates the conversation", { skip, timeout: 20_000 }, async () => {
-  const before = await page.locator(".customer-tab").count();
-  await page.click("#add-customer");
-  await page.waitForFunction((n) => document.querySelectorAll(".customer-tab").length > n, before);
+  await addCustomer();
   await page.fill("#chat-input", "Where is my parcel?");
   await page.press("#chat-input", "Enter");
   await page.locator("#cards .card.selected .hashtag", { hasText: "#waiting" }).waitFor();
@@ -232,9 +245,7 @@ test("🌙 After hours: the away text in the customer's chat, a note in the comm
   const clock = page.locator("#desk-clock");
   assert.equal(await clock.getAttribute("data-state"), "open", "the demo starts in business hours");
   assert.match((await page.locator("#desk-time").textContent()) ?? "", /^\w{3} \d\d:\d\d · open$/);
-  const before = await page.locator(".customer-tab").count();
-  await page.click("#add-customer");
-  await page.waitForFunction((n) => document.querySelectorAll(".customer-tab").length > n, before);
+  await addCustomer();
 
   await page.click("#after-hours");
   await page.locator("#desk-clock[data-state=closed]").waitFor();
