@@ -1,5 +1,6 @@
 import type { ReportEvent } from "./events.ts";
 import { LANES, type Job, type Lane } from "./jobs.ts";
+import { forgetMerged, type MergedPart } from "./merge.ts";
 import { markFirst } from "./state-journal.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
@@ -134,6 +135,17 @@ export interface State {
   staff: Record<string, StaffRecord>;
   /** By canned reply id: how often it reached a customer (the replies file holds no counts). */
   replyUses: Record<string, ReplyUse>;
+  /**
+   * By customer id, then group message id: the parts of each comment that carries several
+   * of the customer's texts (see src/core/merge.ts), so an edit of one re-renders it.
+   * Absent in stores written before coalescing; pruned with the links.
+   */
+  merged?: Record<string, Record<string, MergedPart[]>>;
+  /**
+   * What the rate limiter remembers of the group's and channel's last minute (epoch ms by
+   * chat), so a restart during a backlog does not overfill Telegram's window.
+   */
+  recentSends?: Record<string, number[]>;
 }
 
 /**
@@ -141,7 +153,7 @@ export interface State {
  * the store journals each dirty record whole unless it is {@link APPEND_ONLY} or has a codec
  * (src/core/README.md says how to add one).
  */
-export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const;
+export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses", "merged"] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 /** The collections whose arrays change in place only by appending (journaled as the new items); anything else assigns a new array. */
 export const APPEND_ONLY = ["links", "events"] as const satisfies readonly Collection[];
@@ -260,11 +272,14 @@ export function pruneLinks(world: World, retentionDays: number, nowMs: number): 
     const links = all[c]!;
     // Links are appended as they are made, so the old ones are at the front.
     let keep = 0;
+    const gone: number[] = [];
     while (keep < links.length && links[keep + 2]! < cutoff) {
       world.index.linked.delete(links[keep]!);
+      gone.push(links[keep]!);
       keep += 3;
     }
     if (keep === 0) continue;
+    forgetMerged(world, c, gone);
     removed += keep / 3;
     if (keep === links.length) delete all[c];
     else all[c] = links.slice(keep); // a new array: the journal writes it whole
