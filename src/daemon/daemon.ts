@@ -15,6 +15,7 @@ import { createTelegram } from "../telegram/client.ts";
 import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
 import { limitedPort, realSleep } from "../telegram/limited.ts";
 import { RateLimiter, type LimiterOptions } from "../telegram/limiter.ts";
+import { FairTurns } from "../telegram/turns.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
 import { Deliverer } from "./deliverer.ts";
@@ -232,10 +233,20 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
       )
     : undefined;
 
-  const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
+  const pacing = opts.rateLimits ?? true;
+  const limiter = new RateLimiter({ ...opts.limits, enabled: pacing });
+  // What the last run sent into the group and channel this minute still counts at Telegram.
+  limiter.remember(world.state.recentSends);
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
-  const deliverer = new Deliverer({ world, ctx: coreCtx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
+  const persist = (): Promise<void> => {
+    const recent = limiter.memory();
+    if (Object.keys(recent).length > 0) world.state.recentSends = recent;
+    else delete world.state.recentSends;
+    return store.write();
+  };
+  const turns = pacing ? new FairTurns(limiter) : undefined;
+  const deliverer = new Deliverer({ world, ctx: coreCtx, port, log, persist, now, ...(turns ? { turns } : {}), ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q, world.state.replyUses);
     port.call(a.method, a.params).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));

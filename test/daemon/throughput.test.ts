@@ -1,0 +1,114 @@
+/**
+ * Throughput where Telegram is the bottleneck (the group's ~20 messages a minute): texts
+ * that wait for the group's budget go as one comment; the budget is shared fairly; the
+ * limiter's memory survives a restart. End to end, Telegram's limits on in the sandbox.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chatTexts, eventually, openConversation, startDesk, threadOf, threadTexts, type Desk } from "./harness.ts";
+
+let desk: Desk;
+before(async () => {
+  desk = await startDesk({ rateLimits: true, sandbox: { rateLimits: true } });
+});
+after(async () => {
+  await desk.close();
+});
+
+/** The bot's calls into the group, by method, in order. */
+const groupCalls = (d: Desk) => d.port.calls.filter((c) => (c.params as { chat_id?: number }).chat_id === d.sb.groupId);
+
+test("texts that wait for the group's budget go as one comment; traffic that does not wait stays one comment each", async () => {
+  const { sb } = desk;
+  const c = await openConversation(desk, "Bia");
+  // Right after a comment the group's gap (1 s) makes the next ones wait: a burst.
+  const burst = ["first line", "second line", "**bold** third", "fourth"].map((text, i) =>
+    i === 2 ? sb.sendPrivate(c.id, { text: "bold third", entities: [{ type: "bold", offset: 0, length: 4 }] }) : sb.sendPrivate(c.id, { text }),
+  );
+  const merged = await sb.waitFor(() => sb.thread(c.root).find((m) => m.text?.startsWith("first line")), 8000, "the merged comment");
+  assert.equal(merged.text, "first line\nsecond line\nbold third\nfourth", "in order, one per line");
+  assert.deepEqual(merged.entities, [{ type: "bold", offset: "first line\nsecond line\n".length, length: 4 }], "the entity moved with its text");
+  assert.deepEqual(threadTexts(desk, c.root), ["hi from Bia", merged.text], "four texts, one comment");
+
+  // After the gap, a lone text is copied as it is (copyMessage), not rebuilt.
+  const at = Date.now();
+  await eventually(() => Date.now() - at > 1200, "the group's gap to pass");
+  sb.sendPrivate(c.id, { text: "a calm message" });
+  await sb.waitFor(() => threadTexts(desk, c.root).includes("a calm message"), 5000);
+  const last = groupCalls(desk).at(-1)!;
+  assert.equal(last.method, "copyMessage");
+
+  // A customer's edit of one part re-renders that comment.
+  sb.editPrivate(c.id, burst[1]!.message_id, { text: "second line, corrected" });
+  await sb.waitFor(() => sb.message(sb.groupId, merged.message_id)?.text === "first line\nsecond line, corrected\nbold third\nfourth", 5000, "the merged comment edited");
+  assert.deepEqual(sb.message(sb.groupId, merged.message_id)!.entities, [{ type: "bold", offset: "first line\nsecond line, corrected\n".length, length: 4 }]);
+
+  // A staff reply to the merged comment answers the last text it carries.
+  sb.comment(desk.ana.id, merged.message_id, { text: "got all four" });
+  const answer = await sb.waitFor(() => sb.messages(c.id).find((m) => m.text === "got all four"), 5000, "the answer in the customer's chat");
+  assert.equal(answer.reply_to_message?.message_id, burst[3]!.message_id, "as a reply to the last one");
+});
+
+test("media, replies and forwards are never merged", async () => {
+  const { sb } = desk;
+  const c = await openConversation(desk, "Caio");
+  sb.sendPrivate(c.id, { text: "one" });
+  sb.sendPrivate(c.id, { text: "a reply" }, { replyTo: c.msg.message_id });
+  sb.sendPrivate(c.id, { text: "two" });
+  sb.sendPrivate(c.id, { photo: "p1", caption: "a photo" } as never);
+  sb.sendPrivate(c.id, { text: "three" });
+  sb.sendPrivate(c.id, { text: "four" });
+  await sb.waitFor(() => threadTexts(desk, c.root).includes("three\nfour"), 10_000, "the last two merged");
+  assert.deepEqual(threadTexts(desk, c.root), ["hi from Caio", "one", "a reply", "two", "a photo", "three\nfour"]);
+  const reply = sb.thread(c.root).find((m) => m.text === "a reply")!;
+  assert.equal(reply.reply_to_message?.message_id, c.copy.message_id, "the reply kept its target");
+});
+
+test("fair share: a new conversation's first message goes before a flooding customer's backlog", async () => {
+  const d = await startDesk({ rateLimits: true, sandbox: { rateLimits: true }, config: { coalesce: false } });
+  try {
+    const { sb } = d;
+    const flood = await openConversation(d, "Flood");
+    for (let i = 1; i <= 10; i++) sb.sendPrivate(flood.id, { text: `flood ${i}` });
+    await sb.waitFor(() => threadTexts(d, flood.root).includes("flood 1"), 5000);
+    const newcomer = sb.addUser({ first_name: "Nina" });
+    sb.sendPrivate(newcomer.id, { text: "hello, first time" });
+    const root = await threadOf(d, newcomer.id);
+    const floodAtRoot = threadTexts(d, flood.root).length;
+    await sb.waitFor(() => threadTexts(d, root).includes("hello, first time"), 5000, "the newcomer's first message");
+    const floodAfter = threadTexts(d, flood.root).length;
+    assert.ok(floodAfter - floodAtRoot <= 1, `at most the one in flight went first (${floodAfter - floodAtRoot})`);
+    assert.ok(floodAfter < 11, "the flood was still queued");
+    await sb.waitFor(() => threadTexts(d, flood.root).length === 11, 15_000, "the whole flood");
+    assert.deepEqual(threadTexts(d, flood.root).slice(1), Array.from({ length: 10 }, (_, i) => `flood ${i + 1}`), "in order");
+    assert.equal(sb.requests.filter((r) => r.status === 429).length, 0, "no 429");
+  } finally {
+    await d.close();
+  }
+});
+
+test("a restart while the group's budget is used up sends nothing early: no 429", async () => {
+  // A budget of 3 a minute, so the test fills it in seconds.
+  const d = await startDesk({ rateLimits: true, limits: { perGroupPerMinute: 3 }, sandbox: { rateLimits: true, limitRules: { perGroupPerMinute: 3 } }, config: { coalesce: false } });
+  try {
+    const { sb } = d;
+    const c = await openConversation(d, "Rui");
+    sb.sendPrivate(c.id, { text: "two" });
+    sb.sendPrivate(c.id, { text: "three" });
+    await sb.waitFor(() => threadTexts(d, c.root).length === 3, 6000, "three comments: the minute is full");
+    sb.sendPrivate(c.id, { text: "four" });
+    await d.stop();
+    await d.restart();
+    // A new customer's card needs the channel, not the group: once it is there, the daemon
+    // has long had the chance to send the backlog into the group.
+    const late = sb.addUser({ first_name: "Leo" });
+    sb.sendPrivate(late.id, { text: "me too" });
+    await threadOf(d, late.id);
+    const tooMany = sb.requests.filter((r) => r.status === 429);
+    assert.deepEqual(tooMany.map((r) => r.method), [], "no 429 after the restart");
+    assert.deepEqual(threadTexts(d, c.root), ["hi from Rui", "two", "three"], "the fourth waits for the window");
+    assert.ok(chatTexts(d, c.id).length >= 1, "the customer got the welcome");
+  } finally {
+    await d.close();
+  }
+});
