@@ -54,6 +54,24 @@ export function checkState(data: unknown): string | undefined {
     const u = uses[id];
     if (!isObject(u) || !isCount(u.count) || typeof u.last !== "number") return `replyUses[${JSON.stringify(id)}] is ${describe(u)}, expected a use count (an object with count and last)`;
   }
+  // Optional: stores written before coalescing have neither.
+  if (s.merged !== undefined) {
+    if (!isObject(s.merged)) return `merged is ${describe(s.merged)}, expected an object`;
+    for (const id in s.merged) {
+      const comments = s.merged[id];
+      if (!isObject(comments)) return `merged[${JSON.stringify(id)}] is ${describe(comments)}, expected an object of merged comments`;
+      for (const g in comments) {
+        const parts = comments[g];
+        if (!Array.isArray(parts) || !parts.every((p: unknown) => isObject(p) && typeof p.p === "number" && typeof p.text === "string")) {
+          return `merged[${JSON.stringify(id)}][${JSON.stringify(g)}] is ${describe(parts)}, expected a list of parts (objects with p and text)`;
+        }
+      }
+    }
+  }
+  if (s.recentSends !== undefined) {
+    const ok = isObject(s.recentSends) && Object.values(s.recentSends).every((t) => Array.isArray(t) && t.every((n) => typeof n === "number"));
+    if (!ok) return `recentSends is ${describe(s.recentSends)}, expected an object of lists of times`;
+  }
   return undefined;
 }
 
