@@ -9,7 +9,7 @@ import { openStateStore } from "../../daemon/daemon.ts";
 import { EXIT } from "../../runtime.ts";
 import { readHealth } from "../../daemon/health.ts";
 import { runningDaemonPid } from "../../setup/daemon-lock.ts";
-import { backlogOf, daemonJson, daemonLines, daemonStatus, humanDuration, parseStatusFilter, statusJson, summarize, type StatusSummary, type WaitingCustomer } from "../../setup/status.ts";
+import { backlogOf, groupBacklogOf, daemonJson, daemonLines, daemonStatus, humanDuration, parseStatusFilter, statusJson, summarize, type StatusSummary, type WaitingCustomer } from "../../setup/status.ts";
 import { configOption, loadCliConfig } from "../config.ts";
 import type { CliContext } from "../context.ts";
 import { writeJson, writeTable } from "../output.ts";
@@ -29,7 +29,8 @@ async function status(ctx: CliContext, cmd: Command): Promise<number> {
   const staffNames = new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!]));
   const summary = summarize(state, Date.now(), staffNames, filter);
   const [pid, health] = await Promise.all([runningDaemonPid(config.store, rt.isPidAlive, rt.pid), readHealth(config.store)]);
-  const daemon = daemonStatus(health, pid, backlogOf(state), Date.now());
+  const now = Date.now();
+  const daemon = daemonStatus(health, pid, backlogOf(state), now, groupBacklogOf(state, config.coalesce, config.group, now));
 
   if (opts.json) {
     writeJson(rt.stdout, { daemon: daemonJson(daemon), ...statusJson(summary) });
