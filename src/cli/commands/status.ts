@@ -94,10 +94,11 @@ export function register(program: Command, ctx: CliContext): void {
       `
 Reads the daemon's store and health file without changing them, so it
 works while \`clientes start\` runs. The first line says whether the daemon runs and
-polls Telegram, when getUpdates last worked and how many deliveries are queued; then any
-outage, another program polling with the bot token, and the last warning or error the
+polls Telegram, when getUpdates last worked and how many deliveries are queued; then how
+many messages wait for the group and about how long Telegram's ~20 a minute there takes to
+clear them (texts go merged under backlog unless coalesce: false); then any outage, another program polling with the bot token, and the last warning or error the
 daemon logged. --json gives the same under "daemon" (running, pid, polling, last_poll_at,
-backlog, last_error, ...) for a monitor.
+backlog, group_backlog, last_error, ...) for a monitor.
 "Waiting" means an open conversation whose customer has not been answered yet (its card
 shows #waiting); they are listed oldest first, with the owner, tags and wait. --owner and
 --tag narrow that list (the counts stay the desk's). The first-response time runs from the
