@@ -45,23 +45,25 @@ test("under backlog the run is one sendMessage; each original links to it, a rep
   conv.card = 5;
   conv.queues.team = conv.queues.team.filter((j) => j.kind === "in");
   const head = conv.queues.team[0]!;
-  const alone = planJob(w, ctx, conv, "team", head, 0, (s) => s);
+  const d = { world: w, ctx, now: 0, conv, lane: "team" as const, job: head };
+  const alone = planJob(d);
   assert.equal(alone.type === "call" && alone.call.method, "copyMessage", "no backlog: a plain copy");
-  const plan = planJob(w, ctx, conv, "team", head, 0, (s) => s, true);
+  const plan = planJob({ ...d, merge: true });
   assert.ok(plan.type === "call");
   assert.equal(plan.call.method, "sendMessage");
-  assert.equal(plan.call.params.text, "t1\nt2\nt3");
+  assert.equal((plan.call.params as unknown as Record<string, unknown>).text, "t1\nt2\nt3");
   assert.equal(plan.also?.length, 2);
-  onSuccess(w, ctx, conv, head, plan, { message_id: 60 }, 0);
+  onSuccess(d, plan, { message_id: 60 });
   assert.deepEqual([1, 2, 3].map((p) => groupFor(w, CUSTOMER, p)), [60, 60, 60]);
   assert.deepEqual(linkOf(w, 60), { customer: CUSTOMER, p: 3 }, "a staff reply to the comment answers the last text");
 
   const edit: Job = { id: 99, at: 0, kind: "inEdit", p: 2, snap: { text: "t2!", entities: [{ type: "italic", offset: 0, length: 3 }] } };
-  const again = planJob(w, ctx, conv, "team", edit, 0, (s) => s);
+  const again = planJob({ ...d, job: edit });
   assert.ok(again.type === "call");
   assert.equal(again.call.method, "editMessageText");
-  assert.deepEqual([again.call.params.message_id, again.call.params.text, again.call.params.entities], [60, "t1\nt2!\nt3", [{ type: "italic", offset: 3, length: 3 }]]);
-  onSuccess(w, ctx, conv, edit, again, true, 0);
+  const params = again.call.params as unknown as Record<string, unknown>;
+  assert.deepEqual([params.message_id, params.text, params.entities], [60, "t1\nt2!\nt3", [{ type: "italic", offset: 3, length: 3 }]]);
+  onSuccess({ ...d, job: edit }, again, true);
   assert.equal(w.state.merged![CUSTOMER]![60]![1]!.text, "t2!", "the part is kept as edited");
 
   pruneLinks(w, 1, 10 * 86_400_000);

@@ -20,7 +20,7 @@ after(async () => {
 });
 
 /** The bot's calls into the group, by method, in order. */
-const groupCalls = (d: Desk) => d.port.calls.filter((c) => (c.params as { chat_id?: number }).chat_id === d.sb.groupId);
+const groupCalls = (d: Desk) => d.port.calls.filter((c) => (c.params as { chat_id?: number } | undefined)?.chat_id === d.sb.groupId);
 
 test("texts that wait for the group's budget go as one comment; traffic that does not wait stays one comment each", async () => {
   const { sb } = desk;
