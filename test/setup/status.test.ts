@@ -212,8 +212,8 @@ describe("backlog for the group", () => {
     const state = emptyState();
     const texts = Array.from({ length: 25 }, (_, i) => ({ id: i + 1, at: NOW, kind: "in" as const, p: i + 1, text: { text: `text ${i}` } }));
     const photos = Array.from({ length: 30 }, (_, i) => ({ id: 100 + i, at: NOW, kind: "in" as const, p: 100 + i }));
-    state.conversations["1"] = conversation(1, { queues: { team: [{ id: 99, at: NOW, kind: "card" }, ...texts], customer: [{ id: 98, at: NOW, kind: "notice", html: "hi" }], card: [] } });
-    state.conversations["2"] = conversation(2, { queues: { team: photos, customer: [], card: [] } });
+    state.conversations["1"] = conversation(1, { queues: { team: [{ id: 99, at: NOW, kind: "card" }, ...texts], customer: [{ id: 98, at: NOW, kind: "notice", html: "hi" }], card: [], staff: [] } });
+    state.conversations["2"] = conversation(2, { queues: { team: photos, customer: [], card: [], staff: [] } });
     return state;
   }
 
