@@ -56,9 +56,11 @@ export interface PinJob extends JobBase { kind: "pin"; pin: boolean; card?: numb
 /**
  * Copy the customer's private message `p` into the thread (as a reply to the counterpart of `replyTo`).
  * `text`: a plain text (not a reply, not forwarded) that may go merged with the next ones
- * under backlog (src/core/merge.ts); `alone`: Telegram refused the merged comment, so this goes by itself.
+ * under backlog (src/core/merge.ts); `carries`: the ids of the jobs right after this one that its
+ * merged comment carries, stored before that comment is sent (so a crash resends the same comment);
+ * `alone`: Telegram refused the merged comment, so this goes by itself.
  */
-export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number; noReply?: boolean; text?: TextPart; alone?: boolean }
+export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number; noReply?: boolean; text?: TextPart; carries?: number[]; alone?: boolean }
 /** Copy a customer's album into the thread as one album. */
 export interface InAlbumJob extends JobBase { kind: "inAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; noReply?: boolean; settleAt: number }
 /** A customer edited `p`: change its copy in the thread. */

@@ -28,10 +28,21 @@ export interface MergedPart extends TextPart {
   p: number;
 }
 
-/** The jobs at the head of `lane` that go as one comment: the head plus the texts right after it that fit. */
-export function mergeRun(lane: readonly Job[], busy: ReadonlySet<number>): InJob[] {
+/**
+ * The jobs at the head of `lane` that go as one comment. A comment already decided (the head's
+ * `carries`, stored before it was sent) is that same comment again, whatever the backlog is
+ * now: it may have reached Telegram before a crash, so it is resent once as it was, never cut
+ * differently (which would repeat each of its texts in a comment of its own). Otherwise, when
+ * `fresh` (the group's budget made the head wait), the head plus the texts right after it that fit.
+ */
+export function mergeRun(lane: readonly Job[], busy: ReadonlySet<number>, fresh: boolean): InJob[] {
   const head = lane[0];
   if (!head || !mergeable(head)) return [];
+  if (head.carries) {
+    const carried = new Set(head.carries);
+    return [head, ...lane.filter((j): j is InJob => carried.has(j.id) && j.kind === "in")];
+  }
+  if (!fresh) return [];
   const run: InJob[] = [head];
   let length = head.text!.text.length;
   for (let i = 1; i < lane.length; i++) {
@@ -46,6 +57,21 @@ export function mergeRun(lane: readonly Job[], busy: ReadonlySet<number>): InJob
 
 function mergeable(job: Job): job is InJob & { text: TextPart } {
   return job.kind === "in" && job.text !== undefined && job.replyTo === undefined && !job.alone;
+}
+
+/**
+ * Makes "which jobs this comment carries" part of the head job before the comment is sent.
+ * Returns true when that changed: the caller stores it (one write, the conversation's
+ * record) before making the call.
+ */
+export function claimRun(world: World, customerId: number, run: readonly InJob[]): boolean {
+  const [head, ...also] = run;
+  if (!head || also.length === 0) return false;
+  const ids = also.map((j) => j.id);
+  if (head.carries && head.carries.length === ids.length && head.carries.every((id, i) => id === ids[i])) return false;
+  head.carries = ids;
+  markDirty(world, "conversations", customerId);
+  return true;
 }
 
 /** The texts as one: in order, one per line, each text's entities moved to where it now starts. */

@@ -40,7 +40,10 @@ export interface CallPlan {
   replyTo?: number;
   /** The card text's hash, for a card post or edit (kept once it went through). */
   cardHash?: string;
-  /** Further jobs of the lane this one call carries (a merged comment): they leave the queue with it. */
+  /**
+   * Further jobs of the lane this one call carries (a merged comment): they leave the queue
+   * with it. Before the call, claimRun (src/core/merge.ts) makes the choice durable.
+   */
   also?: Job[];
 }
 
@@ -195,7 +198,7 @@ export function planJob(d: Delivery): Plan {
     case "in": {
       const wait = needRoot();
       if (wait) return wait;
-      const run = d.merge && ctx.coalesce && lane === "team" && conv.queues.team[0] === job ? mergeRun(conv.queues.team, world.busy) : [];
+      const run = lane === "team" && conv.queues.team[0] === job ? mergeRun(conv.queues.team, world.busy, d.merge === true && ctx.coalesce) : [];
       if (run.length > 1) {
         const body = joinParts(run.map((j) => j.text!));
         const root = replyingTo(conv.root!);
@@ -460,6 +463,7 @@ export function onFailure(d: Delivery, plan: CallPlan, refusal: Refusal): Resolu
       if (plan.also?.length && job.kind === "in") {
         // Whatever Telegram disliked in the merged comment, each text alone is a plain copy.
         job.alone = true;
+        delete job.carries;
         return { type: "again", log: `the merged comment was refused (${description}): sending the texts one by one` };
       }
       if (cause === "message_missing") return { type: "moot", log: `customer ${cid} deleted the message before it was copied` };

@@ -1,6 +1,7 @@
 import type { CoreContext } from "../core/context.ts";
 import type { Refusal } from "../core/failures.ts";
-import { LANES, type Job, type Lane } from "../core/jobs.ts";
+import { LANES, type InJob, type Job, type Lane } from "../core/jobs.ts";
+import { claimRun } from "../core/merge.ts";
 import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type CallPlan, type Delivery } from "../core/plan.ts";
 import { markDirty, type Conversation, type World } from "../core/state.ts";
 import { OperatorError, operatorLine } from "../errors.ts";
@@ -227,6 +228,23 @@ export class Deliverer {
         if (plan.until !== undefined) this.later(customerId, lane, plan.until);
         else this.watchRoot(customerId, conv.card, lane, job);
         return; // an event (the thread root arriving) kicks the lane again
+      }
+      if (plan.also?.length && job.kind === "in") {
+        const run = [job, ...(plan.also as InJob[])];
+        if (claimRun(world, customerId, run)) {
+          // Which jobs this comment carries is stored before it is sent, in one write: a crash
+          // while it is on its way resends this same comment once, not each text in a comment
+          // of its own. Busy meanwhile: an edit of one of them waits for the comment.
+          for (const j of run) world.busy.add(j.id);
+          try {
+            await this.deps.persist();
+          } catch (err) {
+            turn?.done();
+            throw err;
+          } finally {
+            for (const j of run) world.busy.delete(j.id);
+          }
+        }
       }
       const release = job.kind === "cardEdit" ? this.holdCard(customerId) : undefined;
       try {

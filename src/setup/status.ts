@@ -244,7 +244,7 @@ export function groupBacklogOf(state: State, coalesce: boolean, group: number | 
         comments += 1;
         if (coalesce && job.kind === "in") {
           // The texts that would go with this one (see src/core/merge.ts).
-          const run = mergeRun(lane.slice(i), new Set()).length;
+          const run = mergeRun(lane.slice(i), new Set(), true).length;
           if (run > 1) {
             messages += run - 1;
             i += run - 1;

@@ -94,14 +94,17 @@ export function judge(sent: readonly string[], seen: readonly string[]): { dupli
   return { duplicates: relevant.length - sent.length };
 }
 
-/** Comments of the bot in a customer's thread that carry only texts an earlier comment carried: a merged comment repeated counts once. */
+/**
+ * Comments in a customer's threads that repeat a text an earlier comment carried, as the team
+ * counts them: a merged comment sent again is one repeat, and so is each comment that
+ * carries any text already there (a merge cut differently after a crash repeats several).
+ */
 export function repeatedComments(sb: Sandbox, customerId: number): number {
   const seen = new Set<string>();
   let repeats = 0;
   for (const m of threadMessages(sb, customerId)) {
-    if (m.from?.id !== sb.bot.id || !m.text) continue;
-    const lines = m.text.split("\n");
-    if (lines.every((l) => seen.has(l))) repeats += 1;
+    const lines = m.from?.id === sb.bot.id && m.text ? m.text.split("\n") : [m.text ?? m.caption ?? ""];
+    if (lines.some((l) => seen.has(l))) repeats += 1;
     for (const l of lines) seen.add(l);
   }
   return repeats;
