@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSandbox } from "../../src/sandbox/index.ts";
-import { chatTexts, eventually, openConversation, spawnDaemon, startDesk, threadOf, threadTexts, writeConfig, type Desk } from "./harness.ts";
+import { chatTexts, eventually, FAST_WEBHOOK_RETRIES, freePort, openConversation, spawnDaemon, startDesk, threadOf, threadTexts, writeConfig, type Desk } from "./harness.ts";
 
 let desk: Desk;
 before(async () => {
@@ -117,44 +117,49 @@ test("a restart while the group's budget is used up sends nothing early: no 429"
   }
 });
 
-test("SIGKILL in the middle of a merged send, then restart: nothing lost, at most one comment twice", async () => {
-  const sb = await startSandbox({ autoForwardDelayMs: 5, rateLimits: true });
-  const dir = await mkdtemp(join(tmpdir(), "clientes-merge-"));
-  try {
-    const config = await writeConfig(dir, sb, [sb.addUser({ first_name: "Ana" }).id]);
-    const d = spawnDaemon(config, sb.token, []); // pacing on
-    await d.waitForLog(/relaying/);
-    const u = sb.addUser({ first_name: "Kim" });
-    sb.sendPrivate(u.id, { text: "kim 0" });
-    const root = await sb.waitFor(() => {
-      const card = sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)));
-      return card ? sb.rootFor(card.message_id) : undefined;
-    }, 8000, "Kim's thread");
-    await sb.waitFor(() => sb.thread(root).length === 2, 5000, "the first copy");
-    const sent = Array.from({ length: 12 }, (_, i) => `kim ${i + 1}`);
-    for (const text of sent) sb.sendPrivate(u.id, { text });
-    // Killed as soon as the merged comment is in the group: its store write may not have happened.
-    await sb.waitFor(() => sb.thread(root).some((m) => m.text?.startsWith("kim 1\n")), 8000, "a merged comment");
-    d.child.kill("SIGKILL");
-    await d.exited;
-
-    const again = spawnDaemon(config, sb.token, []);
+// Both ways in: the poll loop and the webhook share one intake, and merging happens after it.
+for (const mode of ["poll", "webhook"] as const) {
+  test(`SIGKILL in the middle of a merged send, then restart (${mode === "poll" ? "polling" : "by webhook"}): nothing lost, at most one comment twice`, async () => {
+    const sb = await startSandbox({ autoForwardDelayMs: 5, rateLimits: true, ...(mode === "webhook" ? FAST_WEBHOOK_RETRIES : {}) });
+    const dir = await mkdtemp(join(tmpdir(), "clientes-merge-"));
     try {
-      await again.waitForLog(/relaying/);
-      const lines = () => sb.thread(root).slice(2).flatMap((m) => (m.text ?? "").split("\n"));
-      await sb.waitFor(() => sent.every((t) => lines().includes(t)), 15_000, "every text");
-      const comments = sb.thread(root).slice(2).map((m) => m.text ?? "");
-      const unique = [...new Set(lines())];
-      assert.deepEqual(unique, sent, `all twelve, in order: ${JSON.stringify(sb.thread(root).map((m) => m.text))}`);
-      const repeated = comments.filter((text, i) => comments.slice(0, i).some((before) => before.split("\n").some((l) => text.split("\n").includes(l))));
-      assert.ok(repeated.length <= 1, `at most one comment repeated: ${JSON.stringify(comments)}`);
-      assert.equal(sb.requests.filter((r) => r.status === 429).length, 0, "no 429, also after the restart");
+      const webhook = mode === "webhook" ? { webhook: { port: await freePort() } } : {};
+      const config = await writeConfig(dir, sb, [sb.addUser({ first_name: "Ana" }).id], webhook);
+      const args = mode === "webhook" ? ["--webhook"] : []; // pacing on
+      const d = spawnDaemon(config, sb.token, args);
+      await d.waitForLog(/relaying/);
+      const u = sb.addUser({ first_name: "Kim" });
+      sb.sendPrivate(u.id, { text: "kim 0" });
+      const root = await sb.waitFor(() => {
+        const card = sb.messages(sb.channelId).find((m) => m.text?.includes(String(u.id)));
+        return card ? sb.rootFor(card.message_id) : undefined;
+      }, 8000, "Kim's thread");
+      await sb.waitFor(() => sb.thread(root).length === 2, 5000, "the first copy");
+      const sent = Array.from({ length: 12 }, (_, i) => `kim ${i + 1}`);
+      for (const text of sent) sb.sendPrivate(u.id, { text });
+      // Killed as soon as the merged comment is in the group: its store write may not have happened.
+      await sb.waitFor(() => sb.thread(root).some((m) => m.text?.startsWith("kim 1\n")), 8000, "a merged comment");
+      d.child.kill("SIGKILL");
+      await d.exited;
+
+      const again = spawnDaemon(config, sb.token, args);
+      try {
+        await again.waitForLog(/relaying/);
+        const lines = () => sb.thread(root).slice(2).flatMap((m) => (m.text ?? "").split("\n"));
+        await sb.waitFor(() => sent.every((t) => lines().includes(t)), 15_000, "every text");
+        const comments = sb.thread(root).slice(2).map((m) => m.text ?? "");
+        const unique = [...new Set(lines())];
+        assert.deepEqual(unique, sent, `all twelve, in order: ${JSON.stringify(sb.thread(root).map((m) => m.text))}`);
+        const repeated = comments.filter((text, i) => comments.slice(0, i).some((before) => before.split("\n").some((l) => text.split("\n").includes(l))));
+        assert.ok(repeated.length <= 1, `at most one comment repeated: ${JSON.stringify(comments)}`);
+        assert.equal(sb.requests.filter((r) => r.status === 429).length, 0, "no 429, also after the restart");
+      } finally {
+        again.child.kill("SIGTERM");
+        assert.equal(await again.exited, 0);
+      }
     } finally {
-      again.child.kill("SIGTERM");
-      assert.equal(await again.exited, 0);
+      await sb.close();
+      await rm(dir, { recursive: true, force: true });
     }
-  } finally {
-    await sb.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  });
+}
