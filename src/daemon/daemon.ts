@@ -18,6 +18,7 @@ import { RateLimiter, type LimiterOptions } from "../telegram/limiter.ts";
 import { FairTurns } from "../telegram/turns.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
+import { queuedJobs } from "../core/queue.ts";
 import { Deliverer } from "./deliverer.ts";
 import { editRepliesFile } from "./replies-edit.ts";
 import { removeIntruder, warnIfCannotGuard } from "./guard.ts";
@@ -279,7 +280,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   }
 
   const how = webhook ? `receiving updates by webhook at ${config.webhook!.url} (listening on ${hostPort(webhook.server.address)})` : "polling";
-  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}), ${how}; ${deliverer.pending()} deliveries pending from last run`);
+  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}), ${how}; ${queuedJobs(world.state)} deliveries pending from last run`);
   deliverer.kickAll();
   health.state = webhook ? "webhook" : "polling";
   opts.onReady?.({ botUsername: ctx.botUsername, state: world.state, ...(webhook ? { webhook: webhook.server.address } : {}) });
@@ -331,7 +332,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     replies.close();
     following?.close();
     await deliverer.stop();
-    log.info(`stopping: ${deliverer.pending()} deliveries kept for the next start`);
+    log.info(`stopping: ${queuedJobs(world.state)} deliveries kept for the next start`);
   }
 }
 

@@ -154,14 +154,6 @@ export class Deliverer {
     this.aborting = true;
   }
 
-
-  /** Number of jobs still queued, all conversations. */
-  pending(): number {
-    let n = 0;
-    for (const conv of Object.values(this.deps.world.state.conversations)) for (const lane of LANES) n += conv.queues[lane].length;
-    return n;
-  }
-
   private later(customerId: number, lane: Lane, atMs: number): void {
     if (this.stopping) return;
     const key: Key = `${customerId}:${lane}`;

@@ -4,7 +4,6 @@
  */
 import type { StaffMember } from "../config/types.ts";
 import { cardState, ownerName, slug } from "../core/card.ts";
-import { LANES } from "../core/jobs.ts";
 import { describeStaff, findStaff } from "../core/triage.ts";
 import { OperatorError } from "../errors.ts";
 import { EXIT } from "../runtime.ts";
@@ -200,14 +199,6 @@ export interface DaemonStatus {
   unreachableSince: string | null;
   conflict: Health["conflict"];
   lastError: Health["last_error"];
-}
-
-/** Jobs queued across all conversations. */
-export function backlogOf(state: State): number {
-  let n = 0;
-  // A store written before the card lane existed has no `card` queue until the daemon opens it.
-  for (const c of Object.values(state.conversations)) for (const lane of LANES) n += c.queues[lane]?.length ?? 0;
-  return n;
 }
 
 /** Messages queued for the discussion group: Telegram lets a bot post ~20 a minute there. */

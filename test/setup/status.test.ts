@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { emptyState, type Conversation } from "../../src/core/state.ts";
 import type { Health } from "../../src/daemon/health.ts";
-import { backlogOf, daemonJson, daemonLines, daemonStatus, groupBacklogOf, humanDuration, median, parseStatusFilter, statusJson, summarize } from "../../src/setup/status.ts";
+import { queuedJobs } from "../../src/core/queue.ts";
+import { daemonJson, daemonLines, daemonStatus, groupBacklogOf, humanDuration, median, parseStatusFilter, statusJson, summarize } from "../../src/setup/status.ts";
 
 const NOW = Date.UTC(2025, 0, 10, 12, 0, 0);
 const MIN = 60_000;
@@ -202,7 +203,7 @@ describe("status summary", () => {
       "1": conversation(1, { queues: { team: [{} as never, {} as never], customer: [{} as never], card: [], staff: [] } }),
       "2": conversation(2),
     };
-    assert.equal(backlogOf(state), 3);
+    assert.equal(queuedJobs(state), 3);
   });
 });
 

@@ -9,10 +9,11 @@ import { openStateStore } from "../../daemon/daemon.ts";
 import { EXIT } from "../../runtime.ts";
 import { readHealth } from "../../daemon/health.ts";
 import { runningDaemonPid } from "../../setup/daemon-lock.ts";
-import { backlogOf, groupBacklogOf, daemonJson, daemonLines, daemonStatus, humanDuration, parseStatusFilter, statusJson, summarize, type StatusSummary, type WaitingCustomer } from "../../setup/status.ts";
+import { groupBacklogOf, daemonJson, daemonLines, daemonStatus, humanDuration, parseStatusFilter, statusJson, summarize, type StatusSummary, type WaitingCustomer } from "../../setup/status.ts";
 import { configOption, loadCliConfig } from "../config.ts";
 import type { CliContext } from "../context.ts";
 import { writeJson, writeTable } from "../output.ts";
+import { queuedJobs } from "../../core/queue.ts";
 import { emptyState } from "../../core/state.ts";
 
 async function status(ctx: CliContext, cmd: Command): Promise<number> {
@@ -30,7 +31,7 @@ async function status(ctx: CliContext, cmd: Command): Promise<number> {
   const summary = summarize(state, Date.now(), staffNames, filter);
   const [pid, health] = await Promise.all([runningDaemonPid(config.store, rt.isPidAlive, rt.pid), readHealth(config.store)]);
   const now = Date.now();
-  const daemon = daemonStatus(health, pid, backlogOf(state), now, groupBacklogOf(state, config.coalesce, config.group, now));
+  const daemon = daemonStatus(health, pid, queuedJobs(state), now, groupBacklogOf(state, config.coalesce, config.group, now));
 
   if (opts.json) {
     writeJson(rt.stdout, { daemon: daemonJson(daemon), ...statusJson(summary) });
