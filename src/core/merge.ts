@@ -6,7 +6,8 @@
  * Media, albums, replies to a specific message and forwarded messages always go alone.
  *
  * Each original keeps its own link to the comment (so a staff reply to it reaches the last
- * one), and the comment's parts are kept (`State.merged`) so an edit of one re-renders it.
+ * one), and the comment's parts are kept (`State.merged`, one record per comment, so storing
+ * one costs that comment, not the customer's history) so an edit of one re-renders it.
  */
 import type { TelegramMessageEntity } from "@gramio/types";
 import type { InJob, Job } from "./jobs.ts";
@@ -87,29 +88,24 @@ export function joinParts(parts: readonly TextPart[]): { text: string; entities:
   return { text, entities };
 }
 
-/** The parts of merged comment `g` of customer `c`, if it is one. */
-export function mergedParts(world: World, c: number, g: number): MergedPart[] | undefined {
-  return world.state.merged?.[c]?.[g];
+/** The parts of group message `g`, if it is a merged comment. */
+export function mergedParts(world: World, g: number): MergedPart[] | undefined {
+  return world.state.merged?.[g];
 }
 
 /** Remembers that comment `g` carries `parts` (in order). */
-export function recordMerged(world: World, c: number, g: number, parts: MergedPart[]): void {
-  const merged = (world.state.merged ??= {});
-  (merged[c] ??= {})[g] = parts;
-  markDirty(world, "merged", c);
+export function recordMerged(world: World, g: number, parts: MergedPart[]): void {
+  (world.state.merged ??= {})[g] = parts;
+  markDirty(world, "merged", g);
 }
 
 /** Drops what is kept of merged comments whose links are gone (pruned with them). */
-export function forgetMerged(world: World, c: number | string, gs: Iterable<number>): void {
-  const mine = world.state.merged?.[c];
-  if (!mine) return;
-  let changed = false;
+export function forgetMerged(world: World, gs: Iterable<number>): void {
+  const merged = world.state.merged;
+  if (!merged) return;
   for (const g of gs) {
-    if (mine[g] === undefined) continue;
-    delete mine[g];
-    changed = true;
+    if (merged[g] === undefined) continue;
+    delete merged[g];
+    markDirty(world, "merged", g);
   }
-  if (!changed) return;
-  if (Object.keys(mine).length === 0) delete world.state.merged![c];
-  markDirty(world, "merged", c);
 }

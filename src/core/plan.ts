@@ -224,7 +224,7 @@ export function planJob(d: Delivery): Plan {
       const g = groupFor(world, cid, job.p);
       const note = `customer ${cid} edit of ${job.p} -> new comment`;
       // One text of a merged comment: the comment is re-rendered with that part changed.
-      const parts = g !== undefined && job.snap.text !== undefined ? mergedParts(world, cid, g) : undefined;
+      const parts = g !== undefined && job.snap.text !== undefined ? mergedParts(world, g) : undefined;
       const merged = parts && joinParts(parts.map((part) => (part.p === job.p ? { text: job.snap.text!, entities: job.snap.entities ?? [] } : part)));
       // No copy to edit (its link is older than retention_days, or it was never delivered),
       // or the merged comment would grow past Telegram's limit: the edited version goes out
@@ -348,16 +348,16 @@ export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
       const run = [job, ...((plan.also ?? []) as InJob[])];
       // Each original links to the comment; the last one linked is what a staff reply to it answers.
       for (const j of run) link(world, g, cid, j.p, nowMs);
-      if (run.length > 1) recordMerged(world, cid, g, run.map((j) => ({ p: j.p, ...j.text! })));
+      if (run.length > 1) recordMerged(world, g, run.map((j) => ({ p: j.p, ...j.text! })));
       return;
     }
     case "inEdit": {
       const g = groupFor(world, cid, job.p);
-      const parts = !job.repost && g !== undefined && plan.call.method === "editMessageText" ? mergedParts(world, cid, g) : undefined;
+      const parts = !job.repost && g !== undefined && plan.call.method === "editMessageText" ? mergedParts(world, g) : undefined;
       const at = parts?.findIndex((part) => part.p === job.p) ?? -1;
       if (parts && at >= 0) {
         parts[at] = { p: job.p, text: job.snap.text ?? "", ...(job.snap.entities?.length ? { entities: job.snap.entities } : {}) };
-        recordMerged(world, cid, g!, parts);
+        recordMerged(world, g!, parts);
       }
       return;
     }

@@ -57,14 +57,10 @@ export function checkState(data: unknown): string | undefined {
   // Optional: stores written before coalescing have neither.
   if (s.merged !== undefined) {
     if (!isObject(s.merged)) return `merged is ${describe(s.merged)}, expected an object`;
-    for (const id in s.merged) {
-      const comments = s.merged[id];
-      if (!isObject(comments)) return `merged[${JSON.stringify(id)}] is ${describe(comments)}, expected an object of merged comments`;
-      for (const g in comments) {
-        const parts = comments[g];
-        if (!Array.isArray(parts) || !parts.every((p: unknown) => isObject(p) && typeof p.p === "number" && typeof p.text === "string")) {
-          return `merged[${JSON.stringify(id)}][${JSON.stringify(g)}] is ${describe(parts)}, expected a list of parts (objects with p and text)`;
-        }
+    for (const g in s.merged) {
+      const parts = s.merged[g];
+      if (!Array.isArray(parts) || !parts.every((p: unknown) => isObject(p) && typeof p.p === "number" && typeof p.text === "string")) {
+        return `merged[${JSON.stringify(g)}] is ${describe(parts)}, expected a list of parts (objects with p and text)`;
       }
     }
   }

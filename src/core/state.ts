@@ -136,11 +136,11 @@ export interface State {
   /** By canned reply id: how often it reached a customer (the replies file holds no counts). */
   replyUses: Record<string, ReplyUse>;
   /**
-   * By customer id, then group message id: the parts of each comment that carries several
-   * of the customer's texts (see src/core/merge.ts), so an edit of one re-renders it.
-   * Absent in stores written before coalescing; pruned with the links.
+   * By group message id: the parts of each comment that carries several of a customer's
+   * texts (see src/core/merge.ts), so an edit of one re-renders it. One record per comment:
+   * storing one costs that comment, not the customer's history. Pruned with the links.
    */
-  merged?: Record<string, Record<string, MergedPart[]>>;
+  merged?: Record<string, MergedPart[]>;
   /**
    * What the rate limiter remembers of the group's and channel's last minute (epoch ms by
    * chat), so a restart during a backlog does not overfill Telegram's window.
@@ -279,7 +279,7 @@ export function pruneLinks(world: World, retentionDays: number, nowMs: number): 
       keep += 3;
     }
     if (keep === 0) continue;
-    forgetMerged(world, c, gone);
+    forgetMerged(world, gone);
     removed += keep / 3;
     if (keep === links.length) delete all[c];
     else all[c] = links.slice(keep); // a new array: the journal writes it whole

@@ -29,7 +29,7 @@ function state(): State {
     links: { "42": [20, 3, 1700000000] },
     staff: { "7": { notify: true } },
     replyUses: { horario: { count: 2, last: 1700000000000 } },
-    merged: { "42": { "20": [{ p: 3, text: "hi" }, { p: 4, text: "there" }] } },
+    merged: { "20": [{ p: 3, text: "hi" }, { p: 4, text: "there" }] },
     recentSends: { "-100": [1700000000000] },
   };
 }
@@ -59,7 +59,7 @@ test("a record of the wrong shape is named, with what was expected (and no custo
     [(s) => (s.links["42"] = [1, 2]), /^links\["42"\] is a list of 2, expected a flat list of numbers, three per link$/],
     [(s) => ((s as Record<string, unknown>).events = undefined), /^events is missing, expected an object$/],
     [(s) => ((s.events as Record<string, unknown>)["42"] = [{ at: 1 }]), /^events\["42"\]\[0\] is an object, expected a report event/],
-    [(s) => (s.merged!["42"]!["20"] = [{ text: "no id" } as never]), /^merged\["42"\]\["20"\] is a list of 1, expected a list of parts/],
+    [(s) => (s.merged!["20"] = [{ text: "no id" } as never]), /^merged\["20"\] is a list of 1, expected a list of parts/],
     [(s) => ((s as Record<string, unknown>).recentSends = { "-100": ["soon"] }), /^recentSends is an object, expected an object of lists of times$/],
   ];
   for (const [spoil, expected] of cases) {
