@@ -36,7 +36,8 @@ test("only texts that are not replies or forwards carry their text; coalesce: fa
   assert.deepEqual(ins.map((j) => [j.p, j.text?.text]), [[1, "first"], [2, undefined], [3, undefined], [4, undefined]]);
 });
 
-test("under backlog the run is one sendMessage; each original links to it, a reply to it maps to the last; an edit re-renders it", () => {
+/** A customer with a thread and three texts queued for it (t1, t2, t3), nothing else. */
+function threeTexts() {
   const w = world();
   const ctx = context();
   for (let i = 1; i <= 3; i++) handleUpdate(w, ctx, privateMsg(i, { text: `t${i}` }), 0);
@@ -44,6 +45,11 @@ test("under backlog the run is one sendMessage; each original links to it, a rep
   conv.root = 50;
   conv.card = 5;
   conv.queues.team = conv.queues.team.filter((j) => j.kind === "in");
+  return { w, ctx, conv };
+}
+
+test("under backlog the run is one sendMessage; each original links to it, a reply to it maps to the last; an edit re-renders it", () => {
+  const { w, ctx, conv } = threeTexts();
   const head = conv.queues.team[0]!;
   const d = { world: w, ctx, now: 0, conv, lane: "team" as const, job: head };
   const alone = planJob(d);
@@ -71,13 +77,7 @@ test("under backlog the run is one sendMessage; each original links to it, a rep
 });
 
 test("a merged comment decided before a crash is the same comment after it: the same texts, even with no backlog, none cut off", () => {
-  const w = world();
-  const ctx = context();
-  for (let i = 1; i <= 3; i++) handleUpdate(w, ctx, privateMsg(i, { text: `t${i}` }), 0);
-  const conv: Conversation = w.state.conversations[CUSTOMER]!;
-  conv.root = 50;
-  conv.card = 5;
-  conv.queues.team = conv.queues.team.filter((j) => j.kind === "in");
+  const { w, ctx, conv } = threeTexts();
   const [head] = conv.queues.team as InJob[];
   const d = { world: w, ctx, now: 0, conv, lane: "team" as const, job: head! };
   const plan = planJob({ ...d, merge: true });
