@@ -90,19 +90,18 @@ export function joinParts(parts: readonly TextPart[]): { text: string; entities:
 
 /** The parts of group message `g`, if it is a merged comment. */
 export function mergedParts(world: World, g: number): MergedPart[] | undefined {
-  return world.state.merged?.[g];
+  return world.state.merged[g];
 }
 
 /** Remembers that comment `g` carries `parts` (in order). */
 export function recordMerged(world: World, g: number, parts: MergedPart[]): void {
-  (world.state.merged ??= {})[g] = parts;
+  world.state.merged[g] = parts;
   markDirty(world, "merged", g);
 }
 
 /** Drops what is kept of merged comments whose links are gone (pruned with them). */
 export function forgetMerged(world: World, gs: Iterable<number>): void {
   const merged = world.state.merged;
-  if (!merged) return;
   for (const g of gs) {
     if (merged[g] === undefined) continue;
     delete merged[g];

@@ -4,7 +4,7 @@ import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
 import { notifyBreach } from "../core/notify.ts";
 import { markOverdue } from "../core/sla.ts";
-import { APPEND_ONLY, COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { APPEND_ONLY, COLLECTIONS, emptyState, keepRecentSends, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import { checkState } from "../core/state-check.ts";
 import { conversationCodec } from "../core/state-journal.ts";
@@ -241,9 +241,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
   const persist = (): Promise<void> => {
-    const recent = limiter.memory();
-    if (Object.keys(recent).length > 0) world.state.recentSends = recent;
-    else delete world.state.recentSends;
+    keepRecentSends(world, limiter.memory());
     return store.write();
   };
   const turns = pacing ? new FairTurns(limiter) : undefined;

@@ -244,7 +244,7 @@ export function groupBacklogOf(state: State, coalesce: boolean, group: number | 
       }
     }
   }
-  return { messages, comments, clearMs: clearTime(comments, state.recentSends?.[String(group).toLowerCase()] ?? [], nowMs) };
+  return { messages, comments, clearMs: clearTime(comments, state.recentSends[String(group).toLowerCase()] ?? [], nowMs) };
 }
 
 /** When the last of `n` sends can go, after the sends of the last minute (`recent`, epoch ms): ms from now. */

@@ -60,7 +60,7 @@ test("a record of the wrong shape is named, with what was expected (and no custo
     [(s) => ((s as Record<string, unknown>).events = undefined), /^events is missing, expected an object$/],
     [(s) => ((s.events as Record<string, unknown>)["42"] = [{ at: 1 }]), /^events\["42"\]\[0\] is an object, expected a report event/],
     [(s) => (s.merged!["20"] = [{ text: "no id" } as never]), /^merged\["20"\] is a list of 1, expected a list of parts/],
-    [(s) => ((s as Record<string, unknown>).recentSends = { "-100": ["soon"] }), /^recentSends is an object, expected an object of lists of times$/],
+    [(s) => ((s.recentSends as Record<string, unknown>)["-100"] = ["soon"]), /^recentSends\["-100"\] is a list of 1, expected a list of times$/],
   ];
   for (const [spoil, expected] of cases) {
     const s = state() as State & Record<string, unknown>;
