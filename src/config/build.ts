@@ -34,6 +34,7 @@ export function buildConfig(essentials: ConfigEssentials, overrides: Partial<Con
     retentionDays: DEFAULTS.retention_days,
     signatures: DEFAULTS.signatures,
     csat: DEFAULTS.csat,
+    coalesce: DEFAULTS.coalesce,
     logLevel: DEFAULTS.log_level,
     logFormat: DEFAULTS.log_format,
     pollTimeout: DEFAULTS.poll_timeout,

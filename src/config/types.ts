@@ -71,6 +71,11 @@ export interface Config {
   signatures: boolean;
   /** Ask the customer "How did we do?" (1–5 ⭐) when a conversation is closed (key `csat`, default false). */
   csat: boolean;
+  /**
+   * Under backlog (the group's ~20 messages a minute used up), send a conversation's waiting
+   * texts as one comment (key `coalesce`, default true); false: always one comment per message.
+   */
+  coalesce: boolean;
   /** Log level (key `log_level`): "debug" | "info" | "warn" | "error"; default "info". */
   logLevel: "debug" | "info" | "warn" | "error";
   /** Log format (key `log_format`): "text" for people, "json" lines for journald/Loki; default "text". */

@@ -29,6 +29,8 @@ export interface CoreContext {
   localePerCustomer: boolean;
   /** Sign relayed staff messages with the agent's name. */
   signatures: boolean;
+  /** Under backlog, merge a conversation's waiting texts into one comment (src/core/merge.ts). */
+  coalesce: boolean;
   /** How long to wait after an album's last part before sending it as one album. */
   albumSettleMs: number;
   /** Send the satisfaction survey when a conversation is closed (config `csat`). */

@@ -1,4 +1,5 @@
 import type { TelegramInlineKeyboardMarkup, TelegramMessageEntity } from "@gramio/types";
+import type { TextPart } from "./merge.ts";
 
 /**
  * Deliveries are queued per conversation in four lanes, each delivered strictly in order:
@@ -52,8 +53,14 @@ export interface CardEditJob extends JobBase { kind: "cardEdit"; plain?: boolean
  * conversations. With `card`, unpin that former card (replaced after staff deleted its thread).
  */
 export interface PinJob extends JobBase { kind: "pin"; pin: boolean; card?: number }
-/** Copy the customer's private message `p` into the thread (as a reply to the counterpart of `replyTo`). */
-export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number; noReply?: boolean }
+/**
+ * Copy the customer's private message `p` into the thread (as a reply to the counterpart of `replyTo`).
+ * `text`: a plain text (not a reply, not forwarded) that may go merged with the next ones
+ * under backlog (src/core/merge.ts); `carries`: the ids of the jobs right after this one that its
+ * merged comment carries, stored before that comment is sent (so a crash resends the same comment);
+ * `alone`: Telegram refused the merged comment, so this goes by itself.
+ */
+export interface InJob extends JobBase { kind: "in"; p: number; replyTo?: number; noReply?: boolean; text?: TextPart; carries?: number[]; alone?: boolean }
 /** Copy a customer's album into the thread as one album. */
 export interface InAlbumJob extends JobBase { kind: "inAlbum"; mediaGroup: string; parts: AlbumPart[]; replyTo?: number; noReply?: boolean; settleAt: number }
 /** A customer edited `p`: change its copy in the thread. */

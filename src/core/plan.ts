@@ -5,7 +5,8 @@ import { cardHash, renderCard, shouldBePinned } from "./card.ts";
 import { albumMedia, editCall, withPrefix, withSuffix } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { Refusal } from "./failures.ts";
-import type { CardEditJob, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
+import type { CardEditJob, InJob, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
+import { joinParts, mergedParts, mergeRun, recordMerged, TEXT_LIMIT } from "./merge.ts";
 import { fillSnapshot } from "./placeholders.ts";
 import { markUnreachable, renderStaffNotice, staleNotice } from "./notify.ts";
 import { enqueue, enqueueFirst, isPendingCardEdit, queueCardEdit } from "./queue.ts";
@@ -23,6 +24,8 @@ export interface Delivery {
   conv: Conversation;
   lane: Lane;
   job: Job;
+  /** The group's budget made this job wait: consecutive texts may go as one comment (src/core/merge.ts). */
+  merge?: boolean;
 }
 
 /** A Bot API call to make for the job, with what the core needs back from it. */
@@ -37,6 +40,11 @@ export interface CallPlan {
   replyTo?: number;
   /** The card text's hash, for a card post or edit (kept once it went through). */
   cardHash?: string;
+  /**
+   * Further jobs of the lane this one call carries (a merged comment): they leave the queue
+   * with it. Before the call, claimRun (src/core/merge.ts) makes the choice durable.
+   */
+  also?: Job[];
 }
 
 /** What to do with the job at the head of a lane. */
@@ -88,7 +96,6 @@ function privateTarget(world: World, conv: Conversation, g: number | undefined):
 }
 
 /** Telegram's limits, in UTF-16 units (JavaScript's string length) after entity parsing. */
-const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
 /** Whether `snap` with `added` put before or after its text or caption stays within Telegram's limit. */
@@ -191,6 +198,13 @@ export function planJob(d: Delivery): Plan {
     case "in": {
       const wait = needRoot();
       if (wait) return wait;
+      const run = lane === "team" && conv.queues.team[0] === job ? mergeRun(conv.queues.team, world.busy, d.merge === true && ctx.coalesce) : [];
+      if (run.length > 1) {
+        const body = joinParts(run.map((j) => j.text!));
+        const root = replyingTo(conv.root!);
+        const note = `customer ${cid} messages ${run.map((j) => j.p).join(", ")} -> thread as one comment`;
+        return { ...call(ctx.group, { method: "sendMessage", params: { chat_id: ctx.group, ...body, ...root.params } }, note, root.plan), also: run.slice(1) };
+      }
       const reply = replyingTo(threadTarget(world, conv, job.replyTo, job.noReply));
       return call(ctx.group, { method: "copyMessage", params: { chat_id: ctx.group, from_chat_id: cid, message_id: job.p, ...reply.params } }, `customer ${cid} message ${job.p} -> thread`, reply.plan);
     }
@@ -209,9 +223,13 @@ export function planJob(d: Delivery): Plan {
     case "inEdit": {
       const g = groupFor(world, cid, job.p);
       const note = `customer ${cid} edit of ${job.p} -> new comment`;
-      // No copy to edit (its link is older than retention_days, or it was never delivered):
-      // the edited version goes out as a new comment, as when Telegram refuses the edit.
-      if (job.repost || g === undefined) {
+      // One text of a merged comment: the comment is re-rendered with that part changed.
+      const parts = g !== undefined && job.snap.text !== undefined ? mergedParts(world, g) : undefined;
+      const merged = parts && joinParts(parts.map((part) => (part.p === job.p ? { text: job.snap.text!, entities: job.snap.entities ?? [] } : part)));
+      // No copy to edit (its link is older than retention_days, or it was never delivered),
+      // or the merged comment would grow past Telegram's limit: the edited version goes out
+      // as a new comment, as when Telegram refuses the edit.
+      if (job.repost || g === undefined || (merged && merged.text.length > TEXT_LIMIT)) {
         const wait = needRoot();
         if (wait) return wait;
         const reply = replyingTo((job.noReply ? undefined : g) ?? conv.root!);
@@ -224,6 +242,7 @@ export function planJob(d: Delivery): Plan {
         const params = { chat_id: ctx.group, from_chat_id: cid, message_id: job.p, caption: cap.text, caption_entities: cap.entities, ...reply.params };
         return call(ctx.group, { method: "copyMessage", params }, note, reply.plan);
       }
+      if (merged) return call(ctx.group, { method: "editMessageText", params: { chat_id: ctx.group, message_id: g, ...merged } }, `customer ${cid} edit of ${job.p} -> merged comment ${g}`);
       const edit = editCall(ctx.group, g, job.snap);
       return edit ? { type: "call", chat: ctx.group, call: edit, note: `customer ${cid} edit of ${job.p} -> comment ${g}` } : { type: "skip", why: "kind cannot be edited" };
     }
@@ -324,9 +343,24 @@ export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
     case "cardEdit":
       conv.cardHash = plan.cardHash;
       return;
-    case "in":
-      link(world, messageIds(result)[0]!, cid, job.p, nowMs);
+    case "in": {
+      const g = messageIds(result)[0]!;
+      const run = [job, ...((plan.also ?? []) as InJob[])];
+      // Each original links to the comment; the last one linked is what a staff reply to it answers.
+      for (const j of run) link(world, g, cid, j.p, nowMs);
+      if (run.length > 1) recordMerged(world, g, run.map((j) => ({ p: j.p, ...j.text! })));
       return;
+    }
+    case "inEdit": {
+      const g = groupFor(world, cid, job.p);
+      const parts = !job.repost && g !== undefined && plan.call.method === "editMessageText" ? mergedParts(world, g) : undefined;
+      const at = parts?.findIndex((part) => part.p === job.p) ?? -1;
+      if (parts && at >= 0) {
+        parts[at] = { p: job.p, text: job.snap.text ?? "", ...(job.snap.entities?.length ? { entities: job.snap.entities } : {}) };
+        recordMerged(world, g!, parts);
+      }
+      return;
+    }
     case "inAlbum": {
       const ids = messageIds(result);
       job.parts.forEach((part, i) => ids[i] !== undefined && link(world, ids[i]!, cid, part.id, nowMs));
@@ -426,6 +460,12 @@ export function onFailure(d: Delivery, plan: CallPlan, refusal: Refusal): Resolu
     }
     case "in":
     case "inAlbum":
+      if (plan.also?.length && job.kind === "in") {
+        // Whatever Telegram disliked in the merged comment, each text alone is a plain copy.
+        job.alone = true;
+        delete job.carries;
+        return { type: "again", log: `the merged comment was refused (${description}): sending the texts one by one` };
+      }
       if (cause === "message_missing") return { type: "moot", log: `customer ${cid} deleted the message before it was copied` };
       if (cause === "cant_copy") {
         enqueue(state, conv, "customer", { kind: "notice", html: renderText(customerTexts(ctx, conv.customer).unsupported_customer, { kind: "?" }) }, nowMs);

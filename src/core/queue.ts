@@ -1,4 +1,4 @@
-import type { Job, Lane, NewJob } from "./jobs.ts";
+import { LANES, type Job, type Lane, type NewJob } from "./jobs.ts";
 import type { Conversation, State, World } from "./state.ts";
 
 /** Appends a job to a conversation's lane and returns it; each lane is delivered in order (R14 order-and-pace). */
@@ -6,6 +6,14 @@ export function enqueue(state: State, conv: Conversation, lane: Lane, job: NewJo
   const full = { ...job, id: state.nextJobId++, at: nowMs } as Job;
   conv.queues[lane].push(full);
   return full;
+}
+
+/** Jobs queued across every conversation and lane: what the daemon has still to deliver. */
+export function queuedJobs(state: State): number {
+  let n = 0;
+  // A store written before a lane existed has no queue for it until the daemon opens it (`clientes status` reads it as it is).
+  for (const c of Object.values(state.conversations)) for (const lane of LANES) n += c.queues[lane]?.length ?? 0;
+  return n;
 }
 
 /** Puts a job at the front of a lane (before the one being delivered), e.g. a card to recreate. */

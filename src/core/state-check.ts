@@ -54,6 +54,18 @@ export function checkState(data: unknown): string | undefined {
     const u = uses[id];
     if (!isObject(u) || !isCount(u.count) || typeof u.last !== "number") return `replyUses[${JSON.stringify(id)}] is ${describe(u)}, expected a use count (an object with count and last)`;
   }
+  const merged = s.merged as Record<string, unknown>;
+  for (const g in merged) {
+    const parts = merged[g];
+    if (!Array.isArray(parts) || !parts.every((p: unknown) => isObject(p) && typeof p.p === "number" && typeof p.text === "string")) {
+      return `merged[${JSON.stringify(g)}] is ${describe(parts)}, expected a list of parts (objects with p and text)`;
+    }
+  }
+  const recent = s.recentSends as Record<string, unknown>;
+  for (const chat in recent) {
+    const times = recent[chat];
+    if (!Array.isArray(times) || !times.every((t) => typeof t === "number")) return `recentSends[${JSON.stringify(chat)}] is ${describe(times)}, expected a list of times`;
+  }
   return undefined;
 }
 

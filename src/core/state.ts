@@ -1,9 +1,10 @@
 import type { ReportEvent } from "./events.ts";
 import { LANES, type Job, type Lane } from "./jobs.ts";
+import { forgetMerged, type MergedPart } from "./merge.ts";
 import { markFirst } from "./state-journal.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
-export const STATE_VERSION = 5;
+export const STATE_VERSION = 6;
 
 /** What Telegram lets a bot know about a customer (R5 minimal-profile): nothing more is kept. */
 export interface Customer {
@@ -134,6 +135,18 @@ export interface State {
   staff: Record<string, StaffRecord>;
   /** By canned reply id: how often it reached a customer (the replies file holds no counts). */
   replyUses: Record<string, ReplyUse>;
+  /**
+   * By group message id: the parts of each comment that carries several of a customer's
+   * texts (see src/core/merge.ts), so an edit of one re-renders it. One record per comment:
+   * storing one costs that comment, not the customer's history. Pruned with the links.
+   */
+  merged: Record<string, MergedPart[]>;
+  /**
+   * By chat (the group, the channel): the times (epoch ms, ascending) of the sends the rate
+   * limiter counts in Telegram's last minute, so a restart during a backlog does not
+   * overfill that window. Appended to as sends happen (see {@link keepRecentSends}).
+   */
+  recentSends: Record<string, number[]>;
 }
 
 /**
@@ -141,14 +154,14 @@ export interface State {
  * the store journals each dirty record whole unless it is {@link APPEND_ONLY} or has a codec
  * (src/core/README.md says how to add one).
  */
-export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses"] as const;
+export const COLLECTIONS = ["conversations", "pendingRoots", "links", "events", "staff", "replyUses", "merged", "recentSends"] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 /** The collections whose arrays change in place only by appending (journaled as the new items); anything else assigns a new array. */
-export const APPEND_ONLY = ["links", "events"] as const satisfies readonly Collection[];
+export const APPEND_ONLY = ["links", "events", "recentSends"] as const satisfies readonly Collection[];
 
 /** A fresh, empty state. */
 export function emptyState(): State {
-  return { offset: 0, nextJobId: 1, conversations: {}, pendingRoots: {}, links: {}, events: {}, staff: {}, replyUses: {} };
+  return { offset: 0, nextJobId: 1, conversations: {}, pendingRoots: {}, links: {}, events: {}, staff: {}, replyUses: {}, merged: {}, recentSends: {} };
 }
 
 /**
@@ -260,11 +273,14 @@ export function pruneLinks(world: World, retentionDays: number, nowMs: number): 
     const links = all[c]!;
     // Links are appended as they are made, so the old ones are at the front.
     let keep = 0;
+    const gone: number[] = [];
     while (keep < links.length && links[keep + 2]! < cutoff) {
       world.index.linked.delete(links[keep]!);
+      gone.push(links[keep]!);
       keep += 3;
     }
     if (keep === 0) continue;
+    forgetMerged(world, gone);
     removed += keep / 3;
     if (keep === links.length) delete all[c];
     else all[c] = links.slice(keep); // a new array: the journal writes it whole
@@ -308,5 +324,39 @@ export function migrateState(data: unknown, fromVersion: number): State {
       if (conv && typeof conv === "object" && conv.queues && typeof conv.queues === "object") for (const queue of Object.values(conv.queues)) markFirst(queue);
     }
   }
+  // v6: merged comments' parts (src/core/merge.ts) and the limiter's last minute.
+  if (fromVersion < 6) {
+    state.merged ??= {};
+    state.recentSends ??= {};
+  }
   return state;
+}
+
+/** A chat's kept times are replaced by the recent ones (one whole write) once they are this many: at 20 a minute, every ~2 minutes. */
+const RECENT_REWRITE_AT = 60;
+
+/**
+ * Keeps the rate limiter's memory (`memory`: by chat, its sends of the last minute, ascending)
+ * in `recentSends` for the next start. Appending: a store write journals just the new times,
+ * not the minute's ~20 of each chat; replaced by the recent ones once a chat holds
+ * {@link RECENT_REWRITE_AT}, and dropped once a chat has none left in the window.
+ */
+export function keepRecentSends(world: World, memory: Record<string, readonly number[]>): void {
+  const kept = world.state.recentSends;
+  for (const chat of Object.keys(kept)) {
+    if (memory[chat]) continue;
+    delete kept[chat];
+    markDirty(world, "recentSends", chat);
+  }
+  for (const [chat, times] of Object.entries(memory)) {
+    const had = kept[chat];
+    const last = had?.at(-1) ?? Number.NEGATIVE_INFINITY;
+    // Two sends may complete in the same millisecond: what is new is what `had` does not hold yet.
+    const sameAsLast = (list: readonly number[]): number => list.filter((t) => t === last).length;
+    const fresh = [...Array<number>(Math.max(0, sameAsLast(times) - (had ? sameAsLast(had) : 0))).fill(last), ...times.filter((t) => t > last)];
+    if (fresh.length === 0) continue;
+    if (had && had.length + fresh.length <= RECENT_REWRITE_AT) had.push(...fresh);
+    else kept[chat] = [...times]; // a new array: the journal writes it whole
+    markDirty(world, "recentSends", chat);
+  }
 }

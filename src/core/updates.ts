@@ -12,6 +12,7 @@ import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
 import { intruderOf } from "./guard.ts";
 import type { RepliesEdit } from "./replies-edit.ts";
 import { markReachable, markUnreachable, notifyOpened, notifyOwnerWaiting } from "./notify.ts";
+import type { TextPart } from "./merge.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { linkOf, setThread, markDirty, type Conversation, type Customer, type World } from "./state.ts";
 
@@ -200,7 +201,8 @@ function onCustomerMessage(world: World, ctx: CoreContext, m: TelegramMessage, n
     addAlbumPart(world, ctx, conv, "team", "inAlbum", m, replyTo, nowMs);
     return;
   }
-  enqueue(state, conv, "team", replyTo ? { kind: "in", p: m.message_id, replyTo } : { kind: "in", p: m.message_id }, nowMs);
+  if (replyTo) enqueue(state, conv, "team", { kind: "in", p: m.message_id, replyTo }, nowMs);
+  else enqueue(state, conv, "team", { kind: "in", p: m.message_id, ...mergeableText(ctx, m) }, nowMs);
 }
 
 /** A command the bot handles in private chats (see COMMANDS): answered, never relayed. */
@@ -381,6 +383,10 @@ function queuedSnapshot(world: World, jobs: Job[], id: number): { set(snap: Snap
   for (const j of jobs) {
     if (world.busy.has(j.id)) continue;
     if (j.kind === "out" && j.g === id) return { set: (snap) => (j.snap = snap) };
+    // A text that may go merged carries its text: it goes out as edited.
+    if (j.kind === "in" && j.p === id && j.text) {
+      return { set: (snap) => (j.text = snap.entities?.length ? { text: snap.text ?? "", entities: snap.entities } : { text: snap.text ?? "" }) };
+    }
     if (j.kind === "outAlbum" || j.kind === "inAlbum") {
       const part = j.parts.find((p) => p.id === id);
       if (part) return { set: (snap) => (part.snap = snap) };
@@ -481,4 +487,10 @@ function onChannelPost(world: World, ctx: CoreContext, m: TelegramMessage, fx: U
   if (pinned && m.chat.id === ctx.channel && world.index.cards.has(pinned.message_id)) {
     fx.immediate.push({ method: "deleteMessage", params: { chat_id: ctx.channel, message_id: m.message_id } });
   }
+}
+
+/** A plain text of the customer's that may go merged with the next ones under backlog (src/core/merge.ts). */
+function mergeableText(ctx: CoreContext, m: TelegramMessage): { text?: TextPart } {
+  if (!ctx.coalesce || m.text === undefined || m.forward_origin || m.via_bot || m.reply_markup) return {};
+  return { text: m.entities?.length ? { text: m.text, entities: m.entities } : { text: m.text } };
 }

@@ -4,7 +4,7 @@ import type { CoreContext } from "../core/context.ts";
 import { pruneEvents } from "../core/events.ts";
 import { notifyBreach } from "../core/notify.ts";
 import { markOverdue } from "../core/sla.ts";
-import { APPEND_ONLY, COLLECTIONS, emptyState, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
+import { APPEND_ONLY, COLLECTIONS, emptyState, keepRecentSends, migrateState, pruneLinks, STATE_VERSION, worldOf, type State } from "../core/state.ts";
 import { type RepliesEdit, type RepliesOutcome } from "../core/replies-edit.ts";
 import { checkState } from "../core/state-check.ts";
 import { conversationCodec } from "../core/state-journal.ts";
@@ -15,8 +15,10 @@ import { createTelegram } from "../telegram/client.ts";
 import { classify, describeForOperator, isAbortError } from "../telegram/errors.ts";
 import { limitedPort, realSleep } from "../telegram/limited.ts";
 import { RateLimiter, type LimiterOptions } from "../telegram/limiter.ts";
+import { FairTurns } from "../telegram/turns.ts";
 import type { TelegramPort } from "../telegram/port.ts";
 import { answerInline } from "../core/inline.ts";
+import { queuedJobs } from "../core/queue.ts";
 import { Deliverer } from "./deliverer.ts";
 import { editRepliesFile } from "./replies-edit.ts";
 import { removeIntruder, warnIfCannotGuard } from "./guard.ts";
@@ -232,10 +234,18 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
       )
     : undefined;
 
-  const limiter = new RateLimiter({ ...opts.limits, enabled: opts.rateLimits ?? true });
+  const pacing = opts.rateLimits ?? true;
+  const limiter = new RateLimiter({ ...opts.limits, enabled: pacing });
+  // What the last run sent into the group and channel this minute still counts at Telegram.
+  limiter.remember(world.state.recentSends);
   // Card edits share the channel's budget with new cards, and a new card goes first.
   const port = limitedPort(raw, { limiter, priorityOf: (method, chat) => (chat === channel && method.startsWith("editMessage") ? "low" : "normal") });
-  const deliverer = new Deliverer({ world, ctx: coreCtx, port, log, persist: () => store.write(), now, ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
+  const persist = (): Promise<void> => {
+    keepRecentSends(world, limiter.memory());
+    return store.write();
+  };
+  const turns = pacing ? new FairTurns(limiter) : undefined;
+  const deliverer = new Deliverer({ world, ctx: coreCtx, port, log, persist, now, ...(turns ? { turns } : {}), ...(opts.rootWarnMs ? { rootWarnMs: opts.rootWarnMs } : {}), ...(opts.cardCheckMs !== undefined ? { cardCheckMs: opts.cardCheckMs } : {}) });
   const answer = (q: TelegramInlineQuery): void => {
     const a = answerInline(ctx, replies.replies, q, world.state.replyUses);
     port.call(a.method, a.params).catch((err: unknown) => log.warn(`inline query from ${q.from.id}: ${describeForOperator(err)}`));
@@ -268,7 +278,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
   }
 
   const how = webhook ? `receiving updates by webhook at ${config.webhook!.url} (listening on ${hostPort(webhook.server.address)})` : "polling";
-  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}), ${how}; ${deliverer.pending()} deliveries pending from last run`);
+  log.info(`@${ctx.botUsername} relaying between customers and the thread of channel ${channel} (group ${group}), ${how}; ${queuedJobs(world.state)} deliveries pending from last run`);
   deliverer.kickAll();
   health.state = webhook ? "webhook" : "polling";
   opts.onReady?.({ botUsername: ctx.botUsername, state: world.state, ...(webhook ? { webhook: webhook.server.address } : {}) });
@@ -320,7 +330,7 @@ async function runWithStore(opts: DaemonOptions, store: JournaledStore<State>, n
     replies.close();
     following?.close();
     await deliverer.stop();
-    log.info(`stopping: ${deliverer.pending()} deliveries kept for the next start`);
+    log.info(`stopping: ${queuedJobs(world.state)} deliveries kept for the next start`);
   }
 }
 

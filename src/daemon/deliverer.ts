@@ -1,12 +1,14 @@
 import type { CoreContext } from "../core/context.ts";
 import type { Refusal } from "../core/failures.ts";
-import { LANES, type Job, type Lane } from "../core/jobs.ts";
+import { LANES, type InJob, type Job, type Lane } from "../core/jobs.ts";
+import { claimRun } from "../core/merge.ts";
 import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type CallPlan, type Delivery } from "../core/plan.ts";
 import { markDirty, type Conversation, type World } from "../core/state.ts";
 import { OperatorError, operatorLine } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, classify } from "../telegram/errors.ts";
 import type { TelegramPort } from "../telegram/port.ts";
+import type { FairTurns, Turn } from "../telegram/turns.ts";
 
 /** What the deliverer needs; all of it injected, so tests can watch or fake each part. */
 export interface DelivererDeps {
@@ -29,6 +31,11 @@ export interface DelivererDeps {
    * check is an edit, out of the channel's budget of 20 a minute.
    */
   cardCheckMs?: number;
+  /**
+   * Turns at the group, shared round-robin between conversations (absent: none, e.g. limits
+   * off). A job that had to wait for its turn may go merged with the texts after it.
+   */
+  turns?: FairTurns;
 }
 
 type Key = `${number}:${Lane}`;
@@ -52,6 +59,8 @@ export class Deliverer {
   private readonly inFlight = new Set<AbortController>();
   /** stop() was called: no new runs, no new timers. */
   private stopping = false;
+  /** Fires as stopping starts: lanes waiting for a turn at the group give up at once. */
+  private readonly quit = new AbortController();
   /** The grace period is over: calls still in flight are abandoned, and none starts. */
   private aborting = false;
   /** Lanes that failed unexpectedly: how often in a row (drives their backoff). */
@@ -133,6 +142,7 @@ export class Deliverer {
    */
   async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;
+    this.quit.abort(new Error("stopping"));
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     const timeout = setTimeout(() => {
@@ -142,14 +152,6 @@ export class Deliverer {
     await Promise.allSettled([...this.running.values()]);
     clearTimeout(timeout);
     this.aborting = true;
-  }
-
-
-  /** Number of jobs still queued, all conversations. */
-  pending(): number {
-    let n = 0;
-    for (const conv of Object.values(this.deps.world.state.conversations)) for (const lane of LANES) n += conv.queues[lane].length;
-    return n;
   }
 
   private later(customerId: number, lane: Lane, atMs: number): void {
@@ -188,7 +190,26 @@ export class Deliverer {
         continue;
       }
       if (fitAdded(d)) continue;
-      const plan = planJob(d);
+      let plan = planJob(d);
+      let turn: Turn | undefined;
+      if (plan.type === "call" && plan.chat === d.ctx.group && this.deps.turns) {
+        // A new conversation's first message goes before older backlog.
+        const first = !world.state.links[customerId]?.length;
+        try {
+          turn = await this.deps.turns.take(d.ctx.group, { first, signal: this.quit.signal });
+        } catch {
+          return; // stopping
+        }
+        if (world.state.conversations[customerId] !== conv || conv.queues[lane][0] !== job) {
+          turn.done(); // the lane changed while it waited (e.g. a card to recreate first)
+          continue;
+        }
+        // Planned again now that the group has room: whatever queued meanwhile may go with it.
+        d.now = this.now();
+        d.merge = turn.waited;
+        plan = planJob(d);
+        if (plan.type !== "call") turn.done();
+      }
       if (plan.type === "skip") {
         log.debug(`skip ${job.kind} for customer ${customerId}: ${plan.why}`);
         this.finish(conv.queues[lane], job);
@@ -200,9 +221,26 @@ export class Deliverer {
         else this.watchRoot(customerId, conv.card, lane, job);
         return; // an event (the thread root arriving) kicks the lane again
       }
+      if (plan.also?.length && job.kind === "in") {
+        const run = [job, ...(plan.also as InJob[])];
+        if (claimRun(world, customerId, run)) {
+          // Which jobs this comment carries is stored before it is sent, in one write: a crash
+          // while it is on its way resends this same comment once, not each text in a comment
+          // of its own. Busy meanwhile: an edit of one of them waits for the comment.
+          for (const j of run) world.busy.add(j.id);
+          try {
+            await this.deps.persist();
+          } catch (err) {
+            turn?.done();
+            throw err;
+          } finally {
+            for (const j of run) world.busy.delete(j.id);
+          }
+        }
+      }
       const release = job.kind === "cardEdit" ? this.holdCard(customerId) : undefined;
       try {
-        const outcome = await this.attempt(plan, job, lane);
+        const outcome = await this.attempt(plan, job, lane, turn);
         if (outcome.type === "stopped") return;
         if (outcome.type === "retry") {
           // The job's attempt count (its backoff) changed: it is stored with the next write.
@@ -217,7 +255,9 @@ export class Deliverer {
         if (outcome.type === "ok") {
           if (job.kind === "card" || job.kind === "cardEdit" || (job.kind === "pin" && job.card === undefined)) this.cardSeen.set(customerId, this.now());
           onSuccess({ ...d, now: this.now() }, plan, outcome.result);
+          // The links and the jobs' leaving go in the same store write: exactly once across crashes.
           this.finish(queue, job);
+          for (const also of plan.also ?? []) this.finish(queue, also);
           log.info(`relayed: ${plan.note} (${plan.call.method})`, { customer: customerId, conversation: conv.card, method: plan.call.method });
         } else {
           const res = onFailure({ ...d, now: this.now() }, plan, outcome.refusal);
@@ -331,20 +371,27 @@ export class Deliverer {
     plan: CallPlan,
     job: Job,
     lane: Lane,
+    turn?: Turn,
   ): Promise<
     | { type: "ok"; result: unknown }
     | { type: "retry"; afterMs: number }
     | { type: "fatal"; refusal: Refusal; hint: string }
     | { type: "stopped" }
   > {
-    if (this.aborting) return { type: "stopped" };
+    if (this.aborting) {
+      turn?.done();
+      return { type: "stopped" };
+    }
     const call = new AbortController();
     this.inFlight.add(call);
-    this.deps.world.busy.add(job.id);
+    const jobs = [job, ...(plan.also ?? [])];
+    for (const j of jobs) this.deps.world.busy.add(j.id);
     try {
       // Private messages to staff are sent only when no customer's message waits for its turn.
       const priority = lane === "staff" ? { priority: "background" as const } : {};
-      const result = await this.deps.port.call(plan.call.method, plan.call.params, { signal: call.signal, ...priority });
+      const sent = this.deps.port.call(plan.call.method, plan.call.params, { signal: call.signal, ...priority });
+      turn?.done(); // the call has taken its slot in the limiter: the next turn may be granted
+      const result = await sent;
       return { type: "ok", result };
     } catch (err) {
       // Whatever the call ended with, the daemon stopping is not the job failing.
@@ -359,8 +406,9 @@ export class Deliverer {
       }
       return { type: "fatal", refusal: { cause: f.cause, description: f.description }, hint: f.hint };
     } finally {
+      turn?.done();
       this.inFlight.delete(call);
-      this.deps.world.busy.delete(job.id);
+      for (const j of jobs) this.deps.world.busy.delete(j.id);
     }
   }
 }

@@ -10,7 +10,7 @@ import { watchFile } from "./watch.ts";
 /** The parts of the context that come from the config file and may change while running. */
 export function contextFromConfig(
   config: Config,
-): Pick<CoreContext, "staff" | "staffNames" | "notify" | "guardGroup" | "notePrefix" | "locale" | "texts" | "localeTexts" | "localePerCustomer" | "signatures" | "csat" | "hours" | "sla"> {
+): Pick<CoreContext, "staff" | "staffNames" | "notify" | "guardGroup" | "notePrefix" | "locale" | "texts" | "localeTexts" | "localePerCustomer" | "signatures" | "csat" | "coalesce" | "hours" | "sla"> {
   const localeTexts = textsPerLocale(config);
   return {
     staff: new Set(config.staff.map((s) => s.id)),
@@ -24,6 +24,7 @@ export function contextFromConfig(
     localePerCustomer: config.localePerCustomer,
     signatures: config.signatures,
     csat: config.csat,
+    coalesce: config.coalesce,
     hours: config.hours,
     sla: config.sla,
   };

@@ -13,7 +13,7 @@ import { ChangeFeed } from "./events.ts";
 import type { SandboxEvent } from "./events.ts";
 import { FaultInjector } from "./faults.ts";
 import { contentOfInlineResult } from "./inline-result.ts";
-import { RateLimiter } from "./limits.ts";
+import { RateLimiter, TELEGRAM_LIMITS } from "./limits.ts";
 import { announceMemberChange, joinGroup, leaveGroup, memberOf } from "./members.ts";
 import { botMember, botMemberUpdate } from "./membership.ts";
 import { botPath, listen, readParams, sendJson } from "./server.ts";
@@ -135,7 +135,7 @@ export class Sandbox {
       webhook: { timeoutMs: opts.webhookTimeoutMs ?? 60_000, retryUnitMs: opts.webhookRetryUnitMs ?? 1000 },
     });
     engine.webhook.floodControl = opts.rateLimits ?? false;
-    const limiter = new RateLimiter(() => clock.now());
+    const limiter = new RateLimiter(() => clock.now(), { ...TELEGRAM_LIMITS, ...opts.limitRules });
     const faults = new FaultInjector();
     const log: RequestLogEntry[] = [];
     const api = new BotApi(engine, token, limiter, faults, feed, opts.logRequests === false ? undefined : log, opts.rateLimits ?? false);

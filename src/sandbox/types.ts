@@ -140,6 +140,8 @@ export interface SandboxOptions {
   autoForwardDelayMs?: number;
   /** Telegram-like rate limits (default false). */
   rateLimits?: boolean;
+  /** Other numbers for those limits (default Telegram's), e.g. a smaller per-group budget so a test fills it in seconds. */
+  limitRules?: Partial<import("./limits.ts").LimitRules>;
   /** Keep a log of Bot API requests in `sandbox.requests` (default true). */
   logRequests?: boolean;
   /** getUpdates anti busy-loop rules (default Telegram's: 3000 / 500 ms); false = off. */

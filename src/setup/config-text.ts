@@ -87,6 +87,10 @@ retention_days: ${DEFAULTS.retention_days}
 # Sign staff messages to the customer with the agent's name: true or false.
 signatures: ${DEFAULTS.signatures}
 
+# When the group's budget (~20 messages a minute) is used up, send a customer's waiting
+# texts as one comment instead of one each: true or false.
+coalesce: ${DEFAULTS.coalesce}
+
 # How much the daemon logs: "debug", "info", "warn" or "error".
 log_level: ${q(DEFAULTS.log_level)}
 `;

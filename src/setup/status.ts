@@ -4,13 +4,13 @@
  */
 import type { StaffMember } from "../config/types.ts";
 import { cardState, ownerName, slug } from "../core/card.ts";
-import { LANES } from "../core/jobs.ts";
 import { describeStaff, findStaff } from "../core/triage.ts";
 import { OperatorError } from "../errors.ts";
 import { EXIT } from "../runtime.ts";
 import type { Conversation, State } from "../core/state.ts";
 import type { Health } from "../daemon/health.ts";
 import { displayName } from "./staff.ts";
+import { mergeRun } from "../core/merge.ts";
 
 /** A customer waiting for the team's answer. */
 export interface WaitingCustomer {
@@ -194,24 +194,78 @@ export interface DaemonStatus {
   lastUpdateAgoMs: number | null;
   /** Jobs queued in the store (messages, edits, cards to send). */
   backlog: number;
+  /** What waits for the group's budget, and how long Telegram's limits take to clear it. */
+  group: GroupBacklog;
   unreachableSince: string | null;
   conflict: Health["conflict"];
   lastError: Health["last_error"];
 }
 
-/** Jobs queued across all conversations. */
-export function backlogOf(state: State): number {
-  let n = 0;
-  // A store written before the card lane existed has no `card` queue until the daemon opens it.
-  for (const c of Object.values(state.conversations)) for (const lane of LANES) n += c.queues[lane]?.length ?? 0;
-  return n;
+/** Messages queued for the discussion group: Telegram lets a bot post ~20 a minute there. */
+export interface GroupBacklog {
+  /** Messages (copies, edits, notices) waiting to go into the group. */
+  messages: number;
+  /** The comments they make (fewer than messages when texts go merged). */
+  comments: number;
+  /** The least time Telegram's limits allow to post them all, ms (0: nothing waits). */
+  clearMs: number;
+}
+
+/** Per group: this many sends in any minute, at least this far apart (Telegram's limits, as the daemon paces them). */
+const GROUP_PER_MINUTE = 20;
+const GROUP_GAP_MS = 1000;
+
+/**
+ * What waits for the group (`group`: its numeric id, whose sends of the last minute the
+ * daemon stores) and the earliest it can be cleared from `nowMs`, with texts merged as the
+ * daemon merges them under backlog when `coalesce` is on.
+ */
+export function groupBacklogOf(state: State, coalesce: boolean, group: number | string, nowMs: number): GroupBacklog {
+  let messages = 0;
+  let comments = 0;
+  for (const c of Object.values(state.conversations)) {
+    const lane = c.queues.team;
+    for (let i = 0; i < lane.length; i++) {
+      const job = lane[i]!;
+      if (job.kind === "inAlbum") {
+        messages += job.parts.length;
+        comments += job.parts.length;
+      } else if (job.kind === "in" || job.kind === "inEdit" || job.kind === "notice") {
+        messages += 1;
+        comments += 1;
+        if (coalesce && job.kind === "in") {
+          // The texts that would go with this one (see src/core/merge.ts).
+          const run = mergeRun(lane.slice(i), new Set(), true).length;
+          if (run > 1) {
+            messages += run - 1;
+            i += run - 1;
+          }
+        }
+      }
+    }
+  }
+  return { messages, comments, clearMs: clearTime(comments, state.recentSends[String(group).toLowerCase()] ?? [], nowMs) };
+}
+
+/** When the last of `n` sends can go, after the sends of the last minute (`recent`, epoch ms): ms from now. */
+function clearTime(n: number, recent: readonly number[], nowMs: number): number {
+  if (n === 0) return 0;
+  const times = recent.filter((t) => t > nowMs - 60_000 && t <= nowMs).sort((a, b) => a - b);
+  let t = nowMs;
+  for (let i = 0; i < n; i++) {
+    const last = times.at(-1);
+    t = Math.max(nowMs, last === undefined ? nowMs : last + GROUP_GAP_MS);
+    if (times.length >= GROUP_PER_MINUTE) t = Math.max(t, times[times.length - GROUP_PER_MINUTE]! + 60_000);
+    times.push(t);
+  }
+  return t - nowMs;
 }
 
 /**
  * The daemon's status. `pid`: the live process holding the lock (undefined: none). A health
  * file written by another pid is from an earlier run: it still tells the last poll and error.
  */
-export function daemonStatus(health: Health | undefined, pid: number | undefined, backlog: number, nowMs: number): DaemonStatus {
+export function daemonStatus(health: Health | undefined, pid: number | undefined, backlog: number, nowMs: number, group: GroupBacklog = { messages: 0, comments: 0, clearMs: 0 }): DaemonStatus {
   const running = pid !== undefined;
   const current = running && health?.pid === pid && health.state !== "stopped" ? health : undefined;
   const state = !running ? "not running" : current?.state === "polling" || current?.state === "webhook" ? current.state : "starting";
@@ -227,6 +281,7 @@ export function daemonStatus(health: Health | undefined, pid: number | undefined
     lastUpdateAt: health?.last_update_at ?? null,
     lastUpdateAgoMs: health?.last_update_at ? Math.max(0, nowMs - Date.parse(health.last_update_at)) : null,
     backlog,
+    group,
     unreachableSince: current?.unreachable_since ?? null,
     conflict: health?.conflict ?? null,
     lastError: health?.last_error ?? null,
@@ -245,6 +300,7 @@ export function daemonJson(d: DaemonStatus): Record<string, unknown> {
     last_poll_seconds_ago: d.lastPollAgoMs === null ? null : seconds(d.lastPollAgoMs),
     last_update_at: d.lastUpdateAt,
     backlog: d.backlog,
+    group_backlog: { messages: d.group.messages, comments: d.group.comments, clear_seconds: Math.ceil(d.group.clearMs / 1000) },
     unreachable_since: d.unreachableSince,
     conflict: d.conflict,
     last_error: d.lastError,
@@ -264,6 +320,10 @@ export function daemonLines(d: DaemonStatus): string[] {
         ? `daemon: starting (pid ${d.pid}), not polling yet, ${queued}`
         : `daemon: not running, ${queued}${d.lastPollAt ? ` (its last getUpdates: ${d.lastPollAt})` : ""}`,
   ];
+  if (d.group.messages > 0) {
+    const as = d.group.comments < d.group.messages ? ` (as ${d.group.comments} comments)` : "";
+    lines.push(`  waiting for the group: ${d.group.messages} ${d.group.messages === 1 ? "message" : "messages"}${as}, about ${humanDuration(d.group.clearMs)} to clear at Telegram's ~20 a minute`);
+  }
   if (d.unreachableSince) lines.push(`  Telegram unavailable since ${d.unreachableSince}: retrying with backoff`);
   if (d.conflict) lines.push(`  another program polled with this bot token: ${d.conflict.count} conflicts since ${d.conflict.since}, the last at ${d.conflict.last_at} (\`clientes check\` says what to do)`);
   if (d.lastError) lines.push(`  last ${d.lastError.level === "error" ? "error" : "warning"} (${d.lastError.at}): ${d.lastError.message}`);

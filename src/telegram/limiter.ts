@@ -205,6 +205,39 @@ export class RateLimiter {
     this.blockedAllUntil = Math.max(this.blockedAllUntil, now + retryAfterMs);
   }
 
+  /**
+   * What the limiter remembers of groups and channels: their sends inside the last minute
+   * (epoch ms, ascending, by chat). Small (at most the per-minute limit per chat); the
+   * daemon stores it, so a restart during a backlog does not send into a full window.
+   */
+  memory(now: number = this.now()): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    if (!this.enabled) return out;
+    for (const [key, chat] of this.chats) {
+      if (!chat.group) continue;
+      prune(chat.recent, now - GROUP_WINDOW_MS);
+      if (chat.recent.length > 0) out[key] = [...chat.recent];
+    }
+    return out;
+  }
+
+  /**
+   * Takes back a {@link memory} stored by an earlier run. A send may have been in flight
+   * when that run ended (after its last store write): one more is assumed, now, for each
+   * chat that was still busy, so Telegram's count is never above ours.
+   */
+  remember(memory: Record<string, number[]> | undefined, now: number = this.now()): void {
+    if (!this.enabled || !memory) return;
+    for (const [key, times] of Object.entries(memory)) {
+      const recent = times.filter((t) => typeof t === "number" && t > now - GROUP_WINDOW_MS && t <= now).sort((a, b) => a - b);
+      if (recent.length === 0) continue;
+      const chat = this.stateOf(key);
+      chat.group = true;
+      for (const t of [...recent, now]) insertSorted(chat.recent, t);
+      chat.last = Math.max(chat.last, now);
+    }
+  }
+
   private stateOf(chatId: number | string): ChatState {
     const key = keyOf(chatId);
     let chat = this.chats.get(key);

@@ -38,7 +38,7 @@ describe("clientes report", () => {
   async function writeWeek(): Promise<void> {
     const s = await openStateStore(store, { pid: 999_999, isPidAlive: () => false });
     Object.assign(s.data, scriptedWeek());
-    for (const c of COLLECTIONS) for (const key of Object.keys(s.data[c])) s.dirty[c].add(key);
+    for (const c of COLLECTIONS) for (const key of Object.keys(s.data[c] ?? {})) s.dirty[c].add(key);
     await s.write();
     await s.close();
   }

@@ -138,6 +138,7 @@ describe("clientes status", () => {
         last_poll_seconds_ago: null,
         last_update_at: null,
         backlog: 0,
+        group_backlog: { messages: 0, comments: 0, clear_seconds: 0 },
         unreachable_since: null,
         conflict: null,
         last_error: null,

@@ -71,7 +71,7 @@ test("config.example.yaml parses (token from env) and documents every key", asyn
   assert.equal(config.store, "/srv/data/clientes.json");
   assert.deepEqual(config.staff, [{ id: 111111111, name: "Ana", notify: true }]);
 
-  for (const key of ["token", "api_root", "channel", "group", "store", "replies", "staff", "locale", "locale_per_customer", "note_prefix", "retention_days", "signatures", "log_level", "log_format", "poll_timeout", "request_timeout", "guard_group"]) {
+  for (const key of ["token", "api_root", "channel", "group", "store", "replies", "staff", "locale", "locale_per_customer", "note_prefix", "retention_days", "signatures", "coalesce", "log_level", "log_format", "poll_timeout", "request_timeout", "guard_group"]) {
     const line = new RegExp(`^\\s*${key}:`, "m");
     assert.match(source, line, `${key} is in the example`);
     const at = source.split("\n").findIndex((l) => line.test(l));

@@ -49,6 +49,7 @@ test("a minimal config gets every default, with paths next to the config file", 
     retentionDays: 30,
     signatures: false,
     csat: false,
+    coalesce: true,
     logLevel: "info",
     logFormat: "text",
     pollTimeout: 25,
@@ -78,6 +79,7 @@ note_prefix: "!!"
 retention_days: 7
 signatures: true
 csat: true
+coalesce: false
 log_level: debug
 log_format: json
 poll_timeout: 0
@@ -98,6 +100,7 @@ request_timeout: 5
   assert.equal(config.retentionDays, 7);
   assert.equal(config.signatures, true);
   assert.equal(config.csat, true);
+  assert.equal(config.coalesce, false);
   assert.equal(config.logLevel, "debug");
   assert.equal(config.logFormat, "json");
   assert.equal(config.pollTimeout, 0);
@@ -190,7 +193,7 @@ test("unknown keys are reported with the key they most likely meant", () => {
   assert.ok(lines.includes('config.yaml: staff[0].nmae: unknown key; did you mean "name"?'), err.message);
   assert.ok(
     lines.includes(
-      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, csat, log_level, log_format, poll_timeout, request_timeout, hours, sla, webhook, guard_group",
+      "config.yaml: foo: unknown key; valid keys: bot, channel, group, store, replies, staff, locale, locale_per_customer, texts, note_prefix, retention_days, signatures, csat, coalesce, log_level, log_format, poll_timeout, request_timeout, hours, sla, webhook, guard_group",
     ),
     err.message,
   );

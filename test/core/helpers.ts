@@ -26,6 +26,7 @@ export function context(over: Partial<CoreContext> = {}): CoreContext {
     localeTexts: { en: resolveTexts("en"), "pt-BR": resolveTexts("pt-BR") },
     localePerCustomer: true,
     signatures: false,
+    coalesce: true,
     albumSettleMs: 1000,
     ...over,
   };

@@ -21,7 +21,17 @@ function conversation(id: number): Conversation {
 }
 
 function state(): State {
-  return { ...emptyState(), offset: 9, conversations: { "42": conversation(42) }, pendingRoots: { "11": 21 }, links: { "42": [20, 3, 1700000000] }, staff: { "7": { notify: true } }, replyUses: { horario: { count: 2, last: 1700000000000 } } };
+  return {
+    ...emptyState(),
+    offset: 9,
+    conversations: { "42": conversation(42) },
+    pendingRoots: { "11": 21 },
+    links: { "42": [20, 3, 1700000000] },
+    staff: { "7": { notify: true } },
+    replyUses: { horario: { count: 2, last: 1700000000000 } },
+    merged: { "20": [{ p: 3, text: "hi" }, { p: 4, text: "there" }] },
+    recentSends: { "-100": [1700000000000] },
+  };
 }
 
 test("a state the daemon writes passes", () => {
@@ -49,6 +59,8 @@ test("a record of the wrong shape is named, with what was expected (and no custo
     [(s) => (s.links["42"] = [1, 2]), /^links\["42"\] is a list of 2, expected a flat list of numbers, three per link$/],
     [(s) => ((s as Record<string, unknown>).events = undefined), /^events is missing, expected an object$/],
     [(s) => ((s.events as Record<string, unknown>)["42"] = [{ at: 1 }]), /^events\["42"\]\[0\] is an object, expected a report event/],
+    [(s) => (s.merged!["20"] = [{ text: "no id" } as never]), /^merged\["20"\] is a list of 1, expected a list of parts/],
+    [(s) => ((s.recentSends as Record<string, unknown>)["-100"] = ["soon"]), /^recentSends\["-100"\] is a list of 1, expected a list of times$/],
   ];
   for (const [spoil, expected] of cases) {
     const s = state() as State & Record<string, unknown>;

@@ -8,7 +8,8 @@ import type { InAlbumJob, Job } from "../../src/core/jobs.ts";
 import { markUnreachable, setNotify } from "../../src/core/notify.ts";
 import { enqueue, enqueueFirst } from "../../src/core/queue.ts";
 import { conversationCodec } from "../../src/core/state-journal.ts";
-import { countUse, emptyState, link, markDirty, STATE_VERSION, worldOf, type Conversation, type State, type World } from "../../src/core/state.ts";
+import { forgetMerged, recordMerged } from "../../src/core/merge.ts";
+import { countUse, emptyState, keepRecentSends, link, markDirty, STATE_VERSION, worldOf, type Conversation, type State, type World } from "../../src/core/state.ts";
 import { openStateStore } from "../../src/daemon/daemon.ts";
 import type { JournaledStore } from "../../src/store/index.ts";
 
@@ -150,7 +151,7 @@ function oldConversation(id: number, v: number): Conversation {
   return c;
 }
 
-test("a version 3 store and its journal open as version 5: a job put first keeps its place, lanes missing from old lines are added", async () => {
+test("a version 3 store and its journal open as the current version: a job put first keeps its place, lanes missing from old lines are added", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "clientes.json");
     const conv = oldConversation(7, 3);
@@ -187,7 +188,7 @@ test("a version 3 store and its journal open as version 5: a job put first keeps
   });
 });
 
-test("a version 4 store (staff records, reply uses, events, the staff lane) and its journal open as version 5 with nothing lost", async () => {
+test("a version 4 store (staff records, reply uses, events, the staff lane) and its journal open as the current version with nothing lost", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "clientes.json");
     const conv = conversation(7);
@@ -269,6 +270,45 @@ test("staff records, reply uses and report events (a csat rating replaced) round
     assert.deepEqual(back.staff[500], { notify: false, unreachableSince: T0 + 3 });
     assert.deepEqual(back, plain(world.state));
   });
+});
+
+test("merged comments' parts and the limiter's last minute round-trip; a send journals its time, not the minute's", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "clientes.json");
+    const { store, world } = await backlog(path, 0);
+    recordMerged(world, 300, [{ p: 1, text: "a" }, { p: 2, text: "b", entities: [{ type: "bold", offset: 0, length: 1 }] }]);
+    recordMerged(world, 301, [{ p: 3, text: "c" }, { p: 4, text: "d" }]);
+    const group = "-1001";
+    const sends = Array.from({ length: 20 }, (_, i) => T0 + i * 1000);
+    keepRecentSends(world, { [group]: sends.slice(0, 19), "-1002": [T0] });
+    await store.write();
+    // One more send into the group, and the channel's window is over.
+    const before = store.journalBytes();
+    keepRecentSends(world, { [group]: sends.slice(1) });
+    await store.write();
+    const line = (await readFile(`${path}.journal`, "utf8")).trim().split("\n").at(-1)!;
+    assert.ok(store.journalBytes() - before < 200, line);
+    assert.match(line, new RegExp(`"${group}":\\[19,${sends[19]}\\]`), "just the new time, placed after the 19 kept");
+    // Two sends that complete in the same millisecond both count.
+    keepRecentSends(world, { [group]: [...sends.slice(1), sends[19]!] });
+    forgetMerged(world, [300]);
+    await store.write();
+    await store.close();
+    const back = await reopened(path);
+    assert.deepEqual(back.recentSends, { [group]: [...sends, sends[19]] });
+    assert.deepEqual(Object.keys(back.merged), ["301"]);
+    assert.deepEqual(back, plain(world.state));
+  });
+});
+
+test("the limiter's kept times are replaced by the recent ones once they pile up: the store holds about a minute of them", () => {
+  const world = worldOf(emptyState());
+  for (let i = 0; i < 200; i++) keepRecentSends(world, { "-1001": Array.from({ length: Math.min(20, i + 1) }, (_, k) => T0 + (i - k) * 3000).reverse() });
+  const kept = world.state.recentSends["-1001"]!;
+  assert.ok(kept.length <= 60, `${kept.length} times kept`);
+  assert.equal(kept.at(-1), T0 + 199 * 3000, "the latest send is there");
+  keepRecentSends(world, {});
+  assert.deepEqual(world.state.recentSends, {}, "a chat with nothing in the window is dropped");
 });
 
 test("a crash mid-line (the last line torn) loses no write that was acknowledged, and the next run goes on from there", async () => {

@@ -64,7 +64,8 @@ export function threadMessages(sb: Sandbox, customerId: number): TelegramMessage
 
 /** The texts the team sees in a customer's threads. */
 export function threadTexts(sb: Sandbox, customerId: number): string[] {
-  return threadMessages(sb, customerId).map((m) => m.text ?? m.caption ?? "");
+  // Under backlog the bot merges a customer's texts into one comment, one per line (src/core/merge.ts).
+  return threadMessages(sb, customerId).flatMap((m) => (m.from?.id === sb.bot.id && m.text ? m.text.split("\n") : [m.text ?? m.caption ?? ""]));
 }
 
 /** The texts a customer got from the bot. */
@@ -91,6 +92,22 @@ export function judge(sent: readonly string[], seen: readonly string[]): { dupli
   const twice = [...counts.values()].filter((n) => n > 2).length;
   if (twice > 0) return { wrong: `${twice} messages arrived three times or more` };
   return { duplicates: relevant.length - sent.length };
+}
+
+/**
+ * Comments in a customer's threads that repeat a text an earlier comment carried, as the team
+ * counts them: a merged comment sent again is one repeat, and so is each comment that
+ * carries any text already there (a merge cut differently after a crash repeats several).
+ */
+export function repeatedComments(sb: Sandbox, customerId: number): number {
+  const seen = new Set<string>();
+  let repeats = 0;
+  for (const m of threadMessages(sb, customerId)) {
+    const lines = m.from?.id === sb.bot.id && m.text ? m.text.split("\n") : [m.text ?? m.caption ?? ""];
+    if (lines.some((l) => seen.has(l))) repeats += 1;
+    for (const l of lines) seen.add(l);
+  }
+  return repeats;
 }
 
 /** Log lines that would tell the operator a delivery failed for good. */

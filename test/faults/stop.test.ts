@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { botTexts, cardsOf, failureLines, judge, startRig, threadMessages, threadTexts, type Rig } from "./helpers.ts";
+import { botTexts, cardsOf, failureLines, judge, repeatedComments, startRig, threadMessages, threadTexts, type Rig } from "./helpers.ts";
 
 /** `n` new customers, each writing `each` texts at once; returns what each one sent. */
 function backlog(rig: Rig, n: number, each: number, tag: string): Map<number, string[]> {
@@ -40,7 +40,7 @@ function assertAllThere(rig: Rig, sent: Map<number, string[]>, crashes: number):
     cards += mine.length - 1;
     const verdict = judge(texts, threadTexts(sb, id));
     assert.ok("duplicates" in verdict, `customer ${id}: ${"wrong" in verdict ? verdict.wrong : ""}`);
-    copies += verdict.duplicates;
+    copies += repeatedComments(sb, id);
     const welcomes = botTexts(sb, id).filter((t) => /^Hello/.test(t)).length;
     assert.ok(welcomes >= 1 && welcomes <= 1 + crashes, `customer ${id}: welcomed ${welcomes} times`);
     // Nothing was reported as undelivered: no warning in the thread, none on the card.

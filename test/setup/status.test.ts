@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { emptyState, type Conversation } from "../../src/core/state.ts";
 import type { Health } from "../../src/daemon/health.ts";
-import { backlogOf, daemonJson, daemonLines, daemonStatus, humanDuration, median, parseStatusFilter, statusJson, summarize } from "../../src/setup/status.ts";
+import { queuedJobs } from "../../src/core/queue.ts";
+import { daemonJson, daemonLines, daemonStatus, groupBacklogOf, humanDuration, median, parseStatusFilter, statusJson, summarize } from "../../src/setup/status.ts";
 
 const NOW = Date.UTC(2025, 0, 10, 12, 0, 0);
 const MIN = 60_000;
@@ -156,6 +157,7 @@ describe("status summary", () => {
       last_poll_seconds_ago: 3,
       last_update_at: null,
       backlog: 2,
+      group_backlog: { messages: 0, comments: 0, clear_seconds: 0 },
       unreachable_since: null,
       conflict: null,
       last_error: null,
@@ -201,6 +203,35 @@ describe("status summary", () => {
       "1": conversation(1, { queues: { team: [{} as never, {} as never], customer: [{} as never], card: [], staff: [] } }),
       "2": conversation(2),
     };
-    assert.equal(backlogOf(state), 3);
+    assert.equal(queuedJobs(state), 3);
+  });
+});
+
+describe("backlog for the group", () => {
+  const GROUP = -1001;
+  function backlogged() {
+    const state = emptyState();
+    const texts = Array.from({ length: 25 }, (_, i) => ({ id: i + 1, at: NOW, kind: "in" as const, p: i + 1, text: { text: `text ${i}` } }));
+    const photos = Array.from({ length: 30 }, (_, i) => ({ id: 100 + i, at: NOW, kind: "in" as const, p: 100 + i }));
+    state.conversations["1"] = conversation(1, { queues: { team: [{ id: 99, at: NOW, kind: "card" }, ...texts], customer: [{ id: 98, at: NOW, kind: "notice", html: "hi" }], card: [], staff: [] } });
+    state.conversations["2"] = conversation(2, { queues: { team: photos, customer: [], card: [], staff: [] } });
+    return state;
+  }
+
+  test("messages waiting for the group, the comments they make, and the least time Telegram's ~20 a minute allows", () => {
+    const state = backlogged();
+    assert.deepEqual(groupBacklogOf(state, false, GROUP, NOW), { messages: 55, comments: 55, clearMs: 2 * MIN + 14_000 });
+    // Merged, the 25 texts are one comment: 31 comments, the 31st a minute after the 11th.
+    assert.deepEqual(groupBacklogOf(state, true, GROUP, NOW), { messages: 55, comments: 31, clearMs: MIN + 10_000 });
+    // The group's last minute, as the daemon stored it, counts: 20 sends 30 s ago push everything back.
+    state.recentSends = { [String(GROUP)]: Array.from({ length: 20 }, (_, i) => NOW - 30_000 + i) };
+    assert.equal(groupBacklogOf(state, true, GROUP, NOW).clearMs, 30_000 + MIN + 10_000);
+  });
+
+  test("status shows it, also as JSON", () => {
+    const group = groupBacklogOf(backlogged(), true, GROUP, NOW);
+    const d = daemonStatus(undefined, undefined, 57, NOW, group);
+    assert.match(daemonLines(d).join("\n"), /waiting for the group: 55 messages \(as 31 comments\), about 1 min to clear/);
+    assert.deepEqual(daemonJson(d)["group_backlog"], { messages: 55, comments: 31, clear_seconds: 70 });
   });
 });

@@ -151,3 +151,21 @@ test("background sends (private messages to staff) take at most their share of t
   clock.t += 1000;
   assert.equal(limiter.delayFor(104, clock.t, "background"), 0, "once the second is quiet, background goes");
 });
+
+test("the memory of a group's last minute survives a restart, with one send assumed in flight", () => {
+  const { clock, limiter, sendWhenAllowed } = limiterAt(1_000_000);
+  for (let i = 0; i < 18; i++) sendWhenAllowed(-100);
+  sendWhenAllowed(42); // private chats are not remembered: they do not fill up
+  const memory = limiter.memory();
+  assert.deepEqual(Object.keys(memory), ["-100"]);
+  assert.equal(memory["-100"]!.length, 18);
+
+  clock.t += 5_000;
+  const next = new RateLimiter({ now: () => clock.t });
+  next.remember(JSON.parse(JSON.stringify(memory)));
+  // 18 remembered + 1 assumed in flight: one slot left in this minute, then the window must free.
+  clock.t += next.delayFor(-100);
+  next.record(-100);
+  assert.ok(next.delayFor(-100) > 30_000, "the 21st send of the minute waits for the window");
+  assert.deepEqual(new RateLimiter({ now: () => clock.t + 61_000 }).memory(), {});
+});

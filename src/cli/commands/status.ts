@@ -9,10 +9,11 @@ import { openStateStore } from "../../daemon/daemon.ts";
 import { EXIT } from "../../runtime.ts";
 import { readHealth } from "../../daemon/health.ts";
 import { runningDaemonPid } from "../../setup/daemon-lock.ts";
-import { backlogOf, daemonJson, daemonLines, daemonStatus, humanDuration, parseStatusFilter, statusJson, summarize, type StatusSummary, type WaitingCustomer } from "../../setup/status.ts";
+import { groupBacklogOf, daemonJson, daemonLines, daemonStatus, humanDuration, parseStatusFilter, statusJson, summarize, type StatusSummary, type WaitingCustomer } from "../../setup/status.ts";
 import { configOption, loadCliConfig } from "../config.ts";
 import type { CliContext } from "../context.ts";
 import { writeJson, writeTable } from "../output.ts";
+import { queuedJobs } from "../../core/queue.ts";
 import { emptyState } from "../../core/state.ts";
 
 async function status(ctx: CliContext, cmd: Command): Promise<number> {
@@ -29,7 +30,8 @@ async function status(ctx: CliContext, cmd: Command): Promise<number> {
   const staffNames = new Map(config.staff.filter((s) => s.name).map((s) => [s.id, s.name!]));
   const summary = summarize(state, Date.now(), staffNames, filter);
   const [pid, health] = await Promise.all([runningDaemonPid(config.store, rt.isPidAlive, rt.pid), readHealth(config.store)]);
-  const daemon = daemonStatus(health, pid, backlogOf(state), Date.now());
+  const now = Date.now();
+  const daemon = daemonStatus(health, pid, queuedJobs(state), now, groupBacklogOf(state, config.coalesce, config.group, now));
 
   if (opts.json) {
     writeJson(rt.stdout, { daemon: daemonJson(daemon), ...statusJson(summary) });
@@ -93,10 +95,11 @@ export function register(program: Command, ctx: CliContext): void {
       `
 Reads the daemon's store and health file without changing them, so it
 works while \`clientes start\` runs. The first line says whether the daemon runs and
-polls Telegram, when getUpdates last worked and how many deliveries are queued; then any
-outage, another program polling with the bot token, and the last warning or error the
+polls Telegram, when getUpdates last worked and how many deliveries are queued; then how
+many messages wait for the group and about how long Telegram's ~20 a minute there takes to
+clear them (texts go merged under backlog unless coalesce: false); then any outage, another program polling with the bot token, and the last warning or error the
 daemon logged. --json gives the same under "daemon" (running, pid, polling, last_poll_at,
-backlog, last_error, ...) for a monitor.
+backlog, group_backlog, last_error, ...) for a monitor.
 "Waiting" means an open conversation whose customer has not been answered yet (its card
 shows #waiting); they are listed oldest first, with the owner, tags and wait. --owner and
 --tag narrow that list (the counts stay the desk's). The first-response time runs from the

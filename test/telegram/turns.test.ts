@@ -1,0 +1,46 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RateLimiter } from "../../src/telegram/limiter.ts";
+import { FairTurns } from "../../src/telegram/turns.ts";
+
+const GROUP = -100;
+
+/** Takes a turn for `who` and, once granted, sends (records) at once: returns the order of sends. */
+function sender(turns: FairTurns, limiter: RateLimiter, order: string[]) {
+  return async (who: string, first = false): Promise<boolean> => {
+    const turn = await turns.take(GROUP, { first });
+    limiter.record(GROUP);
+    order.push(who);
+    turn.done();
+    return turn.waited;
+  };
+}
+
+test("senders that wait are served in the order they asked; a new conversation's first send goes first", async () => {
+  const limiter = new RateLimiter({ perChatIntervalMs: 5, perGroupPerMinute: 10_000, overallPerSecond: 10_000 });
+  const turns = new FairTurns(limiter);
+  const order: string[] = [];
+  const send = sender(turns, limiter, order);
+  const waited = await Promise.all([send("a1"), send("b1"), send("a2"), send("new", true), send("c1")]);
+  assert.deepEqual(order, ["a1", "new", "b1", "a2", "c1"]);
+  assert.deepEqual(waited, [false, true, true, true, true], "only the first did not wait");
+  assert.equal(await send("later"), true, "the group's gap since the last send is a wait too");
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await send("idle"), false, "with room in the budget nobody waits");
+});
+
+test("a waiting turn gives up when its signal fires; disabled turns never wait", async () => {
+  const limiter = new RateLimiter({ perChatIntervalMs: 60_000 });
+  const turns = new FairTurns(limiter);
+  const first = await turns.take(GROUP);
+  limiter.record(GROUP);
+  first.done();
+  const stop = new AbortController();
+  const waiting = turns.take(GROUP, { signal: stop.signal });
+  assert.equal(turns.waiting(GROUP), 1);
+  stop.abort(new Error("stopping"));
+  await assert.rejects(waiting, /stopping/);
+  assert.equal(turns.waiting(GROUP), 0);
+  const off = new FairTurns(limiter, false);
+  assert.equal((await off.take(GROUP)).waited, false);
+});
