@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { getEventListeners, once } from "node:events";
 import { inspect } from "node:util";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createTelegram } from "../../src/telegram/client.ts";
 import { NetworkError, TelegramApiError, classify, describeForOperator } from "../../src/telegram/errors.ts";
 
@@ -302,6 +302,66 @@ test("no listener stays on the caller's signal once its calls end", async () => 
     assert.deepEqual(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message), []);
   } finally {
     process.off("warning", onWarning);
+    await api.close();
+  }
+});
+
+test("consecutive calls reuse one keep-alive connection", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: true }));
+  let connections = 0;
+  api.server.on("connection", () => connections++);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    for (let n = 0; n < 5; n++) assert.equal(await telegram.call("deleteWebhook", {}), true);
+    assert.equal(api.seen.length, 5);
+    assert.equal(connections, 1, "every call after the first went out on the open connection");
+  } finally {
+    await api.close();
+  }
+});
+
+test("an idle connection is let go after idleMs; the next call opens a new one", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: true }));
+  const sockets: Socket[] = [];
+  api.server.on("connection", (s: Socket) => sockets.push(s));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, idleMs: 100 });
+    await telegram.call("deleteWebhook", {});
+    await once(sockets[0]!, "close"); // the client closed it, idle
+    await telegram.call("deleteWebhook", {});
+    assert.equal(sockets.length, 2);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a call slower than idleMs is still answered: only idle connections are let go", async () => {
+  const api = await fakeTelegram((_req, res) => void setTimeout(() => json(res, 200, { ok: true, result: [] }), 400));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, idleMs: 50, timeoutMs: 5000 });
+    assert.deepEqual(await telegram.call("getUpdates", { timeout: 0 }), []);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a hung call on a reused connection is still abandoned at its deadline", async () => {
+  let answered = 0;
+  const api = await fakeTelegram((_req, res) => {
+    if (answered++ === 0) json(res, 200, { ok: true, result: true }); // the first opens the connection; the second hangs on it
+  });
+  let connections = 0;
+  api.server.on("connection", () => connections++);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, timeoutMs: 200 });
+    await telegram.call("deleteWebhook", {});
+    const started = performance.now();
+    const err = await telegram.call("sendMessage", { chat_id: 1, text: "hi" }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    assert.equal(connections, 1);
+    assert.ok(err instanceof NetworkError && err.problem === "timeout", `got ${inspect(err)}`);
+    assert.ok(elapsed >= 190 && elapsed < 2000, `gave up after ${elapsed} ms`);
+  } finally {
     await api.close();
   }
 });
