@@ -51,12 +51,25 @@ export const IDLE_CONNECTION_MS = 4_000;
 
 type AnyMethod = (params: unknown) => Promise<unknown>;
 
-/** One call's way out: the deadline and the caller's abort end `request` through it. */
+/**
+ * One call's way out: the deadline and the caller's abort end it through here, closing its
+ * request (and with it the connection) and failing the call at once.
+ */
 interface Transfer {
   /** Set by the transport once the request is made. */
   request?: ClientRequest;
-  /** The call was given up (deadline, abort) before its request was made: it is not made. */
-  ended?: boolean;
+  /** Fails the call (set by the transport with the request). */
+  fail?: (err: unknown) => void;
+  /** Why the call was given up: its request is not made, or is closed. */
+  ended?: "deadline" | "aborted";
+}
+
+/** Gives a call up: its request is closed and the call fails now. */
+function end(transfer: Transfer, why: "deadline" | "aborted"): void {
+  if (transfer.ended) return;
+  transfer.ended = why;
+  transfer.request?.destroy();
+  transfer.fail?.(new Error(`the call was given up (${why})`));
 }
 
 /**
@@ -94,26 +107,15 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
     const body: object = params && typeof params === "object" ? { ...params } : {};
     const transfer: Transfer = {};
     transfers.set(body, transfer);
-    let ended: "deadline" | "aborted" | undefined;
-    // The deadline and the caller's abort end the call at once (its connection is closed);
-    // the listener on the caller's signal goes when the call ends, so none piles up on a long-lived signal.
-    let stop!: (err: unknown) => void;
-    const stopped = new Promise<never>((_, reject) => (stop = reject));
-    const end = (why: "deadline" | "aborted"): void => {
-      if (ended) return;
-      ended = why;
-      transfer.ended = true;
-      transfer.request?.destroy();
-      stop(why);
-    };
-    const onAbort = (): void => end("aborted");
+    // The listener on the caller's signal goes when the call ends, so none piles up on a long-lived signal.
+    const onAbort = (): void => end(transfer, "aborted");
     outer?.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => end("deadline"), limitMs);
+    const timer = setTimeout(end, limitMs, transfer, "deadline");
     try {
-      return (await Promise.race([withoutCallSite(() => invoke(body)), stopped])) as APIMethodReturn<M>;
+      return (await withoutCallSite(() => invoke(body))) as APIMethodReturn<M>;
     } catch (err) {
-      if (ended === "aborted" || outer?.aborted) throw outer!.reason;
-      if (ended === "deadline") {
+      if (transfer.ended === "aborted" || outer?.aborted) throw outer!.reason;
+      if (transfer.ended === "deadline") {
         throw new NetworkError({ method: String(method), problem: "timeout", origin, detail: `no answer within ${limitMs / 1000} s, the call was abandoned` });
       }
       throw normalise(err, String(method), origin, secrets);
@@ -163,7 +165,8 @@ function transport(apiRoot: string, token: string, idleMs: number): (method: str
   const path = url.pathname;
   return (method, params, transfer) =>
     new Promise((resolve, reject) => {
-      if (transfer.ended) return reject(new Error("the call was given up before it was sent"));
+      if (transfer.ended) return reject(new Error(`the call was given up (${transfer.ended}) before it was sent`));
+      transfer.fail = reject;
       const json = JSON.stringify(params ?? {});
       const req = send({ ...base, path: path + method, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(json) } }, (res) => {
         read(res).then((text) => {
