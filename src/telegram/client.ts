@@ -193,11 +193,8 @@ function read(res: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     res.on("data", (chunk: Buffer) => chunks.push(chunk));
     res.on("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+    // Also when the connection drops before the body is complete ("aborted").
     res.on("error", reject);
-    // The connection closed before the body was complete.
-    res.on("close", () => {
-      if (!res.complete) reject(new Error("the connection closed before the answer was complete"));
-    });
   });
 }
 

@@ -208,6 +208,24 @@ test("a connection dropped mid-request is a retryable NetworkError", async () =>
   }
 });
 
+test("a connection dropped in the middle of the answer is a retryable NetworkError", async () => {
+  const api = await fakeTelegram((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
+    res.write('{"ok":true,"result":{"message_id":');
+    setImmediate(() => res.socket?.destroy());
+  });
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("copyMessage", { chat_id: 7, from_chat_id: 8, message_id: 9 }).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+    assert.equal(err.problem, "unreachable");
+    assert.equal(classify(err, 1).kind, "retry");
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
 test("aborting a pending long poll ends it within ~100 ms and closes the connection; other calls are untouched", async () => {
   const api = await fakeTelegram((req, res) => {
     if (req.path.endsWith("/getMe")) json(res, 200, { ok: true, result: { id: 123456, is_bot: true, first_name: "Bot" } });
