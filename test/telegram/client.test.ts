@@ -1,11 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import https from "node:https";
 import { getEventListeners, once } from "node:events";
 import { inspect } from "node:util";
 import type { AddressInfo, Socket } from "node:net";
 import { createTelegram } from "../../src/telegram/client.ts";
 import { NetworkError, TelegramApiError, classify, describeForOperator } from "../../src/telegram/errors.ts";
+import { LOOPBACK_CERT, LOOPBACK_KEY } from "./tls-fixture.ts";
 
 const SECRET = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const TOKEN = `123456:${SECRET}`;
@@ -381,5 +383,23 @@ test("a hung call on a reused connection is still abandoned at its deadline", as
     assert.ok(elapsed >= 190 && elapsed < 2000, `gave up after ${elapsed} ms`);
   } finally {
     await api.close();
+  }
+});
+
+test("an https api_root is spoken to over TLS: a certificate nobody trusts is an unreachable NetworkError that names it", async () => {
+  const server = https.createServer({ cert: LOOPBACK_CERT, key: LOOPBACK_KEY }, (_req, res) => json(res, 200, { ok: true, result: true }));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: `https://127.0.0.1:${port}` });
+    const err = await telegram.call("getMe", undefined).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+    assert.equal(err.problem, "unreachable");
+    assert.match(err.message, /self-signed certificate/); // only a TLS handshake says that
+    assertNoToken(err);
+  } finally {
+    server.closeAllConnections();
+    server.close();
   }
 });
