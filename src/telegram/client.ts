@@ -154,7 +154,7 @@ function transport(apiRoot: string, token: string, idleMs: number): (method: str
   const url = new URL(`${apiRoot}/bot${token}/`);
   const https = url.protocol === "https:";
   const agent = https ? new HttpsAgent({ keepAlive: true, timeout: idleMs }) : new HttpAgent({ keepAlive: true, timeout: idleMs });
-  const send = https ? httpsRequest : httpRequest;
+  const request = https ? httpsRequest : httpRequest;
   const base: RequestOptions = {
     protocol: url.protocol,
     hostname: url.hostname.replace(/^\[|\]$/g, ""),
@@ -163,12 +163,12 @@ function transport(apiRoot: string, token: string, idleMs: number): (method: str
     agent,
   };
   const path = url.pathname;
-  return (method, params, transfer) =>
-    new Promise((resolve, reject) => {
+  return function post(method, params, transfer) {
+    return new Promise((resolve, reject) => {
       if (transfer.ended) return reject(new Error(`the call was given up (${transfer.ended}) before it was sent`));
       transfer.fail = reject;
       const json = JSON.stringify(params ?? {});
-      const req = send({ ...base, path: path + method, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(json) } }, (res) => {
+      const req = request({ ...base, path: path + method, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(json) } }, (res) => {
         read(res).then((text) => {
           let data: { ok?: unknown; result?: unknown };
           try {
@@ -185,6 +185,7 @@ function transport(apiRoot: string, token: string, idleMs: number): (method: str
       req.on("error", reject);
       req.end(json);
     });
+  };
 }
 
 /** The whole body of an answer, as text. */
