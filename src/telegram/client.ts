@@ -1,8 +1,17 @@
 /**
- * The real Telegram transport: GramIO's Bot does the HTTP (JSON or multipart, its
- * formatting plugin), this file adds a per-call abort and deadline and turns every failure
- * into a `TelegramApiError` or a `NetworkError` with the token scrubbed out.
+ * The real Telegram transport. GramIO's Bot is the Bot API client (its typed `api`, its
+ * hooks, its TelegramError); under it, one keep-alive connection pool of node:http(s) does
+ * the HTTP, through GramIO's `onApiCall` hook. This file adds a per-call abort and deadline
+ * and turns every failure into a `TelegramApiError` or a `NetworkError` with the token
+ * scrubbed out.
+ *
+ * Why not GramIO's own request: it calls the global fetch (undici), whose WHATWG streams,
+ * Request/Response objects and abort signals cost about 4 times the CPU of node:http for a
+ * Bot API call, and GramIO 0.10 takes no fetch function or per-call options. The relay only
+ * ever sends JSON (copies and file ids, never uploads), which is all this transport speaks.
  */
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Bot, TelegramError } from "gramio";
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
@@ -22,6 +31,8 @@ export interface TelegramClientOptions {
    * {@link REQUEST_TIMEOUT_MS}.
    */
   timeoutMs?: number;
+  /** How long an idle connection is kept for the next call; default {@link IDLE_CONNECTION_MS}. */
+  idleMs?: number;
 }
 
 /**
@@ -30,7 +41,36 @@ export interface TelegramClientOptions {
  */
 export const REQUEST_TIMEOUT_MS = 20_000;
 
+/**
+ * How long an idle connection waits for the next call (undici's default, which the daemon
+ * used before): long enough for a busy desk to reuse its connections, short enough that a
+ * server never closes one just as a call goes out on it. A server's own shorter
+ * `Keep-Alive: timeout` hint wins (Node's Agent keeps a 1 s margin below it).
+ */
+export const IDLE_CONNECTION_MS = 4_000;
+
 type AnyMethod = (params: unknown) => Promise<unknown>;
+
+/**
+ * One call's way out: the deadline and the caller's abort end it through here, closing its
+ * request (and with it the connection) and failing the call at once.
+ */
+interface Transfer {
+  /** Set by the transport once the request is made. */
+  request?: ClientRequest;
+  /** Fails the call (set by the transport with the request). */
+  fail?: (err: unknown) => void;
+  /** Why the call was given up: its request is not made, or is closed. */
+  ended?: "deadline" | "aborted";
+}
+
+/** Gives a call up: its request is closed and the call fails now. */
+function end(transfer: Transfer, why: "deadline" | "aborted"): void {
+  if (transfer.ended) return;
+  transfer.ended = why;
+  transfer.request?.destroy();
+  transfer.fail?.(new Error(`the call was given up (${why})`));
+}
 
 /**
  * A `TelegramPort` on GramIO's Bot. Rejects with `TelegramApiError`, `NetworkError`, or
@@ -38,18 +78,20 @@ type AnyMethod = (params: unknown) => Promise<unknown>;
  */
 export function createTelegram(options: TelegramClientOptions): TelegramPort {
   const apiRoot = options.apiRoot.replace(/\/+$/, "");
-  const baseURL = `${apiRoot}/bot`;
   const origin = originOf(apiRoot);
   const secrets = secretsOf(options.token);
-
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const post = transport(apiRoot, options.token, options.idleMs ?? IDLE_CONNECTION_MS);
 
-  // GramIO 0.10 calls the global fetch with only bot-wide `fetchOptions`, so a per-call
-  // signal (the deadline, the caller's abort) needs its own Bot. A Bot costs microseconds to
-  // build (no I/O, no polling until start()), which is nothing next to an HTTP round trip,
-  // and this uses nothing but GramIO's public options: no patched global fetch, no mutable
-  // "current signal" shared by concurrent calls.
-  const botFor = (signal: AbortSignal) => new Bot(options.token, { api: { baseURL, fetchOptions: { signal } } });
+  // Each call's own transfer, found by the parameters object GramIO hands to the hook (a
+  // fresh copy per call): nothing shared between concurrent calls.
+  const transfers = new WeakMap<object, Transfer>();
+  const bot = new Bot(options.token, { api: { baseURL: `${apiRoot}/bot` } }).onApiCall((context, _gramioFetch) => {
+    const transfer = transfers.get(context.params as object);
+    if (!transfer) throw new TypeError(`GramIO passed ${String(context.method)} on without its parameters object (src/telegram/client.ts needs updating)`);
+    return post(String(context.method), context.params, transfer);
+  });
+  const api = bot.api as unknown as Record<string, AnyMethod>;
 
   async function call<M extends keyof APIMethods>(
     method: M,
@@ -59,22 +101,21 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
     const outer = opts?.signal;
     outer?.throwIfAborted();
     const limitMs = deadlineOf(String(method), params, timeoutMs);
-    // One signal per call, for the deadline and the caller's abort; the listener on the
-    // caller's signal goes when the call ends, so none piles up on a long-lived signal.
-    const own = new AbortController();
-    const onAbort = (): void => own.abort(outer?.reason);
-    outer?.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => own.abort(new Error("deadline")), limitMs);
-    const api = botFor(own.signal).api as unknown as Record<string, AnyMethod>;
     const invoke = api[method];
+    if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
+    // A copy per call: the key of its transfer, and GramIO's hooks may rewrite it in place.
+    const body: object = params && typeof params === "object" ? { ...params } : {};
+    const transfer: Transfer = {};
+    transfers.set(body, transfer);
+    // The listener on the caller's signal goes when the call ends, so none piles up on a long-lived signal.
+    const onAbort = (): void => end(transfer, "aborted");
+    outer?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(end, limitMs, transfer, "deadline");
     try {
-      if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
-      // A shallow copy: GramIO's format plugin rewrites `text`/`entities` in place.
-      const body = params && typeof params === "object" ? { ...params } : params;
-      return (await invoke(body)) as APIMethodReturn<M>;
+      return (await withoutCallSite(() => invoke(body))) as APIMethodReturn<M>;
     } catch (err) {
-      if (outer?.aborted) throw outer.reason;
-      if (own.signal.aborted) {
+      if (transfer.ended === "aborted" || outer?.aborted) throw outer!.reason;
+      if (transfer.ended === "deadline") {
         throw new NetworkError({ method: String(method), problem: "timeout", origin, detail: `no answer within ${limitMs / 1000} s, the call was abandoned` });
       }
       throw normalise(err, String(method), origin, secrets);
@@ -85,6 +126,77 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
   }
 
   return { call };
+}
+
+/**
+ * Runs `start` (synchronous up to its first await) capturing no stack frames. GramIO
+ * captures a call site for every call, for the stack of its TelegramError; the transport
+ * here builds its TelegramError without one (normalise keeps only code and description),
+ * and capturing the daemon's deep async stacks took about a tenth of its CPU per message.
+ */
+function withoutCallSite<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * The HTTP under GramIO: POST `<apiRoot>/bot<token>/<method>` with the JSON body, over a
+ * keep-alive pool; resolves with Telegram's `result`, throws GramIO's TelegramError for
+ * `ok: false` (as GramIO's own request does), a SyntaxError for a body that is not JSON, and
+ * the socket's error when there is no answer.
+ */
+function transport(apiRoot: string, token: string, idleMs: number): (method: string, params: unknown, transfer: Transfer) => Promise<unknown> {
+  const url = new URL(`${apiRoot}/bot${token}/`);
+  const https = url.protocol === "https:";
+  const agent = https ? new HttpsAgent({ keepAlive: true, timeout: idleMs }) : new HttpAgent({ keepAlive: true, timeout: idleMs });
+  const request = https ? httpsRequest : httpRequest;
+  const base: RequestOptions = {
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    ...(url.port ? { port: Number(url.port) } : {}),
+    method: "POST",
+    agent,
+  };
+  const path = url.pathname;
+  return function post(method, params, transfer) {
+    return new Promise((resolve, reject) => {
+      if (transfer.ended) return reject(new Error(`the call was given up (${transfer.ended}) before it was sent`));
+      transfer.fail = reject;
+      const json = JSON.stringify(params ?? {});
+      const req = request({ ...base, path: path + method, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(json) } }, (res) => {
+        read(res).then((text) => {
+          let data: { ok?: unknown; result?: unknown };
+          try {
+            data = JSON.parse(text) as typeof data;
+          } catch (err) {
+            return reject(err);
+          }
+          // Not `ok: true` (with or without Telegram's error_code): GramIO's error, as its own request throws.
+          if (data === null || typeof data !== "object" || data.ok !== true) reject(new TelegramError((data ?? {}) as never, method as never, params as never));
+          else resolve(data.result);
+        }, reject);
+      });
+      transfer.request = req;
+      req.on("error", reject);
+      req.end(json);
+    });
+  };
+}
+
+/** The whole body of an answer, as text. */
+function read(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+    // Also when the connection drops before the body is complete ("aborted").
+    res.on("error", reject);
+  });
 }
 
 /**

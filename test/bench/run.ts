@@ -39,7 +39,7 @@ const HELP = `npm run bench -- [flags]
   --store-writes N            store: typical writes timed per run (default 200)
   --no-pin                    do not pin the daemon to CPU 1 and this process to CPU 0
   --keepalive-ms N            the sandbox's HTTP keep-alive (default 5000; it ships with 1000, which
-                              makes the daemon's fetch reconnect for every call)
+                              makes the daemon reconnect for every call)
   --profile DIR               throughput: run the daemon under --cpu-prof, write profiles to DIR
                               and print where its time went
   --daemon-root DIR           run the daemon from another checkout (before/after comparisons)
@@ -389,7 +389,7 @@ async function printProfile(dir: string): Promise<void> {
   const files = await Promise.all((await readdir(dir)).filter((f) => f.endsWith(".cpuprofile")).map(async (f) => ({ f, size: (await stat(join(dir, f))).size })));
   const main = files.sort((a, b) => b.size - a.size)[0];
   if (!main) return say(`no profile in ${dir}`);
-  const p = await summarizeProfile(join(dir, main.f), 25, ["runLane", "pollLoop", "handleUpdate", "planJob", "call", "fetch", "write"]);
+  const p = await summarizeProfile(join(dir, main.f), 25, ["runLane", "pollLoop", "handleUpdate", "planJob", "call", "post", "write"]);
   say(`\nprofile ${main.f} (${p.totalMs} ms of samples, start-up and warm-up included)`);
   say("by file:");
   for (const h of p.files) say(`  ${h.percent.toFixed(1).padStart(5)}%  ${h.name}`);

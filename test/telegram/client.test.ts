@@ -1,11 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import https from "node:https";
 import { getEventListeners, once } from "node:events";
 import { inspect } from "node:util";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { createTelegram } from "../../src/telegram/client.ts";
 import { NetworkError, TelegramApiError, classify, describeForOperator } from "../../src/telegram/errors.ts";
+import { LOOPBACK_CERT, LOOPBACK_KEY } from "./tls-fixture.ts";
 
 const SECRET = "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const TOKEN = `123456:${SECRET}`;
@@ -208,6 +210,24 @@ test("a connection dropped mid-request is a retryable NetworkError", async () =>
   }
 });
 
+test("a connection dropped in the middle of the answer is a retryable NetworkError", async () => {
+  const api = await fakeTelegram((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
+    res.write('{"ok":true,"result":{"message_id":');
+    setImmediate(() => res.socket?.destroy());
+  });
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const err = await telegram.call("copyMessage", { chat_id: 7, from_chat_id: 8, message_id: 9 }).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+    assert.equal(err.problem, "unreachable");
+    assert.equal(classify(err, 1).kind, "retry");
+    assertNoToken(err);
+  } finally {
+    await api.close();
+  }
+});
+
 test("aborting a pending long poll ends it within ~100 ms and closes the connection; other calls are untouched", async () => {
   const api = await fakeTelegram((req, res) => {
     if (req.path.endsWith("/getMe")) json(res, 200, { ok: true, result: { id: 123456, is_bot: true, first_name: "Bot" } });
@@ -303,5 +323,83 @@ test("no listener stays on the caller's signal once its calls end", async () => 
   } finally {
     process.off("warning", onWarning);
     await api.close();
+  }
+});
+
+test("consecutive calls reuse one keep-alive connection", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: true }));
+  let connections = 0;
+  api.server.on("connection", () => connections++);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    for (let n = 0; n < 5; n++) assert.equal(await telegram.call("deleteWebhook", {}), true);
+    assert.equal(api.seen.length, 5);
+    assert.equal(connections, 1, "every call after the first went out on the open connection");
+  } finally {
+    await api.close();
+  }
+});
+
+test("an idle connection is let go after idleMs; the next call opens a new one", async () => {
+  const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: true }));
+  const sockets: Socket[] = [];
+  api.server.on("connection", (s: Socket) => sockets.push(s));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, idleMs: 100 });
+    await telegram.call("deleteWebhook", {});
+    await once(sockets[0]!, "close"); // the client closed it, idle
+    await telegram.call("deleteWebhook", {});
+    assert.equal(sockets.length, 2);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a call slower than idleMs is still answered: only idle connections are let go", async () => {
+  const api = await fakeTelegram((_req, res) => void setTimeout(() => json(res, 200, { ok: true, result: [] }), 400));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, idleMs: 50, timeoutMs: 5000 });
+    assert.deepEqual(await telegram.call("getUpdates", { timeout: 0 }), []);
+  } finally {
+    await api.close();
+  }
+});
+
+test("a hung call on a reused connection is still abandoned at its deadline", async () => {
+  let answered = 0;
+  const api = await fakeTelegram((_req, res) => {
+    if (answered++ === 0) json(res, 200, { ok: true, result: true }); // the first opens the connection; the second hangs on it
+  });
+  let connections = 0;
+  api.server.on("connection", () => connections++);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, timeoutMs: 200 });
+    await telegram.call("deleteWebhook", {});
+    const started = performance.now();
+    const err = await telegram.call("sendMessage", { chat_id: 1, text: "hi" }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    assert.equal(connections, 1);
+    assert.ok(err instanceof NetworkError && err.problem === "timeout", `got ${inspect(err)}`);
+    assert.ok(elapsed >= 190 && elapsed < 2000, `gave up after ${elapsed} ms`);
+  } finally {
+    await api.close();
+  }
+});
+
+test("an https api_root is spoken to over TLS: a certificate nobody trusts is an unreachable NetworkError that names it", async () => {
+  const server = https.createServer({ cert: LOOPBACK_CERT, key: LOOPBACK_KEY }, (_req, res) => json(res, 200, { ok: true, result: true }));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: `https://127.0.0.1:${port}` });
+    const err = await telegram.call("getMe", undefined).catch((e: unknown) => e);
+    assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
+    assert.equal(err.problem, "unreachable");
+    assert.match(err.message, /self-signed certificate/); // only a TLS handshake says that
+    assertNoToken(err);
+  } finally {
+    server.closeAllConnections();
+    server.close();
   }
 });

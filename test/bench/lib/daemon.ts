@@ -97,8 +97,8 @@ export interface Bench {
 export interface BenchOptions extends DaemonArgs {
   /**
    * The sandbox's HTTP keep-alive timeout, ms. The sandbox ships with 1000, and its
-   * \`Keep-Alive: timeout=1\` makes undici (the daemon's fetch) close every connection after one
-   * request (undici subtracts a 1 s safety margin from the hint): a TCP connect and close per
+   * \`Keep-Alive: timeout=1\` makes the daemon's HTTP client close every connection after one
+   * request (Node's Agent, like undici, keeps a 1 s safety margin below the hint): a TCP connect and close per
    * Bot API call that Telegram's servers do not cause. Default 5000 (Node's own default).
    */
   keepAliveMs?: number;
