@@ -10,8 +10,8 @@ import { run, tempDir } from "./helpers.ts";
 const MIN = 60_000;
 const TOKEN = "123456:TEST-sandbox-token-0123456789abcdef";
 
-function conversation(id: number, first_name: string, fields: Partial<Conversation> = {}): Conversation {
-  const now = Date.now();
+/** `now` is the caller's, so response times are exact (two Date.now() calls apart can round 4 min down). */
+function conversation(id: number, first_name: string, fields: Partial<Conversation> = {}, now = Date.now()): Conversation {
   return {
     customer: { id, first_name },
     status: "open",
@@ -48,10 +48,10 @@ describe("clientes status", () => {
 
   function sample(s: State): void {
     const now = Date.now();
-    s.conversations["1"] = conversation(1, "Ana", { waitingSince: now - 12 * MIN - 5_000, customer: { id: 1, first_name: "Ana", last_name: "Lima", username: "analima" }, owner: 111, tags: ["billing", "vip"] });
-    s.conversations["2"] = conversation(2, "Bruno", { waitingSince: now - 95 * MIN, priority: 5, firstResponseAt: now - 110 * MIN, tags: ["billing"] });
-    s.conversations["3"] = conversation(3, "Caio", { status: "closed", firstResponseAt: now - 116 * MIN });
-    s.conversations["4"] = conversation(4, "Duda", { firstResponseAt: now - 119 * MIN });
+    s.conversations["1"] = conversation(1, "Ana", { waitingSince: now - 12 * MIN - 5_000, customer: { id: 1, first_name: "Ana", last_name: "Lima", username: "analima" }, owner: 111, tags: ["billing", "vip"] }, now);
+    s.conversations["2"] = conversation(2, "Bruno", { waitingSince: now - 95 * MIN, priority: 5, firstResponseAt: now - 110 * MIN, tags: ["billing"] }, now);
+    s.conversations["3"] = conversation(3, "Caio", { status: "closed", firstResponseAt: now - 116 * MIN }, now);
+    s.conversations["4"] = conversation(4, "Duda", { firstResponseAt: now - 119 * MIN }, now);
   }
 
   test("open, closed, waiting customers with their wait, median first response", async () => {
