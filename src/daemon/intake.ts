@@ -2,8 +2,8 @@
  * The one path from Telegram's updates to their stored effects, shared by the poll loop and
  * the webhook server: handle each update (the core changes shared state synchronously, so
  * updates taken at the same time are handled one after the other, in the order they came),
- * store the effects in one write (concurrent takes share it: group commit), and only then
- * start their deliveries. The caller confirms the updates to Telegram once `take` resolves —
+ * store the effects in one write (concurrent takes share it: group commit), and start their
+ * deliveries once that write's line is in the journal, while it is synced. The caller confirms the updates to Telegram once `take` resolves —
  * the poll loop by the offset written with them, the webhook by answering 200 (R25
  * durable-offset) — so a crash in between makes Telegram send them again, and
  * {@link wasHandled} gives them no second effect.
@@ -81,8 +81,17 @@ export function createIntake(d: IntakeDeps): Take {
       touched.add(edit.customer);
     }
     // Even when every update was a repeat: its first copy's write may still be under way.
-    await d.store.write();
-    for (const c of touched) d.deliverer.kick(c);
+    const { appended, durable } = d.store.stage();
+    // Deliveries start once the line holding their jobs is in the journal, while it is being
+    // synced (R25): a crash from here on finds the jobs or gets the updates again, and their
+    // outcomes are journaled after that line. A line the disk refuses starts none.
+    appended.then(
+      () => {
+        for (const c of touched) d.deliverer.kick(c);
+      },
+      () => undefined,
+    );
+    await durable;
     for (const c of immediate) {
       d.port.call(c.method, c.params).catch((err: unknown) => log.warn(`${c.method}: ${describeForOperator(err)}`));
     }

@@ -80,6 +80,15 @@ export interface JournaledStore<T> extends Store<T> {
    */
   write(): Promise<void>;
   /**
+   * {@link write}, told in two steps: `appended` resolves once the line holding the current
+   * data is in the journal file (written, so it outlives a crash of this process, but not
+   * yet fsync'd), `durable` as write() does. A line that cannot be appended (a full disk
+   * refuses the write itself) settles `appended` only when an attempt gets it in, or rejects
+   * it with the write. Lines stay in order: the next one is built only once this one is
+   * durable (or given up), so nothing written after `appended` can be durable before it.
+   */
+  stage(): { appended: Promise<void>; durable: Promise<void> };
+  /**
    * Saves what is not saved yet (waiting at most `retry.stopGraceMs` for a failing disk),
    * then releases the lock. Rejects with a StoreError, whose hint says what to free and
    * what the next start does, when the last changes could not be saved.
@@ -163,7 +172,16 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
 
   if (opts.lock === undefined) {
     // Read-only (e.g. `clientes status` while the daemon runs): the replayed data is enough.
-    return { ...snapshot, data: snapshot.data, dirty, journalBytes: () => 0 };
+    return {
+      ...snapshot,
+      data: snapshot.data,
+      dirty,
+      journalBytes: () => 0,
+      stage() {
+        const durable = snapshot.write(); // refused: read-only
+        return { appended: durable, durable };
+      },
+    };
   }
   let fh: StoreFileHandle;
   try {
@@ -223,6 +241,8 @@ class Journal<T extends object> implements JournaledStore<T> {
   readonly #seq: { n: number };
   /** Of each `appendOnly` array: how many of its items the journal holds. */
   readonly #lengths: WeakMap<unknown[], number>;
+  /** Told once the line of the flush that carries changes made now is appended (see {@link stage}). */
+  #staged: Deferred | undefined;
 
   constructor(opts: JournaledStoreOptions<T>, snapshot: Store<T>, dirty: Dirty<T>, fs: StoreFs, fh: StoreFileHandle, seq: { n: number }, lengths: WeakMap<unknown[], number>) {
     this.#opts = opts;
@@ -259,6 +279,14 @@ class Journal<T extends object> implements JournaledStore<T> {
     return this.#commit.request();
   }
 
+  stage(): { appended: Promise<void>; durable: Promise<void> } {
+    // Made before the request: a flush the request starts at once takes it as its own.
+    const staged = (this.#staged ??= deferred());
+    const durable = this.write();
+    durable.catch((err: unknown) => staged.reject(err));
+    return { appended: staged.promise, durable };
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -282,22 +310,28 @@ class Journal<T extends object> implements JournaledStore<T> {
   }
 
   async #flush(): Promise<void> {
+    // This flush's line is built from the data as it is now: the stage() calls so far are its.
+    const staged = this.#staged;
+    this.#staged = undefined;
     try {
       await this.#retrier.run(
-        () => this.#appendLine(),
+        () => this.#appendLine(staged),
         this.#writeTrouble,
         (s) => `store ${this.#label} written again after ${s.toFixed(1)} s: the desk carries on, nothing was lost`,
       );
     } catch (err) {
       this.#unsaved = true;
-      throw err instanceof StoreError ? retell(err, GAVE_UP) : err;
+      const told = err instanceof StoreError ? retell(err, GAVE_UP) : err;
+      staged?.reject(told);
+      throw told;
     }
+    staged?.resolve();
     this.#unsaved = false;
     await this.#maybeFold();
   }
 
   /** One attempt: the scalars and every dirty record as one line, appended and fsync'd. */
-  async #appendLine(): Promise<void> {
+  async #appendLine(staged: Deferred | undefined): Promise<void> {
     const { collections } = this.#opts;
     const data = this.data as Record<string, unknown>;
     // Numbered as it is built: a snapshot serialized from now on holds what this line does.
@@ -352,6 +386,8 @@ class Journal<T extends object> implements JournaledStore<T> {
       if (this.#tornTail) await this.#fh.truncate(this.#bytes);
       this.#tornTail = false;
       await this.#fh.appendFile(text);
+      // Told before the sync is asked for; the callers run only once this code awaits it.
+      staged?.resolve();
       await this.#fh.datasync();
     } catch (err) {
       this.#tornTail = true;
@@ -500,4 +536,22 @@ function applyLine<T>(line: Line, data: Record<string, unknown>, opts: Journaled
       arr.push(...items);
     }
   }
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** A promise settled from outside; its rejection is handled (a stage() caller may only await `durable`). */
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
