@@ -24,6 +24,12 @@ export interface FaultyFs {
   readonly full: boolean;
   /** The next `count` (default 1) `op`s on a path that `match` accepts (default: any) fail with `code`. */
   failNext(op: FsOp, code: string, options?: { count?: number; match?: (path: string) => boolean }): void;
+  /**
+   * From now on every fdatasync/fsync on a path `match` accepts (default: any) waits before
+   * it reaches the disk, until `release()`: what was appended stays in the OS's cache, as
+   * when the disk is slow to sync. `waiting` counts the syncs held right now.
+   */
+  holdSyncs(options?: { match?: (path: string) => boolean }): { readonly waiting: number; release(): void };
   /** Drops every armed failure and frees the disk: from now on it works. */
   heal(): void;
   /** Operations failed so far. */
@@ -43,6 +49,17 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
   let fillLater: { left: number; torn: boolean } | undefined;
   const armed: Armed[] = [];
   let failures = 0;
+  let hold: { match: (path: string) => boolean; waiting: number; gate: Promise<void> } | undefined;
+  const held = async (path: string): Promise<void> => {
+    const h = hold;
+    if (h === undefined || !h.match(path)) return;
+    h.waiting += 1;
+    try {
+      await h.gate;
+    } finally {
+      h.waiting -= 1;
+    }
+  };
 
   const fail = (op: FsOp, path: string, syscall: string): void => {
     const a = armed.find((x) => x.op === op && x.left > 0 && x.match(path));
@@ -80,10 +97,12 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     },
     async sync() {
       fail("sync", path, "fsync");
+      await held(path);
       return fh.sync();
     },
     async datasync() {
       fail("sync", path, "fdatasync");
+      await held(path);
       return fh.datasync();
     },
     async truncate(length) {
@@ -149,6 +168,20 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     },
     failNext(op, code, options = {}) {
       armed.push({ op, code, left: options.count ?? 1, match: options.match ?? (() => true) });
+    },
+    holdSyncs(options = {}) {
+      let open!: () => void;
+      const h = { match: options.match ?? (() => true), waiting: 0, gate: new Promise<void>((r) => (open = r)) };
+      hold = h;
+      return {
+        get waiting() {
+          return h.waiting;
+        },
+        release() {
+          if (hold === h) hold = undefined;
+          open();
+        },
+      };
     },
     heal() {
       full = undefined;
