@@ -146,3 +146,38 @@ test("a stop while the disk is still full: fails with the store's hint, and the 
     await desk.close();
   }
 });
+
+test("a sync that fails after the copy went out: the line is written again with the copy's success, once, and nothing repeats", { timeout: 60_000 }, async (t) => {
+  const faulty = faultyFs();
+  const desk = await startDesk({ storeFs: faulty.fs, storeRetry: { firstMs: 20, maxMs: 100 } });
+  try {
+    const { sb } = desk;
+    const c = await openConversation(desk, "Eva");
+    await sb.waitFor(() => sb.pendingUpdates().length === 0 && sb.isPolling(), 5000, "the daemon idle");
+    const before = await eventually(async () => {
+      const s = await storedState(desk);
+      const q = s.conversations[c.id]?.queues;
+      return q !== undefined && Object.values(q).every((lane) => lane.length === 0) && s;
+    }, "every job of the conversation stored as done");
+    // The line that holds the update is appended, then its sync fails: the copy has gone out meanwhile.
+    faulty.failNext("sync", "EIO", { match: (p) => p.endsWith(".journal") });
+    sb.sendPrivate(c.id, { text: "sent while its line failed to sync" });
+    await sb.waitFor(() => threadTexts(desk, c.root).includes("sent while its line failed to sync"), 10_000, "the copy");
+    await eventually(() => desk.logs.some((l) => /written again after/.test(l)), "the store written again", 10_000);
+    await sb.waitFor(() => sb.pendingUpdates().length === 0 && sb.isPolling(), 10_000, "the update confirmed");
+    const after: typeof before = await eventually(async () => {
+      const s = await storedState(desk);
+      const q = s.conversations[c.id]?.queues;
+      return q !== undefined && Object.values(q).every((lane) => lane.length === 0) && (s.links[c.id]?.length ?? 0) > (before.links[c.id]?.length ?? 0) && s;
+    }, "the copy's success stored: no job left, its link added");
+    assert.ok(after.links[c.id]!.length > (before.links[c.id]?.length ?? 0));
+    assert.equal(faulty.failures, 1);
+    await desk.stop();
+    await desk.restart();
+    await sb.waitFor(() => sb.pendingUpdates().length === 0 && sb.isPolling(), 10_000, "the daemon idle after a restart");
+    assert.deepEqual(threadTexts(desk, c.root), ["hi from Eva", "sent while its line failed to sync"], "exactly once, before and after a restart");
+    t.diagnostic("1 failed sync; the copy out once, its success stored, nothing sent again after a restart");
+  } finally {
+    await desk.close();
+  }
+});

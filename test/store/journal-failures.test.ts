@@ -270,3 +270,65 @@ test("a lock that cannot be removed at close is a warning, not a failure", async
   assert.deepEqual(again.store.data.items, { a: { n: 1 } });
   await again.store.close();
 });
+
+test("stage(): appended once the line is in the file, durable once synced; a change made after it goes into a later line", async () => {
+  const path = await storePath();
+  const { store, faulty } = await open(path);
+  try {
+    const hold = faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
+    put(store, "job", 1);
+    let durable = false;
+    const staged = store.stage();
+    void staged.durable.then(() => (durable = true));
+    await staged.appended;
+    await until(() => hold.waiting === 1, "the sync held");
+    assert.equal(durable, false, "not durable while the sync is held");
+    assert.deepEqual((await onDisk(path)).items, { job: { n: 1 } }, "the line is in the file before its sync (a crash of the process keeps it)");
+    // What a delivery does once its job's line is appended: its outcome waits for a later line.
+    put(store, "job", 2);
+    const later = store.write();
+    hold.release();
+    await staged.durable;
+    await later;
+    assert.deepEqual((await onDisk(path)).items, { job: { n: 2 } });
+    const lines = (await readFile(`${path}.journal`, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { c: { items?: Record<string, { n: number }> } });
+    assert.deepEqual(lines.map((l) => l.c.items?.job?.n), [1, 2], "the outcome in its own line, after the line that created it");
+  } finally {
+    await store.close();
+  }
+});
+
+test("stage() on a full disk: appended waits until a line gets in; a stop that gives up rejects both", async () => {
+  const path = await storePath();
+  const shutdown = new AbortController();
+  const { store, faulty } = await open(path, { shutdown: shutdown.signal });
+  faulty.fill();
+  put(store, "job", 1);
+  const staged = store.stage();
+  let appended = false;
+  void staged.appended.then(() => (appended = true), () => undefined);
+  await until(() => faulty.failures >= 3, "several refused appends");
+  assert.equal(appended, false, "nothing may go out while the line is not in the file");
+  shutdown.abort();
+  await assert.rejects(staged.appended, StoreError);
+  await assert.rejects(staged.durable, StoreError);
+  assert.equal(appended, false);
+  await store.close().catch(() => undefined);
+  assert.deepEqual((await onDisk(path)).items, {}, "nothing stored");
+});
+
+test("stage() after a refused append: appended once the retry gets the line in", async () => {
+  const path = await storePath();
+  const { store, faulty } = await open(path);
+  try {
+    faulty.failNext("append", "ENOSPC", { count: 2 });
+    put(store, "job", 1);
+    const staged = store.stage();
+    await staged.appended;
+    assert.equal(faulty.failures, 2);
+    await staged.durable;
+    assert.deepEqual((await onDisk(path)).items, { job: { n: 1 } });
+  } finally {
+    await store.close();
+  }
+});
