@@ -63,7 +63,7 @@ function startHeld(rig: Rig): Held {
 const idle = (sb: Sandbox): Promise<unknown> => sb.waitFor(() => sb.pendingUpdates().length === 0 && sb.isPolling(), 10_000, "the daemon idle");
 
 /** A customer whose first message is in their thread, the daemon idle and every job's end in its journal. */
-async function customerWithThread(rig: Rig, held: Held): Promise<{ id: number }> {
+async function customerWithThread(rig: Rig): Promise<{ id: number }> {
   const { sb } = rig;
   const u = sb.addUser({ first_name: "Eva" });
   sb.sendPrivate(u.id, { text: "first" });
@@ -93,35 +93,37 @@ async function sendWhileHeld(rig: Rig, held: Held, customer: number, text: strin
   return update;
 }
 
-test("a journal slow to sync: the copy goes out at once, the offset only once the line is synced", { timeout: 90_000 }, async (t) => {
+/** Runs `body` with a rig, the held-sync daemon relaying and Eva's thread ready; cleans up after. */
+async function withHeldDaemon(body: (rig: Rig, held: Held, eva: { id: number }) => Promise<void>): Promise<void> {
   const rig = await startRig();
   const held = startHeld(rig);
   try {
-    const { sb } = rig;
     await held.next(/relaying/);
-    const eva = await customerWithThread(rig, held);
+    await body(rig, held, await customerWithThread(rig));
+  } finally {
+    held.child.kill("SIGKILL");
+    await held.exited;
+    await rig.close();
+  }
+}
+
+test("a journal slow to sync: the copy goes out at once, the offset only once the line is synced", { timeout: 90_000 }, (t) =>
+  withHeldDaemon(async (rig, held, eva) => {
+    const { sb } = rig;
     const update = await sendWhileHeld(rig, held, eva.id, "sent while the sync is held");
     await held.say("release");
     await sb.waitFor(() => !sb.pendingUpdates().some((u) => u.update_id === update), 10_000, "the update confirmed once synced");
     await idle(sb);
     assert.deepEqual(threadTexts(sb, eva.id), ["first", "sent while the sync is held"], "once each");
     t.diagnostic("copy out with the sync held; update confirmed after the release");
-  } finally {
-    held.child.kill("SIGKILL");
-    await held.exited;
-    await rig.close();
-  }
-});
+  }),
+);
 
 for (const lost of [false, true]) {
   const how = lost ? "the unsynced line lost (a power cut)" : "the written line kept (a crash of the process)";
-  test(`SIGKILL while the journal sync is held, ${how}: after the restart the message is in the thread, at most once more`, { timeout: 90_000 }, async (t) => {
-    const rig = await startRig();
-    const held = startHeld(rig);
-    try {
+  test(`SIGKILL while the journal sync is held, ${how}: after the restart the message is in the thread, at most once more`, { timeout: 90_000 }, (t) =>
+    withHeldDaemon(async (rig, held, eva) => {
       const { sb } = rig;
-      await held.next(/relaying/);
-      const eva = await customerWithThread(rig, held);
       const journal = join(rig.dir, "data", "clientes.json.journal");
       const synced = (await stat(journal)).size;
       const update = await sendWhileHeld(rig, held, eva.id, "sent while the sync is held");
@@ -140,10 +142,6 @@ for (const lost of [false, true]) {
       assert.ok("duplicates" in verdict, `${"wrong" in verdict ? verdict.wrong : ""}: ${JSON.stringify(seen)}`);
       assert.ok(verdict.duplicates <= 1, `at most one repeat: ${JSON.stringify(seen)}`);
       t.diagnostic(`${how}: thread ${JSON.stringify(seen)} (${verdict.duplicates} repeat)`);
-    } finally {
-      held.child.kill("SIGKILL");
-      await held.exited;
-      await rig.close();
-    }
-  });
+    }),
+  );
 }
