@@ -2,6 +2,7 @@
  * Added latency: from the moment the sandbox hands an update out (its getUpdates answer)
  * to the moment the daemon's copyMessage for it arrives, at a steady message rate.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { TelegramUser } from "@gramio/types";
 import type { SandboxEvent } from "../../src/sandbox/index.ts";
 import { Counters } from "./counters.ts";
@@ -32,6 +33,13 @@ export interface LatencyRun {
   /** From the customer's message to its copy: adds the sandbox's own batching (5 ms) and the wait for the poll. */
   endToEndP50: number;
   endToEndP99: number;
+  /**
+   * How late this process's event loop ran (sandbox and simulated people, one process), p99
+   * and max over the measured window, ms: the sandbox cannot read a copyMessage the daemon
+   * has sent while it stalls, so a tail near these is the bench's, not the daemon's.
+   */
+  sandboxStallP99: number;
+  sandboxStallMax: number;
   /** Achieved send rate, messages/s. */
   rate: number;
   lost: number;
@@ -74,8 +82,10 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
     const interval = 1000 / opts.rate;
     const total = Math.round((opts.seconds + opts.warmupSeconds) * opts.rate);
     const warmup = Math.round(opts.warmupSeconds * opts.rate);
+    const stalls = monitorEventLoopDelay({ resolution: 1 });
     const start = performance.now();
     for (let i = 0; i < total; i++) {
+      if (i === warmup) stalls.enable();
       // Absolute schedule, so timer lateness does not lower the rate.
       const due = start + i * interval;
       const wait = due - performance.now();
@@ -86,6 +96,7 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
     }
     const rate = (total - 1) / ((sentAt[total - 1]! - sentAt[0]!) / 1000);
     await until(sb, () => copiedAt.filter((t) => t !== undefined).length >= total, 30_000, "every copy").catch(() => undefined);
+    stalls.disable();
 
     const added: number[] = [];
     const e2e: number[] = [];
@@ -107,6 +118,8 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
       max: Math.max(...added),
       endToEndP50: percentile(e2e, 50),
       endToEndP99: percentile(e2e, 99),
+      sandboxStallP99: stalls.percentile(99) / 1e6,
+      sandboxStallMax: stalls.max / 1e6,
       rate,
       lost,
     };
