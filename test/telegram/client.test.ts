@@ -258,6 +258,32 @@ test("aborting a pending long poll ends it within ~100 ms and closes the connect
   }
 });
 
+test("one signal shared by several hung calls ends them all at once, and only them", async () => {
+  const api = await fakeTelegram((req, res) => {
+    if (req.path.endsWith("/getMe")) json(res, 200, { ok: true, result: { id: 123456, is_bot: true, first_name: "Bot" } });
+    // sendMessage: held, like a half-open connection.
+  });
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    // The deliverer's way: one signal for every call in flight, aborted when stopping gives up.
+    const shared = new AbortController();
+    let arrived = 0;
+    const allArrived = new Promise<void>((resolve) => api.server.on("seen", () => ++arrived === 3 && resolve()));
+    const sends = Array.from({ length: 3 }, (_, n) => telegram.call("sendMessage", { chat_id: n, text: "hello" }, { signal: shared.signal }).catch((e: unknown) => e));
+    await allArrived;
+    const me = telegram.call("getMe", undefined, { signal: new AbortController().signal });
+    const started = performance.now();
+    shared.abort(new Error("stopping"));
+    const errs = await Promise.all(sends);
+    assert.ok(performance.now() - started < 500, "every call ended at the abort");
+    assert.deepEqual(errs.map((e) => (e as Error).message), ["stopping", "stopping", "stopping"]);
+    assert.equal((await me).id, 123456, "a call on another signal goes on");
+    assert.equal(getEventListeners(shared.signal, "abort").length, 0);
+  } finally {
+    await api.close();
+  }
+});
+
 test("an already aborted signal fails at once, without a request", async () => {
   const api = await fakeTelegram((_req, res) => json(res, 200, { ok: true, result: [] }));
   try {
