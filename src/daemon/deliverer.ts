@@ -55,14 +55,8 @@ export class Deliverer {
   private readonly timers = new Map<Key, NodeJS.Timeout>();
   /** A lane that must not send before this time (429 retry_after, backoff): kicks do not shorten it. */
   private readonly notBefore = new Map<Key, number>();
-  /**
-   * Aborted once the grace period at stop is over: every call in flight is abandoned. One for
-   * all calls (the Telegram port keeps one listener per signal, and drops each call from it as
-   * the call ends): a controller per call cost CPU on every relayed message.
-   */
-  private readonly abandon = new AbortController();
-  private readonly callOptions = { signal: this.abandon.signal };
-  private readonly staffCallOptions = { signal: this.abandon.signal, priority: "background" as const };
+  /** One controller per call in flight, aborted at stop (no listener piles up on a shared signal). */
+  private readonly inFlight = new Set<AbortController>();
   /** stop() was called: no new runs, no new timers. */
   private stopping = false;
   /** Fires as stopping starts: lanes waiting for a turn at the group give up at once. */
@@ -153,7 +147,7 @@ export class Deliverer {
     this.timers.clear();
     const timeout = setTimeout(() => {
       this.aborting = true;
-      this.abandon.abort(new ShutdownError());
+      for (const call of this.inFlight) call.abort(new ShutdownError());
     }, graceMs);
     await Promise.allSettled([...this.running.values()]);
     clearTimeout(timeout);
@@ -388,17 +382,20 @@ export class Deliverer {
       turn?.done();
       return { type: "stopped" };
     }
+    const call = new AbortController();
+    this.inFlight.add(call);
     const jobs = [job, ...(plan.also ?? [])];
     for (const j of jobs) this.deps.world.busy.add(j.id);
     try {
       // Private messages to staff are sent only when no customer's message waits for its turn.
-      const sent = this.deps.port.call(plan.call.method, plan.call.params, lane === "staff" ? this.staffCallOptions : this.callOptions);
+      const priority = lane === "staff" ? { priority: "background" as const } : {};
+      const sent = this.deps.port.call(plan.call.method, plan.call.params, { signal: call.signal, ...priority });
       turn?.done(); // the call has taken its slot in the limiter: the next turn may be granted
       const result = await sent;
       return { type: "ok", result };
     } catch (err) {
       // Whatever the call ended with, the daemon stopping is not the job failing.
-      if (this.abandon.signal.aborted) return { type: "stopped" };
+      if (call.signal.aborted) return { type: "stopped" };
       const attempts = (job.attempts ?? 0) + 1;
       const f = classify(err, attempts);
       if (f.kind === "done") return { type: "ok", result: undefined };
@@ -410,6 +407,7 @@ export class Deliverer {
       return { type: "fatal", refusal: { cause: f.cause, description: f.description }, hint: f.hint };
     } finally {
       turn?.done();
+      this.inFlight.delete(call);
       for (const j of jobs) this.deps.world.busy.delete(j.id);
     }
   }
