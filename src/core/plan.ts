@@ -331,7 +331,10 @@ export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
   switch (job.kind) {
     case "card": {
       const id = messageIds(result)[0]!;
+      // R40 orphan-card: an earlier post was adopted meanwhile; this one's forward deletes it.
+      if (conv.card !== undefined && conv.card !== id) return;
       conv.cardHash = plan.cardHash;
+      if (conv.card === id) return; // its forward came first and made it the card
       const root = state.pendingRoots[id];
       if (root !== undefined) {
         delete state.pendingRoots[id];

@@ -304,7 +304,7 @@ function senderName(m: TelegramMessage): string {
 function onGroupMessage(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   const { state } = world;
   if (m.is_automatic_forward && m.sender_chat?.id === ctx.channel) {
-    onAutomaticForward(world, m, fx);
+    onAutomaticForward(world, ctx, m, nowMs, fx);
     return;
   }
   const conv = conversationOfThread(world, m);
@@ -398,14 +398,66 @@ function queuedSnapshot(world: World, jobs: Job[], id: number): { set(snap: Snap
 /** Unclaimed automatic forwards kept; far more than cards can be in flight at once. */
 const MAX_PENDING_ROOTS = 200;
 
+/**
+ * The customer a channel post is a card of, read from the card's text: the first `code`
+ * entity that is a number (the ID line of R21 card) names a conversation, and a `#p1`–`#p5`
+ * hashtag (the priority's, which every card carries) says it is a card, not an admin's post.
+ */
+export function cardCustomerOf(world: World, m: TelegramMessage): number | undefined {
+  const text = m.text ?? "";
+  const entities = m.entities ?? [];
+  const part = (e: { offset: number; length: number }): string => text.slice(e.offset, e.offset + e.length);
+  if (!entities.some((e) => e.type === "hashtag" && /^#p[1-5]$/.test(part(e)))) return undefined;
+  const code = entities.find((e) => e.type === "code");
+  if (!code || !/^\d+$/.test(part(code))) return undefined;
+  const cid = Number(part(code));
+  return world.state.conversations[cid] ? cid : undefined;
+}
+
+/**
+ * R40 orphan-card: a card of ours the state does not know (posted by a call whose answer a
+ * crash lost). Adopted as the card when the conversation's is still to be posted (or on its
+ * way); deleted, with its discussion copy, when the conversation already has another.
+ * Returns whether it was one.
+ */
+function onOrphanCard(world: World, ctx: CoreContext, m: TelegramMessage, post: number, nowMs: number, fx: UpdateEffects): boolean {
+  const cid = cardCustomerOf(world, m);
+  if (cid === undefined) return false;
+  const conv = world.state.conversations[cid]!;
+  const queue = conv.queues.team;
+  if (conv.card === undefined) {
+    const job = queue.findIndex((j) => j.kind === "card");
+    if (job < 0) return false; // no card expected: left to R15 recreate-thread
+    const inFlight = world.busy.has(queue[job]!.id);
+    // A post in flight now, if its answer comes, is the second card: its own forward deletes it.
+    if (!inFlight) queue.splice(job, 1);
+    setThread(world, conv, post, m.message_id);
+    if (!inFlight) {
+      conv.cardHash = undefined;
+      queueCardEdit(world, conv, nowMs); // it shows the state of when it was posted
+    }
+    fx.wake.add(cid);
+    fx.log.push(`card ${post} of customer ${cid} (posted before a crash) adopted: thread ${m.message_id}`);
+    return true;
+  }
+  fx.immediate.push(
+    { method: "deleteMessage", params: { chat_id: ctx.channel, message_id: post } },
+    // Deleting a channel post keeps its discussion copy: an empty thread the team might answer in.
+    { method: "deleteMessage", params: { chat_id: ctx.group, message_id: m.message_id } },
+  );
+  fx.log.push(`card ${post} of customer ${cid} is a second card (posted before a crash): deleted, the conversation keeps card ${conv.card}`);
+  return true;
+}
+
 /** A card's automatic forward: the thread root of R1 first-contact, even when it comes first. */
-function onAutomaticForward(world: World, m: TelegramMessage, fx: UpdateEffects): void {
+function onAutomaticForward(world: World, ctx: CoreContext, m: TelegramMessage, nowMs: number, fx: UpdateEffects): void {
   const { state } = world;
   const origin = m.forward_origin;
   const post = origin && origin.type === "channel" ? origin.message_id : (m as { forward_from_message_id?: number }).forward_from_message_id;
   if (post === undefined) return;
   const cid = world.index.cards.get(post);
   if (cid === undefined) {
+    if (onOrphanCard(world, ctx, m, post, nowMs, fx)) return;
     // Telegram may deliver the forward before our sendMessage call has returned the card's id.
     // Admins' own channel posts land here too and are never claimed: keep only the newest.
     state.pendingRoots[post] = m.message_id;

@@ -286,3 +286,65 @@ test("an edit whose original has no known copy any more: the customer's is repos
   handleUpdate(w, ctx, { update_id: noteEdit.update_id, edited_message: noteEdit.message! }, now);
   assert.deepEqual(kinds(w, "team"), [], "editing a note says nothing");
 });
+
+/** The automatic forward of one of our cards for `customer`, as Telegram gives it: the ID in `code`, the priority hashtag. */
+function cardForward(id: number, post: number, customer: number): ReturnType<typeof autoForward> {
+  const u = autoForward(id, post);
+  const head = `🔴 Cliente\nID: `;
+  const text = `${head}${customer}\nStatus: waiting · Priority: 3\n#waiting #p3`;
+  const at = (s: string): number => text.indexOf(s);
+  u.message!.text = text;
+  u.message!.entities = [
+    { type: "code", offset: head.length, length: String(customer).length },
+    { type: "hashtag", offset: at("#waiting"), length: 8 },
+    { type: "hashtag", offset: at("#p3"), length: 3 },
+  ];
+  return u;
+}
+
+test("R40 orphan-card: a card posted before a crash, its card job waiting to be sent again, is adopted with its thread", () => {
+  const w = world();
+  handleUpdate(w, ctx, privateMsg(1, { text: "hello" }), now);
+  assert.equal(kinds(w, "team")[0], "card");
+  const fx = handleUpdate(w, ctx, cardForward(100, 10, CUSTOMER), now); // the first attempt's answer was lost
+  const conv = w.state.conversations[CUSTOMER]!;
+  assert.equal(conv.card, 10);
+  assert.equal(conv.root, 100);
+  assert.ok(!kinds(w, "team").includes("card"), "no second card is posted");
+  assert.deepEqual(kinds(w, "card"), ["cardEdit"], "the card is brought up to date");
+  assert.match(fx.log.join("\n"), /card 10 of customer \d+ .*adopted/);
+  assert.equal(params(head(w, "team")).message_id, 10, "the adopted card is pinned");
+  w.state.conversations[CUSTOMER]!.queues.team.shift();
+  assert.equal(params(head(w, "team")).chat_id, GROUP, "the message goes to the adopted card's thread");
+  assert.deepEqual(fx.immediate, []);
+});
+
+test("R40 orphan-card: a second card of a conversation that has one is deleted, post and discussion copy; an admin's post is not", () => {
+  const w = established();
+  const fx = handleUpdate(w, ctx, cardForward(300, 30, CUSTOMER), now);
+  assert.deepEqual(fx.immediate, [
+    { method: "deleteMessage", params: { chat_id: CHANNEL, message_id: 30 } },
+    { method: "deleteMessage", params: { chat_id: GROUP, message_id: 300 } },
+  ]);
+  assert.equal(w.state.conversations[CUSTOMER]!.card, 10, "the conversation keeps its card");
+  assert.equal(fx.log.length, 1);
+  const admin = cardForward(301, 31, CUSTOMER);
+  admin.message!.entities = admin.message!.entities!.filter((e) => e.type === "code"); // no priority hashtag: not a card
+  assert.deepEqual(handleUpdate(w, ctx, admin, now).immediate, []);
+  assert.equal(w.state.pendingRoots[31], 301, "kept unclaimed, as before");
+});
+
+test("R40 orphan-card: a card's own forward before its sendMessage answers makes it the card; the answer keeps it", () => {
+  const w = world();
+  handleUpdate(w, ctx, privateMsg(1, { text: "hello" }), now);
+  const d = delivery(w, "team");
+  const plan = planJob(d);
+  assert.ok(plan.type === "call");
+  w.busy.add(d.job.id);
+  handleUpdate(w, ctx, cardForward(100, 10, CUSTOMER), now);
+  onSuccess(d, plan, { message_id: 10 });
+  const conv = w.state.conversations[CUSTOMER]!;
+  assert.equal(conv.card, 10);
+  assert.equal(conv.root, 100, "the thread stays");
+  assert.equal(conv.cardHash, plan.cardHash);
+});
