@@ -174,7 +174,8 @@ export class Deliverer {
       const conv = world.state.conversations[customerId];
       const job = conv?.queues[lane][0];
       if (!conv || !job) return;
-      if (job.kind === "cardEdit" || (lane === "team" && this.cardUnseen(conv, job))) {
+      const unseen = lane === "team" && this.cardUnseen(conv, job);
+      if (job.kind === "cardEdit" || unseen) {
         // Its answer is the freshest news of the card: this edit is planned after it (and a
         // check may then be needless).
         const editing = this.cardEditing.get(customerId);
@@ -184,7 +185,7 @@ export class Deliverer {
         }
       }
       const d: Delivery = { world, ctx: this.deps.ctx(), now: this.now(), conv, lane, job };
-      if (lane === "team" && this.cardUnseen(conv, job)) {
+      if (unseen) {
         this.checkedFor.set(customerId, job.id);
         checkCard(d);
         continue;

@@ -11,6 +11,7 @@ import type { Conversation, State } from "../core/state.ts";
 import type { Health } from "../daemon/health.ts";
 import { displayName } from "./staff.ts";
 import { mergeRun } from "../core/merge.ts";
+import { keyOf, PER_CHAT_INTERVAL_MS, PER_GROUP_PER_MINUTE } from "../telegram/limiter.ts";
 
 /** A customer waiting for the team's answer. */
 export interface WaitingCustomer {
@@ -212,8 +213,8 @@ export interface GroupBacklog {
 }
 
 /** Per group: this many sends in any minute, at least this far apart (Telegram's limits, as the daemon paces them). */
-const GROUP_PER_MINUTE = 20;
-const GROUP_GAP_MS = 1000;
+const GROUP_PER_MINUTE = PER_GROUP_PER_MINUTE;
+const GROUP_GAP_MS = PER_CHAT_INTERVAL_MS;
 
 /**
  * What waits for the group (`group`: its numeric id, whose sends of the last minute the
@@ -244,7 +245,7 @@ export function groupBacklogOf(state: State, coalesce: boolean, group: number | 
       }
     }
   }
-  return { messages, comments, clearMs: clearTime(comments, state.recentSends[String(group).toLowerCase()] ?? [], nowMs) };
+  return { messages, comments, clearMs: clearTime(comments, state.recentSends[keyOf(group)] ?? [], nowMs) };
 }
 
 /** When the last of `n` sends can go, after the sends of the last minute (`recent`, epoch ms): ms from now. */

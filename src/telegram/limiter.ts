@@ -87,6 +87,10 @@ interface ChatState {
  * `reserve` makes concurrent senders see each other's in-flight messages, so a burst
  * from many conversations cannot overshoot the overall and per-group limits.
  */
+/** Telegram's limits as the daemon paces them by default: one send a second per chat, 20 a minute per group. */
+export const PER_CHAT_INTERVAL_MS = 1000;
+export const PER_GROUP_PER_MINUTE = 20;
+
 export class RateLimiter {
   private readonly now: () => number;
   private readonly perChatIntervalMs: number;
@@ -106,8 +110,8 @@ export class RateLimiter {
 
   constructor(options: LimiterOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.perChatIntervalMs = options.perChatIntervalMs ?? 1000;
-    this.perGroupPerMinute = options.perGroupPerMinute ?? 20;
+    this.perChatIntervalMs = options.perChatIntervalMs ?? PER_CHAT_INTERVAL_MS;
+    this.perGroupPerMinute = options.perGroupPerMinute ?? PER_GROUP_PER_MINUTE;
     this.overallPerSecond = options.overallPerSecond ?? 30;
     this.enabled = options.enabled ?? true;
     this.lowPriorityHeadroom = Math.min(options.lowPriorityHeadroom ?? 5, this.perGroupPerMinute - 1);
@@ -259,7 +263,8 @@ export class RateLimiter {
   }
 }
 
-function keyOf(chatId: number | string): string {
+/** The key a chat's sends are kept under (the limiter's memory, the store's `recentSends`). */
+export function keyOf(chatId: number | string): string {
   return String(chatId).trim().toLowerCase();
 }
 

@@ -106,8 +106,9 @@ export class FairTurns {
   }
 
   private pump(chatId: number, chat: ChatTurns): void {
-    if (chat.held || chat.timer || chat.queue.length === 0) {
-      if (!chat.held && !chat.timer && chat.queue.length === 0) this.chats.delete(chatId);
+    if (chat.held || chat.timer) return;
+    if (chat.queue.length === 0) {
+      this.chats.delete(chatId);
       return;
     }
     const delay = this.limiter.delayFor(chatId);
