@@ -1,0 +1,464 @@
+/**
+ * A lean HTTP/1.1 keep-alive client for one origin, over node:net / node:tls sockets: just
+ * what the Bot API transport (src/telegram/client.ts) needs, a POST with a small body and a
+ * small answer.
+ *
+ * Why not node:http: its ClientRequest, Agent bookkeeping, OutgoingMessage, HTTPParser and
+ * IncomingMessage streams were about 40% of the daemon's busy time per relayed message
+ * (test/bench, throughput --profile), for one small JSON request and answer. Here a request
+ * is ONE socket.write of a prebuilt header block and its body, and the answer is parsed by a
+ * small state machine straight from the socket's Buffers.
+ *
+ * What it keeps of Node's Agent: a pool of keep-alive connections (one request in flight on
+ * each, no pipelining, the most recently used first), idle connections closed after a while
+ * (sooner when the server's `Keep-Alive: timeout` hint says so, with a 1 s margin) and
+ * unref'd so they never keep the process alive, a connection the server closed or broke
+ * while idle dropped from the pool, and never a silent re-send: a reused connection that
+ * breaks before any answer byte fails the request (a Bot API call such as copyMessage is not
+ * idempotent; its outcome is unknown, the caller decides).
+ */
+import { connect as netConnect, isIP, type Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+
+/** An answer's status and whole body. */
+export interface HttpAnswer {
+  status: number;
+  body: Buffer;
+}
+
+/** Called once per request: with an error, or with the answer. */
+export type HttpDone = (err: Error | null, answer?: HttpAnswer) => void;
+
+/** A request in flight; `cancel` closes its connection and ends it without calling back. */
+export interface HttpExchange {
+  cancel(): void;
+}
+
+/**
+ * The server's answer was not HTTP we can read (a malformed status line, header or chunk,
+ * bytes nobody asked for): the connection is closed, the request's outcome unknown.
+ */
+export class HttpProtocolError extends Error {
+  override name = "HttpProtocolError";
+}
+
+/**
+ * The connection closed (or broke) before the whole answer came. `beforeAnswer` tells
+ * whether no answer byte had arrived yet; either way the request may have been carried out.
+ */
+export class HttpConnectionClosed extends Error {
+  override name = "HttpConnectionClosed";
+  readonly code = "ECONNRESET";
+  constructor(readonly beforeAnswer: boolean, cause?: Error) {
+    super(beforeAnswer ? "the connection closed before any answer came (socket hang up)" : "the connection closed in the middle of the answer", cause ? { cause } : undefined);
+  }
+}
+
+/** Where to connect and how long an idle connection is kept. */
+export interface HttpPoolOptions {
+  /** `http:` or `https:` origin, e.g. "https://api.telegram.org". */
+  origin: URL;
+  /** How long an idle connection is kept for the next request. */
+  idleMs: number;
+}
+
+/** A header block bigger than this is no Bot API answer (Telegram's are ~300 bytes). */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+/** Node's Agent keeps this margin below a server's `Keep-Alive: timeout` hint. */
+const KEEP_ALIVE_HINT_MARGIN_MS = 1000;
+
+const CRLFCRLF = Buffer.from("\r\n\r\n");
+
+const enum Phase {
+  /** No request in flight. */
+  Idle,
+  /** Reading the status line and headers. */
+  Head,
+  /** Reading `remaining` body bytes (Content-Length). */
+  Length,
+  /** Reading a chunk-size line. */
+  ChunkSize,
+  /** Reading `remaining` bytes of a chunk. */
+  ChunkData,
+  /** Reading the CRLF after a chunk's data. */
+  ChunkEnd,
+  /** Reading trailer lines after the last chunk, until an empty one. */
+  Trailer,
+  /** Reading the body until the server closes (no length given). */
+  UntilClose,
+}
+
+/** A pool of keep-alive connections to one origin. */
+export class HttpPool {
+  readonly #https: boolean;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #servername: string | undefined;
+  /** "Host: …\r\n" and the fixed headers, prebuilt once. */
+  readonly #fixedHeaders: string;
+  readonly #idleMs: number;
+  /** Idle connections, the most recently used last (taken first: the others age out). */
+  readonly #idle: Connection[] = [];
+
+  constructor(options: HttpPoolOptions) {
+    const url = options.origin;
+    this.#https = url.protocol === "https:";
+    if (!this.#https && url.protocol !== "http:") throw new TypeError(`api_root must be http: or https:, not ${url.protocol}`);
+    this.#host = url.hostname.replace(/^\[|\]$/g, "");
+    this.#port = url.port ? Number(url.port) : this.#https ? 443 : 80;
+    // SNI takes a host name only (RFC 6066); Node warns when given an IP address.
+    this.#servername = this.#https && isIP(this.#host) === 0 ? this.#host : undefined;
+    this.#fixedHeaders = `Host: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: `;
+    this.#idleMs = options.idleMs;
+  }
+
+  /**
+   * POSTs `body` (JSON text) to `path` on an idle connection, or a new one. `done` is called
+   * once, unless the exchange is cancelled first.
+   */
+  post(path: string, body: string, done: HttpDone): HttpExchange {
+    // One write: the whole header block and the body in one string (one syscall, one TCP
+    // segment for a Bot API call), Content-Length in bytes, not UTF-16 units.
+    const request = `POST ${path} HTTP/1.1\r\n${this.#fixedHeaders}${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const connection = this.#take() ?? new Connection(this, this.#open());
+    connection.send(request, done);
+    return connection;
+  }
+
+  /** Closes every idle connection (those in flight close when their request ends). */
+  close(): void {
+    for (const c of this.#idle.splice(0)) c.destroy();
+  }
+
+  /** @internal The idle deadline of a connection, from ours and the server's hint. */
+  get idleMs(): number {
+    return this.#idleMs;
+  }
+
+  /** @internal A connection whose request ended and that may carry the next one. */
+  release(connection: Connection): void {
+    this.#idle.push(connection);
+  }
+
+  /** @internal A connection that closed or broke: never handed out again. */
+  forget(connection: Connection): void {
+    const at = this.#idle.lastIndexOf(connection);
+    if (at !== -1) this.#idle.splice(at, 1);
+  }
+
+  #take(): Connection | undefined {
+    let connection: Connection | undefined;
+    while ((connection = this.#idle.pop()) !== undefined) {
+      if (connection.usable()) return connection;
+      connection.destroy();
+    }
+    return undefined;
+  }
+
+  #open(): Socket {
+    const socket = this.#https
+      ? tlsConnect({ host: this.#host, port: this.#port, ...(this.#servername ? { servername: this.#servername } : {}) })
+      : netConnect({ host: this.#host, port: this.#port });
+    // One write per request: nothing for Nagle to coalesce, only a delay to add.
+    socket.setNoDelay(true);
+    // Like Node's Agent: the OS notices a peer that vanished on an idle connection.
+    socket.setKeepAlive(true, 1000);
+    return socket;
+  }
+}
+
+/** One keep-alive connection and the parser of its answers. */
+class Connection implements HttpExchange {
+  readonly #pool: HttpPool;
+  readonly #socket: Socket;
+  #done: HttpDone | undefined;
+  #phase = Phase.Idle;
+  /** Header bytes so far, while a header block spans several packets. */
+  #head: Buffer | undefined;
+  #status = 0;
+  /** Body bytes (or a chunk's) still to read. */
+  #remaining = 0;
+  #body: Buffer[] = [];
+  /** A chunk-size or trailer line so far, while it spans packets. */
+  #line = "";
+  /** Whether any answer byte came for the request in flight. */
+  #answered = false;
+  /** The server asked to close after this answer, or it is HTTP/1.0. */
+  #closeAfter = false;
+  /** The server's keep-alive hint for this connection, ms (already with the margin). */
+  #hintMs = Infinity;
+  #closed = false;
+  #idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(pool: HttpPool, socket: Socket) {
+    this.#pool = pool;
+    this.#socket = socket;
+    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    socket.on("end", () => this.#onEnd());
+    // Also after the answer, or while idle: then there is nothing to fail, only a connection to drop.
+    socket.on("error", (err: Error) => this.#onClose(err));
+    socket.on("close", () => this.#onClose(undefined));
+  }
+
+  /** Whether the connection can carry a new request: open both ways, nothing pending. */
+  usable(): boolean {
+    const s = this.#socket;
+    return !this.#closed && !s.destroyed && s.readable && s.writable && this.#phase === Phase.Idle;
+  }
+
+  send(request: string, done: HttpDone): void {
+    this.#done = done;
+    this.#phase = Phase.Head;
+    this.#answered = false;
+    this.#socket.ref();
+    this.#socket.write(request);
+  }
+
+  /** Cancels the request in flight: the connection is closed, `done` is not called. */
+  cancel(): void {
+    this.#done = undefined;
+    this.destroy();
+  }
+
+  destroy(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pool.forget(this);
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#phase === Phase.Idle) {
+      // Bytes nobody asked for: whatever they are, this connection is out of step.
+      this.destroy();
+      return;
+    }
+    this.#answered = true;
+    try {
+      this.#parse(chunk);
+    } catch (err) {
+      this.#fail(err instanceof Error ? err : new HttpProtocolError(String(err)));
+    }
+  }
+
+  #parse(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      switch (this.#phase) {
+        case Phase.Head: {
+          at = this.#readHead(chunk, at);
+          break;
+        }
+        case Phase.Length: {
+          const take = Math.min(this.#remaining, chunk.length - at);
+          this.#body.push(at === 0 && take === chunk.length ? chunk : chunk.subarray(at, at + take));
+          at += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) this.#complete(at < chunk.length);
+          break;
+        }
+        case Phase.ChunkSize:
+        case Phase.Trailer: {
+          const eol = chunk.indexOf(10, at);
+          if (eol === -1) {
+            this.#line += chunk.toString("latin1", at);
+            if (this.#line.length > MAX_HEAD_BYTES) throw new HttpProtocolError("a chunk-size or trailer line is too long");
+            return;
+          }
+          const line = (this.#line + chunk.toString("latin1", at, eol)).replace(/\r$/, "");
+          this.#line = "";
+          at = eol + 1;
+          if (this.#phase === Phase.Trailer) {
+            if (line === "") this.#complete(at < chunk.length);
+            break;
+          }
+          const size = /^([0-9a-fA-F]+)[ \t]*(;.*)?$/.exec(line);
+          if (!size) throw new HttpProtocolError(`malformed chunk size ${JSON.stringify(line.slice(0, 40))}`);
+          this.#remaining = parseInt(size[1]!, 16);
+          this.#phase = this.#remaining === 0 ? Phase.Trailer : Phase.ChunkData;
+          break;
+        }
+        case Phase.ChunkData: {
+          const take = Math.min(this.#remaining, chunk.length - at);
+          this.#body.push(chunk.subarray(at, at + take));
+          at += take;
+          this.#remaining -= take;
+          if (this.#remaining === 0) {
+            this.#phase = Phase.ChunkEnd;
+            this.#remaining = 2;
+          }
+          break;
+        }
+        case Phase.ChunkEnd: {
+          // The CRLF after a chunk's data, possibly split across packets.
+          const expected = this.#remaining === 2 ? 13 : 10;
+          if (chunk[at] !== expected) throw new HttpProtocolError("a chunk's data is not followed by CRLF");
+          at++;
+          if (--this.#remaining === 0) this.#phase = Phase.ChunkSize;
+          break;
+        }
+        case Phase.UntilClose: {
+          this.#body.push(at === 0 ? chunk : chunk.subarray(at));
+          return;
+        }
+        case Phase.Idle: {
+          // The answer ended and more bytes follow: this connection is out of step.
+          this.destroy();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Reads the header block from `chunk` at `at`; returns where its body starts. */
+  #readHead(chunk: Buffer, at: number): number {
+    let block: Buffer;
+    let searchFrom: number;
+    if (this.#head === undefined) {
+      block = at === 0 ? chunk : chunk.subarray(at);
+      searchFrom = 0;
+    } else {
+      // The header block spans packets: search only where its end can be.
+      searchFrom = Math.max(0, this.#head.length - 3);
+      block = Buffer.concat([this.#head, at === 0 ? chunk : chunk.subarray(at)]);
+    }
+    const end = block.indexOf(CRLFCRLF, searchFrom);
+    if (end === -1) {
+      if (block.length > MAX_HEAD_BYTES) throw new HttpProtocolError("the header block is too long");
+      this.#head = block;
+      return chunk.length;
+    }
+    const consumedBefore = this.#head === undefined ? 0 : this.#head.length;
+    this.#head = undefined;
+    const bodyStart = at + (end + 4 - consumedBefore);
+    this.#headers(block.toString("latin1", 0, end));
+    return bodyStart;
+  }
+
+  /** Takes the status and the headers that frame the body and the connection. */
+  #headers(text: string): void {
+    const lines = text.split("\r\n");
+    const status = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: |$)/.exec(lines[0]!);
+    if (!status) throw new HttpProtocolError(`malformed status line ${JSON.stringify(lines[0]!.slice(0, 40))}`);
+    const code = Number(status[2]);
+    let length = -1;
+    let chunked = false;
+    let close = status[1] === "0";
+    for (let n = 1; n < lines.length; n++) {
+      const line = lines[n]!;
+      const colon = line.indexOf(":");
+      if (colon <= 0) throw new HttpProtocolError(`malformed header line ${JSON.stringify(line.slice(0, 40))}`);
+      // Only four headers frame the answer; the rest is not ours to read.
+      switch (colon) {
+        case 10: // connection, keep-alive
+          if (line.slice(0, 10).toLowerCase() === "connection") {
+            const value = line.slice(11).trim().toLowerCase();
+            if (value.includes("close")) close = true;
+            else if (value.includes("keep-alive")) close = status[1] === "0" ? false : close;
+          } else if (line.slice(0, 10).toLowerCase() === "keep-alive") {
+            const hint = /timeout=(\d+)/i.exec(line);
+            if (hint) this.#hintMs = Number(hint[1]) * 1000 - KEEP_ALIVE_HINT_MARGIN_MS;
+          }
+          break;
+        case 14: // content-length
+          if (line.slice(0, 14).toLowerCase() === "content-length") {
+            const value = line.slice(15).trim();
+            if (!/^\d+$/.test(value) || (length !== -1 && Number(value) !== length)) throw new HttpProtocolError(`malformed Content-Length ${JSON.stringify(value.slice(0, 40))}`);
+            length = Number(value);
+          }
+          break;
+        case 17: // transfer-encoding
+          if (line.slice(0, 17).toLowerCase() === "transfer-encoding") {
+            const value = line.slice(18).trim().toLowerCase();
+            if (value.endsWith("chunked")) chunked = true;
+            else throw new HttpProtocolError(`unsupported Transfer-Encoding ${JSON.stringify(value.slice(0, 40))}`);
+          }
+          break;
+      }
+    }
+    if (code < 200) {
+      // An interim answer (100 Continue, 103 Early Hints): the real one follows.
+      this.#phase = Phase.Head;
+      return;
+    }
+    this.#status = code;
+    this.#closeAfter = close;
+    this.#body = [];
+    if (code === 204 || code === 304) this.#complete(false);
+    // Chunked wins over a Content-Length (RFC 9112 §6.3); such a server closes after it.
+    else if (chunked) {
+      this.#phase = Phase.ChunkSize;
+      if (length !== -1) this.#closeAfter = true;
+    } else if (length > 0) {
+      this.#phase = Phase.Length;
+      this.#remaining = length;
+    } else if (length === 0) this.#complete(false);
+    else {
+      this.#phase = Phase.UntilClose;
+      this.#closeAfter = true;
+    }
+  }
+
+  /** The answer is whole: the connection goes back to the pool (or closes), then `done`. */
+  #complete(extraBytes: boolean): void {
+    const done = this.#done;
+    const body = this.#body;
+    this.#done = undefined;
+    this.#body = [];
+    this.#phase = Phase.Idle;
+    const keepMs = Math.min(this.#pool.idleMs, this.#hintMs);
+    if (this.#closeAfter || extraBytes || keepMs <= 0 || !this.usable()) this.destroy();
+    else this.#rest(keepMs);
+    done?.(null, { status: this.#status, body: body.length === 1 ? body[0]! : Buffer.concat(body) });
+  }
+
+  /** Idle: unref'd, so it never keeps the process alive, and closed after `keepMs`. */
+  #rest(keepMs: number): void {
+    this.#socket.unref();
+    if (this.#idleTimer === undefined) {
+      this.#idleTimer = setTimeout(() => {
+        // A timer that fires while the connection carries a request is re-armed when it rests.
+        if (this.#phase === Phase.Idle) this.destroy();
+      }, keepMs);
+      this.#idleTimer.unref();
+    } else {
+      this.#idleTimer.refresh();
+    }
+    this.#pool.release(this);
+  }
+
+  #onEnd(): void {
+    // The server closed its side. An answer read until close is now whole; anything else
+    // in flight is cut off; an idle connection is simply gone.
+    if (this.#phase === Phase.UntilClose) {
+      this.#complete(false);
+      return;
+    }
+    if (this.#phase !== Phase.Idle) this.#fail(new HttpConnectionClosed(!this.#answered));
+    this.destroy();
+  }
+
+  #onClose(err: Error | undefined): void {
+    if (this.#phase === Phase.UntilClose && err === undefined) {
+      this.#complete(false);
+      return;
+    }
+    if (this.#phase !== Phase.Idle && this.#done) {
+      // A socket error (ECONNREFUSED, a TLS failure) is its own best explanation; a bare
+      // close, or a reset on a reused connection, is a connection closed mid-request.
+      this.#fail(err !== undefined && !(err as { code?: string }).code?.startsWith("ECONNRESET") ? err : new HttpConnectionClosed(!this.#answered, err));
+    }
+    this.destroy();
+  }
+
+  #fail(err: Error): void {
+    const done = this.#done;
+    this.#done = undefined;
+    this.#phase = Phase.Idle;
+    this.#body = [];
+    this.destroy();
+    done?.(err);
+  }
+}
