@@ -17,8 +17,8 @@
  * breaks before any answer byte fails the request (a Bot API call such as copyMessage is not
  * idempotent; its outcome is unknown, the caller decides).
  */
-import { connect as netConnect, isIP, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import { connect as netConnect, isIP, type OnReadOpts, type Socket } from "node:net";
+import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
 
 /** An answer's status and whole body. */
 export interface HttpAnswer {
@@ -100,6 +100,8 @@ export class HttpPool {
   readonly #idleMs: number;
   /** Idle connections, the most recently used last (taken first: the others age out). */
   readonly #idle: Connection[] = [];
+  /** Where every connection's incoming bytes land, one read at a time (see `open`). */
+  readonly #readBuffer = Buffer.allocUnsafe(64 * 1024);
 
   constructor(options: HttpPoolOptions) {
     const url = options.origin;
@@ -121,7 +123,7 @@ export class HttpPool {
     // One write: the whole header block and the body in one string (one syscall, one TCP
     // segment for a Bot API call), Content-Length in bytes, not UTF-16 units.
     const request = `POST ${path} HTTP/1.1\r\n${this.#fixedHeaders}${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    const connection = this.#take() ?? new Connection(this, this.#open());
+    const connection = this.#take() ?? new Connection(this);
     connection.send(request, done);
     return connection;
   }
@@ -156,10 +158,19 @@ export class HttpPool {
     return undefined;
   }
 
-  #open(): Socket {
+  /**
+   * @internal A new socket whose incoming bytes go to `onRead`. Through `onread`, not 'data'
+   * events: the bytes land in one buffer the pool's connections share (read and parsed
+   * synchronously, so no two reads overlap), skipping the Readable stream's push, buffering
+   * and emit per packet. Whatever outlives the callback is copied out of it.
+   */
+  open(onRead: (chunk: Buffer) => void): Socket {
+    // `true`: keep reading (false would pause the socket).
+    const onread: OnReadOpts = { buffer: this.#readBuffer, callback: (n, buffer) => (onRead((buffer as Buffer).subarray(0, n)), true) };
     const socket = this.#https
-      ? tlsConnect({ host: this.#host, port: this.#port, ...(this.#servername ? { servername: this.#servername } : {}) })
-      : netConnect({ host: this.#host, port: this.#port });
+      ? // tls.connect takes `onread` too (Node's docs); @types/node 20 does not list it.
+        tlsConnect({ host: this.#host, port: this.#port, onread, ...(this.#servername ? { servername: this.#servername } : {}) } as ConnectionOptions)
+      : netConnect({ host: this.#host, port: this.#port, onread });
     // One write per request: nothing for Nagle to coalesce, only a delay to add.
     socket.setNoDelay(true);
     // Like Node's Agent: the OS notices a peer that vanished on an idle connection.
@@ -191,10 +202,10 @@ class Connection implements HttpExchange {
   #closed = false;
   #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(pool: HttpPool, socket: Socket) {
+  constructor(pool: HttpPool) {
     this.#pool = pool;
+    const socket = pool.open((chunk) => this.#onData(chunk));
     this.#socket = socket;
-    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
     socket.on("end", () => this.#onEnd());
     // Also after the answer, or while idle: then there is nothing to fail, only a connection to drop.
     socket.on("error", (err: Error) => this.#onClose(err));
@@ -229,6 +240,7 @@ class Connection implements HttpExchange {
     this.#socket.destroy();
   }
 
+  /** `chunk` is the pool's shared read buffer: valid only until this returns. */
   #onData(chunk: Buffer): void {
     if (this.#phase === Phase.Idle) {
       // Bytes nobody asked for: whatever they are, this connection is out of step.
@@ -253,7 +265,7 @@ class Connection implements HttpExchange {
         }
         case Phase.Length: {
           const take = Math.min(this.#remaining, chunk.length - at);
-          this.#body.push(at === 0 && take === chunk.length ? chunk : chunk.subarray(at, at + take));
+          this.#body.push(Buffer.from(chunk.subarray(at, at + take)));
           at += take;
           this.#remaining -= take;
           if (this.#remaining === 0) this.#complete(at < chunk.length);
@@ -282,7 +294,7 @@ class Connection implements HttpExchange {
         }
         case Phase.ChunkData: {
           const take = Math.min(this.#remaining, chunk.length - at);
-          this.#body.push(chunk.subarray(at, at + take));
+          this.#body.push(Buffer.from(chunk.subarray(at, at + take)));
           at += take;
           this.#remaining -= take;
           if (this.#remaining === 0) {
@@ -300,7 +312,7 @@ class Connection implements HttpExchange {
           break;
         }
         case Phase.UntilClose: {
-          this.#body.push(at === 0 ? chunk : chunk.subarray(at));
+          this.#body.push(Buffer.from(chunk.subarray(at)));
           return;
         }
         case Phase.Idle: {
@@ -327,7 +339,7 @@ class Connection implements HttpExchange {
     const end = block.indexOf(CRLFCRLF, searchFrom);
     if (end === -1) {
       if (block.length > MAX_HEAD_BYTES) throw new HttpProtocolError("the header block is too long");
-      this.#head = block;
+      this.#head = block === chunk || block.buffer === chunk.buffer ? Buffer.from(block) : block;
       return chunk.length;
     }
     const consumedBefore = this.#head === undefined ? 0 : this.#head.length;
@@ -337,41 +349,50 @@ class Connection implements HttpExchange {
     return bodyStart;
   }
 
-  /** Takes the status and the headers that frame the body and the connection. */
+  /**
+   * Takes the status and the headers that frame the body and the connection. Scans by index
+   * rather than split and regular expressions: it runs once per Bot API call.
+   */
   #headers(text: string): void {
-    const lines = text.split("\r\n");
-    const status = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: |$)/.exec(lines[0]!);
-    if (!status) throw new HttpProtocolError(`malformed status line ${JSON.stringify(lines[0]!.slice(0, 40))}`);
-    const code = Number(status[2]);
+    let eol = text.indexOf("\r\n");
+    if (eol === -1) eol = text.length;
+    const code = statusOf(text, eol);
+    if (code === 0) throw new HttpProtocolError(`malformed status line ${JSON.stringify(text.slice(0, Math.min(eol, 40)))}`);
+    const http10 = text.charCodeAt(7) === 48; // "HTTP/1.0"
     let length = -1;
     let chunked = false;
-    let close = status[1] === "0";
-    for (let n = 1; n < lines.length; n++) {
-      const line = lines[n]!;
-      const colon = line.indexOf(":");
-      if (colon <= 0) throw new HttpProtocolError(`malformed header line ${JSON.stringify(line.slice(0, 40))}`);
-      // Only four headers frame the answer; the rest is not ours to read.
-      switch (colon) {
-        case 10: // connection, keep-alive
-          if (line.slice(0, 10).toLowerCase() === "connection") {
-            const value = line.slice(11).trim().toLowerCase();
+    let close = http10;
+    for (let at = eol + 2; at < text.length; at = eol + 2) {
+      eol = text.indexOf("\r\n", at);
+      if (eol === -1) eol = text.length;
+      const colon = text.indexOf(":", at);
+      if (colon <= at || colon > eol) throw new HttpProtocolError(`malformed header line ${JSON.stringify(text.slice(at, Math.min(eol, at + 40)))}`);
+      // Only four headers frame the answer (told apart by their name's length first); the
+      // rest is not ours to read.
+      switch (colon - at) {
+        case 10: {
+          const name = text.slice(at, colon).toLowerCase();
+          if (name === "connection") {
+            const value = text.slice(colon + 1, eol).toLowerCase();
             if (value.includes("close")) close = true;
-            else if (value.includes("keep-alive")) close = status[1] === "0" ? false : close;
-          } else if (line.slice(0, 10).toLowerCase() === "keep-alive") {
-            const hint = /timeout=(\d+)/i.exec(line);
+            else if (http10 && value.includes("keep-alive")) close = false;
+          } else if (name === "keep-alive") {
+            const hint = /timeout=(\d+)/i.exec(text.slice(colon + 1, eol));
             if (hint) this.#hintMs = Number(hint[1]) * 1000 - KEEP_ALIVE_HINT_MARGIN_MS;
           }
           break;
-        case 14: // content-length
-          if (line.slice(0, 14).toLowerCase() === "content-length") {
-            const value = line.slice(15).trim();
-            if (!/^\d+$/.test(value) || (length !== -1 && Number(value) !== length)) throw new HttpProtocolError(`malformed Content-Length ${JSON.stringify(value.slice(0, 40))}`);
-            length = Number(value);
+        }
+        case 14:
+          if (text.slice(at, colon).toLowerCase() === "content-length") {
+            const value = text.slice(colon + 1, eol).trim();
+            const n = digitsOf(value);
+            if (n === -1 || (length !== -1 && n !== length)) throw new HttpProtocolError(`malformed Content-Length ${JSON.stringify(value.slice(0, 40))}`);
+            length = n;
           }
           break;
-        case 17: // transfer-encoding
-          if (line.slice(0, 17).toLowerCase() === "transfer-encoding") {
-            const value = line.slice(18).trim().toLowerCase();
+        case 17:
+          if (text.slice(at, colon).toLowerCase() === "transfer-encoding") {
+            const value = text.slice(colon + 1, eol).trim().toLowerCase();
             if (value.endsWith("chunked")) chunked = true;
             else throw new HttpProtocolError(`unsupported Transfer-Encoding ${JSON.stringify(value.slice(0, 40))}`);
           }
@@ -461,4 +482,34 @@ class Connection implements HttpExchange {
     this.destroy();
     done?.(err);
   }
+}
+
+/**
+ * The status code of an "HTTP/1.x NNN reason" line ending at `eol`, or 0 when the line is
+ * not one (a server that does not speak HTTP/1.x).
+ */
+function statusOf(text: string, eol: number): number {
+  if (eol < 12 || !text.startsWith("HTTP/1.") || text.charCodeAt(8) !== 32) return 0;
+  const minor = text.charCodeAt(7);
+  if (minor !== 48 && minor !== 49) return 0;
+  if (eol > 12 && text.charCodeAt(12) !== 32) return 0;
+  let code = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 0;
+    code = code * 10 + d;
+  }
+  return code >= 100 ? code : 0;
+}
+
+/** A Content-Length value's number, or -1 when it is not all digits. */
+function digitsOf(value: string): number {
+  if (value.length === 0 || value.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }

@@ -6,6 +6,11 @@ import { once } from "node:events";
 import { inspect } from "node:util";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import https from "node:https";
+import { LOOPBACK_CERT, LOOPBACK_KEY } from "./tls-fixture.ts";
 import type { AddressInfo } from "node:net";
 import { createTelegram } from "../../src/telegram/client.ts";
 import { NetworkError, classify } from "../../src/telegram/errors.ts";
@@ -276,7 +281,8 @@ test("an idle keep-alive connection never keeps the process alive", async () => 
       console.log(await t.call("deleteWebhook", {}));`;
     const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stdout.setEncoding("utf8"); // a character split across two reads stays whole
+    child.stdout.on("data", (c: string) => (out += c));
     const timer = setTimeout(() => child.kill(), 20_000);
     const [code] = (await once(child, "exit")) as [number | null];
     clearTimeout(timer);
@@ -285,5 +291,65 @@ test("an idle keep-alive connection never keeps the process alive", async () => 
     assert.equal(api.sockets.length, 1);
   } finally {
     await api.close();
+  }
+});
+
+/** A result of ~300 KB: several reads (and TLS records) into the transport's one read buffer. */
+const BIG = Array.from({ length: 3000 }, (_, n) => `message ${n}: ${"ç".repeat(40)}`);
+
+test("a large answer spanning many reads is read whole, byte for byte", async () => {
+  const api = await rawServer((socket) => socket.write(answer(JSON.stringify({ ok: true, result: BIG }))));
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    const [a, b] = await Promise.all([telegram.call("getUpdates", { timeout: 0 }), telegram.call("getUpdates", { timeout: 0 })]);
+    assert.deepEqual(a, BIG);
+    assert.deepEqual(b, BIG, "two answers read at the same time on two connections do not mix");
+  } finally {
+    await api.close();
+  }
+});
+
+test("over TLS with a trusted certificate, calls are answered (small, chunked and large) on one kept connection", async () => {
+  let connections = 0;
+  const server = https.createServer({ cert: LOOPBACK_CERT, key: LOOPBACK_KEY }, (req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    if (req.url?.endsWith("/getUpdates")) {
+      res.write('{"ok":true,"result":');
+      setImmediate(() => res.end(`${JSON.stringify(BIG)}}`)); // chunked: no length given
+    } else res.end('{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Bót"}}');
+  });
+  server.on("connection", () => connections++);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const dir = await mkdtemp(join(tmpdir(), "clientes-tls-"));
+  try {
+    const ca = join(dir, "ca.pem");
+    await writeFile(ca, LOOPBACK_CERT);
+    const client = fileURLToPath(new URL("../../src/telegram/client.ts", import.meta.url));
+    const apiRoot = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const script = `import { createTelegram } from ${JSON.stringify(client)};
+      const t = createTelegram({ token: ${JSON.stringify(TOKEN)}, apiRoot: ${JSON.stringify(apiRoot)} });
+      const me = await t.call("getMe", undefined);
+      const updates = await t.call("getUpdates", { timeout: 0 });
+      const again = await t.call("getMe", undefined);
+      console.log(JSON.stringify({ name: me.first_name, updates, again: again.first_name }));`;
+    // The child trusts the loopback certificate (NODE_EXTRA_CA_CERTS); the transport takes no CA option.
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_EXTRA_CA_CERTS: ca } });
+    let out = "";
+    child.stdout.setEncoding("utf8"); // a character split across two reads stays whole
+    child.stdout.on("data", (c: string) => (out += c));
+    const timer = setTimeout(() => child.kill(), 20_000);
+    const [code] = (await once(child, "exit")) as [number | null];
+    clearTimeout(timer);
+    assert.equal(code, 0);
+    const seen = JSON.parse(out) as { name: string; updates: unknown; again: string };
+    assert.equal(seen.name, "Bót");
+    assert.deepEqual(seen.updates, BIG);
+    assert.equal(seen.again, "Bót");
+    assert.equal(connections, 1, "the three calls went out on one TLS connection");
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
