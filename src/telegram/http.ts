@@ -251,7 +251,12 @@ class Connection implements HttpExchange {
     try {
       this.#parse(chunk);
     } catch (err) {
-      this.#fail(err instanceof Error ? err : new HttpProtocolError(String(err)));
+      // An answer we cannot read fails its call; anything else is a bug, not the server's.
+      if (err instanceof HttpProtocolError) this.#fail(err);
+      else {
+        this.destroy();
+        throw err;
+      }
     }
   }
 
