@@ -266,6 +266,8 @@ class Connection implements HttpExchange {
       switch (this.#phase) {
         case Phase.Head: {
           at = this.#readHead(chunk, at);
+          // An answer with no body (204, Content-Length: 0) is already whole.
+          if ((this.#phase as Phase) === Phase.Idle) return;
           break;
         }
         case Phase.Length: {
@@ -273,7 +275,7 @@ class Connection implements HttpExchange {
           this.#body.push(Buffer.from(chunk.subarray(at, at + take)));
           at += take;
           this.#remaining -= take;
-          if (this.#remaining === 0) this.#complete(at < chunk.length);
+          if (this.#remaining === 0) return this.#complete(at < chunk.length);
           break;
         }
         case Phase.ChunkSize:
@@ -288,7 +290,7 @@ class Connection implements HttpExchange {
           this.#line = "";
           at = eol + 1;
           if (this.#phase === Phase.Trailer) {
-            if (line === "") this.#complete(at < chunk.length);
+            if (line === "") return this.#complete(at < chunk.length);
             break;
           }
           const size = /^([0-9a-fA-F]+)[ \t]*(;.*)?$/.exec(line);
@@ -321,7 +323,7 @@ class Connection implements HttpExchange {
           return;
         }
         case Phase.Idle: {
-          // The answer ended and more bytes follow: this connection is out of step.
+          // Not reached (a whole answer stops the parse); were it, the connection is out of step.
           this.destroy();
           return;
         }
@@ -350,15 +352,16 @@ class Connection implements HttpExchange {
     const consumedBefore = this.#head === undefined ? 0 : this.#head.length;
     this.#head = undefined;
     const bodyStart = at + (end + 4 - consumedBefore);
-    this.#headers(block.toString("latin1", 0, end));
+    this.#headers(block.toString("latin1", 0, end), bodyStart < chunk.length);
     return bodyStart;
   }
 
   /**
-   * Takes the status and the headers that frame the body and the connection. Scans by index
+   * Takes the status and the headers that frame the body and the connection (`more`: bytes
+   * follow the header block in this read). Scans by index
    * rather than split and regular expressions: it runs once per Bot API call.
    */
-  #headers(text: string): void {
+  #headers(text: string, more: boolean): void {
     let eol = text.indexOf("\r\n");
     if (eol === -1) eol = text.length;
     const code = statusOf(text, eol);
@@ -412,7 +415,7 @@ class Connection implements HttpExchange {
     this.#status = code;
     this.#closeAfter = close;
     this.#body = [];
-    if (code === 204 || code === 304) this.#complete(false);
+    if (code === 204 || code === 304) this.#complete(more);
     // Chunked wins over a Content-Length (RFC 9112 §6.3); such a server closes after it.
     else if (chunked) {
       this.#phase = Phase.ChunkSize;
@@ -420,14 +423,18 @@ class Connection implements HttpExchange {
     } else if (length > 0) {
       this.#phase = Phase.Length;
       this.#remaining = length;
-    } else if (length === 0) this.#complete(false);
+    } else if (length === 0) this.#complete(more);
     else {
       this.#phase = Phase.UntilClose;
       this.#closeAfter = true;
     }
   }
 
-  /** The answer is whole: the connection goes back to the pool (or closes), then `done`. */
+  /**
+   * The answer is whole: the connection goes back to the pool (or closes, when bytes nobody
+   * asked for follow it), then `done`. Parsing stops here: `done` may hand the connection
+   * straight to the next request.
+   */
   #complete(extraBytes: boolean): void {
     const done = this.#done;
     const body = this.#body;
