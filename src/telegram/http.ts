@@ -271,10 +271,7 @@ class Connection implements HttpExchange {
           break;
         }
         case Phase.Length: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          this.#body.push(Buffer.from(chunk.subarray(at, at + take)));
-          at += take;
-          this.#remaining -= take;
+          at = this.#takeBody(chunk, at);
           if (this.#remaining === 0) return this.#complete(at < chunk.length);
           break;
         }
@@ -300,10 +297,7 @@ class Connection implements HttpExchange {
           break;
         }
         case Phase.ChunkData: {
-          const take = Math.min(this.#remaining, chunk.length - at);
-          this.#body.push(Buffer.from(chunk.subarray(at, at + take)));
-          at += take;
-          this.#remaining -= take;
+          at = this.#takeBody(chunk, at);
           if (this.#remaining === 0) {
             this.#phase = Phase.ChunkEnd;
             this.#remaining = 2;
@@ -329,6 +323,14 @@ class Connection implements HttpExchange {
         }
       }
     }
+  }
+
+  /** Copies up to `#remaining` body bytes out of the shared read buffer; returns where they end. */
+  #takeBody(chunk: Buffer, at: number): number {
+    const end = Math.min(at + this.#remaining, chunk.length);
+    this.#body.push(Buffer.from(chunk.subarray(at, end)));
+    this.#remaining -= end - at;
+    return end;
   }
 
   /** Reads the header block from `chunk` at `at`; returns where its body starts. */

@@ -81,6 +81,20 @@ function answer(body: string, extra = ""): string {
 
 const OK_TRUE = '{"ok":true,"result":true}';
 
+/** Makes two calls answered by `reply` (each must succeed); resolves with how many connections they used. */
+async function connectionsForTwoCalls(reply: RawReply): Promise<number> {
+  const api = await rawServer(reply);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    assert.equal(await telegram.call("deleteWebhook", {}), true);
+    assert.equal(await telegram.call("deleteWebhook", {}), true);
+    assert.equal(api.requests.length, 2, "each call went out once");
+    return api.sockets.length;
+  } finally {
+    await api.close();
+  }
+}
+
 test("the request is one HTTP/1.1 POST with Host, JSON content type and a Content-Length in bytes", async () => {
   const api = await rawServer((socket) => socket.write(answer(OK_TRUE)));
   try {
@@ -158,28 +172,12 @@ test("an answer split into one TCP segment per byte is read whole", async () => 
 test("a header block over several packets, split inside its final CRLF CRLF, is read", async () => {
   const full = answer(OK_TRUE);
   const end = full.indexOf("\r\n\r\n");
-  const api = await rawServer((socket) => writeApart(socket, [full.slice(0, 9), full.slice(9, end + 1), full.slice(end + 1, end + 3), full.slice(end + 3)]));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(api.sockets.length, 1);
-  } finally {
-    await api.close();
-  }
+  const parts = [full.slice(0, 9), full.slice(9, end + 1), full.slice(end + 1, end + 3), full.slice(end + 3)];
+  assert.equal(await connectionsForTwoCalls((socket) => writeApart(socket, parts)), 1, "the connection was kept");
 });
 
 test("a Connection: close answer is used, and the next call opens a new connection", async () => {
-  const api = await rawServer((socket) => socket.end(answer(OK_TRUE, "Connection: close\r\n")));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(api.sockets.length, 2);
-    assert.equal(api.requests.length, 2);
-  } finally {
-    await api.close();
-  }
+  assert.equal(await connectionsForTwoCalls((socket) => socket.end(answer(OK_TRUE, "Connection: close\r\n"))), 2);
 });
 
 test("an answer with no length is read until the server closes", async () => {
@@ -212,15 +210,8 @@ test("a connection the server closed while idle is never used again: the next ca
 });
 
 test("a Keep-Alive: timeout=1 hint is honoured with Node's 1 s margin: the connection is not kept", async () => {
-  const api = await rawServer((socket) => socket.write(answer(OK_TRUE, "Connection: keep-alive\r\nKeep-Alive: timeout=1\r\n")));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(api.sockets.length, 2, "a connection the server drops within 1 s is not reused");
-  } finally {
-    await api.close();
-  }
+  const connections = await connectionsForTwoCalls((socket) => socket.write(answer(OK_TRUE, "Connection: keep-alive\r\nKeep-Alive: timeout=1\r\n")));
+  assert.equal(connections, 2, "a connection the server drops within 1 s is not reused");
 });
 
 test("a reused connection reset before any answer byte fails the call as unreachable, and the call is not sent again", async () => {
@@ -261,31 +252,30 @@ test("a malformed status line is a retryable bad response, and its connection is
 });
 
 test("bytes after a whole answer (nothing asked for them) drop that connection, not the answer", async () => {
-  const api = await rawServer((socket) => socket.write(answer(OK_TRUE) + "HTTP/1.1 200 OK\r\n"));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(await telegram.call("deleteWebhook", {}), true);
-    assert.equal(api.sockets.length, 2);
-  } finally {
-    await api.close();
-  }
+  assert.equal(await connectionsForTwoCalls((socket) => socket.write(answer(OK_TRUE) + "HTTP/1.1 200 OK\r\n")), 2);
 });
+
+const CLIENT = fileURLToPath(new URL("../../src/telegram/client.ts", import.meta.url));
+
+/** Runs an ES module `script` in a child node (with tsx), killed after 20 s; its exit code and stdout. */
+async function runModule(script: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  let out = "";
+  child.stdout.setEncoding("utf8"); // a character split across two reads stays whole
+  child.stdout.on("data", (c: string) => (out += c));
+  const timer = setTimeout(() => child.kill(), 20_000);
+  const [code] = (await once(child, "exit")) as [number | null];
+  clearTimeout(timer);
+  return { code, out };
+}
 
 test("an idle keep-alive connection never keeps the process alive", async () => {
   const api = await rawServer((socket) => socket.write(answer(OK_TRUE)));
   try {
-    const client = fileURLToPath(new URL("../../src/telegram/client.ts", import.meta.url));
-    const script = `import { createTelegram } from ${JSON.stringify(client)};
+    const script = `import { createTelegram } from ${JSON.stringify(CLIENT)};
       const t = createTelegram({ token: ${JSON.stringify(TOKEN)}, apiRoot: ${JSON.stringify(api.apiRoot)}, idleMs: 60000 });
       console.log(await t.call("deleteWebhook", {}));`;
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.setEncoding("utf8"); // a character split across two reads stays whole
-    child.stdout.on("data", (c: string) => (out += c));
-    const timer = setTimeout(() => child.kill(), 20_000);
-    const [code] = (await once(child, "exit")) as [number | null];
-    clearTimeout(timer);
+    const { code, out } = await runModule(script);
     assert.equal(out.trim(), "true");
     assert.equal(code, 0, "the process ended on its own with its connection still open and idle for 60 s");
     assert.equal(api.sockets.length, 1);
@@ -325,22 +315,15 @@ test("over TLS with a trusted certificate, calls are answered (small, chunked an
   try {
     const ca = join(dir, "ca.pem");
     await writeFile(ca, LOOPBACK_CERT);
-    const client = fileURLToPath(new URL("../../src/telegram/client.ts", import.meta.url));
     const apiRoot = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const script = `import { createTelegram } from ${JSON.stringify(client)};
+    const script = `import { createTelegram } from ${JSON.stringify(CLIENT)};
       const t = createTelegram({ token: ${JSON.stringify(TOKEN)}, apiRoot: ${JSON.stringify(apiRoot)} });
       const me = await t.call("getMe", undefined);
       const updates = await t.call("getUpdates", { timeout: 0 });
       const again = await t.call("getMe", undefined);
       console.log(JSON.stringify({ name: me.first_name, updates, again: again.first_name }));`;
     // The child trusts the loopback certificate (NODE_EXTRA_CA_CERTS); the transport takes no CA option.
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_EXTRA_CA_CERTS: ca } });
-    let out = "";
-    child.stdout.setEncoding("utf8"); // a character split across two reads stays whole
-    child.stdout.on("data", (c: string) => (out += c));
-    const timer = setTimeout(() => child.kill(), 20_000);
-    const [code] = (await once(child, "exit")) as [number | null];
-    clearTimeout(timer);
+    const { code, out } = await runModule(script, { NODE_EXTRA_CA_CERTS: ca });
     assert.equal(code, 0);
     const seen = JSON.parse(out) as { name: string; updates: unknown; again: string };
     assert.equal(seen.name, "Bót");
