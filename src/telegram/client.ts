@@ -1,21 +1,21 @@
 /**
  * The real Telegram transport. GramIO's Bot is the Bot API client (its typed `api`, its
- * hooks, its TelegramError); under it, one keep-alive connection pool of node:http(s) does
- * the HTTP, through GramIO's `onApiCall` hook. This file adds a per-call abort and deadline
+ * hooks, its TelegramError); under it, one keep-alive connection pool (./http.ts) does the
+ * HTTP, through GramIO's `onApiCall` hook. This file adds a per-call abort and deadline
  * and turns every failure into a `TelegramApiError` or a `NetworkError` with the token
  * scrubbed out.
  *
  * Why not GramIO's own request: it calls the global fetch (undici), whose WHATWG streams,
  * Request/Response objects and abort signals cost about 4 times the CPU of node:http for a
- * Bot API call, and GramIO 0.10 takes no fetch function or per-call options. The relay only
- * ever sends JSON (copies and file ids, never uploads), which is all this transport speaks.
+ * Bot API call, and GramIO 0.10 takes no fetch function or per-call options; node:http in
+ * turn was about 40% of the daemon's CPU per message (see ./http.ts). The relay only ever
+ * sends JSON (copies and file ids, never uploads), which is all this transport speaks.
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { Bot, TelegramError } from "gramio";
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { NetworkError, TelegramApiError } from "./errors.ts";
+import { HttpPool, HttpProtocolError, type HttpExchange } from "./http.ts";
 import { scrub, scrubError, secretsOf } from "../redact.ts";
 
 /** Where and as whom to call the Bot API. */
@@ -57,7 +57,7 @@ type AnyMethod = (params: unknown) => Promise<unknown>;
  */
 interface Transfer {
   /** Set by the transport once the request is made. */
-  request?: ClientRequest;
+  request?: HttpExchange;
   /** Fails the call (set by the transport with the request). */
   fail?: (err: unknown) => void;
   /** Why the call was given up: its request is not made, or is closed. */
@@ -75,7 +75,7 @@ interface Watch {
 function end(transfer: Transfer, why: "deadline" | "aborted"): void {
   if (transfer.ended) return;
   transfer.ended = why;
-  transfer.request?.destroy();
+  transfer.request?.cancel();
   transfer.fail?.(new Error(`the call was given up (${why})`));
 }
 
@@ -180,55 +180,30 @@ function withoutCallSite<T>(start: () => T): T {
  * The HTTP under GramIO: POST `<apiRoot>/bot<token>/<method>` with the JSON body, over a
  * keep-alive pool; resolves with Telegram's `result`, throws GramIO's TelegramError for
  * `ok: false` (as GramIO's own request does), a SyntaxError for a body that is not JSON, and
- * the socket's error when there is no answer.
+ * the connection's error when there is no whole answer.
  */
 function transport(apiRoot: string, token: string, idleMs: number): (method: string, params: unknown, transfer: Transfer) => Promise<unknown> {
   const url = new URL(`${apiRoot}/bot${token}/`);
-  const https = url.protocol === "https:";
-  const agent = https ? new HttpsAgent({ keepAlive: true, timeout: idleMs }) : new HttpAgent({ keepAlive: true, timeout: idleMs });
-  const request = https ? httpsRequest : httpRequest;
-  const base: RequestOptions = {
-    protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[|\]$/g, ""),
-    ...(url.port ? { port: Number(url.port) } : {}),
-    method: "POST",
-    agent,
-  };
+  const pool = new HttpPool({ origin: url, idleMs });
   const path = url.pathname;
   return function post(method, params, transfer) {
     return new Promise((resolve, reject) => {
       if (transfer.ended) return reject(new Error(`the call was given up (${transfer.ended}) before it was sent`));
       transfer.fail = reject;
-      const json = JSON.stringify(params ?? {});
-      const req = request({ ...base, path: path + method, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(json) } }, (res) => {
-        read(res).then((text) => {
-          let data: { ok?: unknown; result?: unknown };
-          try {
-            data = JSON.parse(text) as typeof data;
-          } catch (err) {
-            return reject(err);
-          }
-          // Not `ok: true` (with or without Telegram's error_code): GramIO's error, as its own request throws.
-          if (data === null || typeof data !== "object" || data.ok !== true) reject(new TelegramError((data ?? {}) as never, method as never, params as never));
-          else resolve(data.result);
-        }, reject);
+      transfer.request = pool.post(path + method, JSON.stringify(params ?? {}), (err, answer) => {
+        if (err) return reject(err);
+        let data: { ok?: unknown; result?: unknown };
+        try {
+          data = JSON.parse(answer!.body.toString("utf8")) as typeof data;
+        } catch (e) {
+          return reject(e);
+        }
+        // Not `ok: true` (with or without Telegram's error_code): GramIO's error, as its own request throws.
+        if (data === null || typeof data !== "object" || data.ok !== true) reject(new TelegramError((data ?? {}) as never, method as never, params as never));
+        else resolve(data.result);
       });
-      transfer.request = req;
-      req.on("error", reject);
-      req.end(json);
     });
   };
-}
-
-/** The whole body of an answer, as text. */
-function read(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (chunk: Buffer) => chunks.push(chunk));
-    res.on("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
-    // Also when the connection drops before the body is complete ("aborted").
-    res.on("error", reject);
-  });
 }
 
 /**
@@ -257,10 +232,11 @@ function normalise(err: unknown, method: string, origin: string, secrets: readon
     });
   }
   const cause = scrubError(err, secrets);
-  if (err instanceof TelegramError || err instanceof SyntaxError) {
-    // JSON without error_code, or no JSON at all (a proxy's HTML error page).
+  if (err instanceof TelegramError || err instanceof SyntaxError || err instanceof HttpProtocolError) {
+    // JSON without error_code, no JSON at all (a proxy's HTML error page), or no HTTP.
     const message = (err as Error).message;
-    const detail = err instanceof SyntaxError ? `not JSON (${message})` : `not a Bot API answer (${message || "no description"})`;
+    const notHttp = err instanceof HttpProtocolError;
+    const detail = err instanceof SyntaxError ? `not JSON (${message})` : notHttp ? `not HTTP/1.1 (${message})` : `not a Bot API answer (${message || "no description"})`;
     return new NetworkError({ method, problem: "bad_response", origin, detail: scrub(detail, secrets), cause });
   }
   return new NetworkError({ method, problem: "unreachable", origin, detail: scrub(rootMessage(err), secrets), cause });
