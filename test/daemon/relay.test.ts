@@ -253,6 +253,10 @@ test("Bot API calls per relayed message in steady state: one", async () => {
   const sends = () => port.calls.filter((c) => c.method !== "getUpdates" && c.method !== "getWebhookInfo").length;
   const before = sends();
   for (let i = 0; i < 5; i++) sb.sendPrivate(u.id, { text: `n${i}` });
+  // The customer's texts are in before the team answers: a webhook delivers the private chat's
+  // and the group's updates in parallel, and a text the daemon sees after an answer rightly
+  // turns the card back to waiting (two more edits, not a cost of the relay).
+  await sb.waitFor(() => threadTexts(desk, root).length === 6, 8000, "her five texts in the thread");
   for (let i = 0; i < 5; i++) sb.comment(ana.id, root, { text: `a${i}` });
   await sb.waitFor(() => threadTexts(desk, root).length === 6 + 5 && chatTexts(desk, u.id).length === 6, 8000);
   // The first comment answers her: the card goes from waiting to answered, once.
