@@ -96,7 +96,8 @@ export class RateLimiter {
   private readonly perChatIntervalMs: number;
   private readonly perGroupPerMinute: number;
   private readonly overallPerSecond: number;
-  private readonly enabled: boolean;
+  /** false: pacing is off, every call here is a no-op (see {@link LimiterOptions.enabled}). */
+  readonly enabled: boolean;
   private readonly lowPriorityHeadroom: number;
   private readonly chats = new Map<string, ChatState>();
   /** Completion times inside the last second, ascending, all chats. */
