@@ -113,7 +113,7 @@ export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): T
     // A long poll holds its connection for most of a minute by design: it takes no slot.
     if (method === "getUpdates") return inner.call(method, params, opts);
     // Pacing off (e.g. against the sandbox): only the bound on calls in flight applies.
-    if (!limiter.enabled) return bounded(method, params, opts);
+    if (!limiter.enabled) return await bounded(method, params, opts); // awaited: one microtask later, where returning the promise takes two
     const chatId = countsAgainstLimits(String(method)) ? chatIdOf(params) : undefined;
     if (chatId === undefined) return bounded(method, params, opts);
 
