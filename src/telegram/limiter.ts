@@ -96,7 +96,8 @@ export class RateLimiter {
   private readonly perChatIntervalMs: number;
   private readonly perGroupPerMinute: number;
   private readonly overallPerSecond: number;
-  private readonly enabled: boolean;
+  /** false: pacing is off, every call here is a no-op (see {@link LimiterOptions.enabled}). */
+  readonly enabled: boolean;
   private readonly lowPriorityHeadroom: number;
   private readonly chats = new Map<string, ChatState>();
   /** Completion times inside the last second, ascending, all chats. */
@@ -213,14 +214,16 @@ export class RateLimiter {
    * What the limiter remembers of groups and channels: their sends inside the last minute
    * (epoch ms, ascending, by chat). Small (at most the per-minute limit per chat); the
    * daemon stores it, so a restart during a backlog does not send into a full window.
+   * The lists are the limiter's own (no copy per store write): read them at once, the next
+   * send changes them.
    */
-  memory(now: number = this.now()): Record<string, number[]> {
-    const out: Record<string, number[]> = {};
+  memory(now: number = this.now()): Record<string, readonly number[]> {
+    const out: Record<string, readonly number[]> = {};
     if (!this.enabled) return out;
     for (const [key, chat] of this.chats) {
       if (!chat.group) continue;
       prune(chat.recent, now - GROUP_WINDOW_MS);
-      if (chat.recent.length > 0) out[key] = [...chat.recent];
+      if (chat.recent.length > 0) out[key] = chat.recent;
     }
     return out;
   }
