@@ -78,13 +78,13 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
   };
 
   const wrap = (fh: StoreFileHandle, path: string): StoreFileHandle => ({
-    async appendFile(data) {
+    appendSync(data) {
       fail("append", path, "write");
       if (full) {
-        if (full.torn) await fh.appendFile(data.slice(0, Math.floor(data.length / 2)));
+        if (full.torn) fh.appendSync(data.slice(0, Math.floor(data.length / 2)));
         noSpace("write", path);
       }
-      await fh.appendFile(data);
+      fh.appendSync(data);
       if (fillLater && --fillLater.left <= 0) {
         full = { torn: fillLater.torn };
         fillLater = undefined;
