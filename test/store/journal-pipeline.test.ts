@@ -9,6 +9,9 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { enqueue } from "../../src/core/queue.ts";
+import { link, linkOf, markDirty, worldOf, type Conversation } from "../../src/core/state.ts";
+import { openStateStore } from "../../src/daemon/daemon.ts";
 import { faultyFs, type FaultyFs } from "../../src/store/faults.ts";
 import type { StoreFs } from "../../src/store/fs.ts";
 import { openJournaledStore, StoreError, type JournaledStore } from "../../src/store/index.ts";
@@ -324,5 +327,58 @@ test("a stop while two lines wait for a failing sync: both callers get the store
     assert.deepEqual(after.store.data.logs.c!.slice(0, 1), [1]);
   } finally {
     await after.store.close();
+  }
+});
+
+test("the daemon's store: a job queued in one line, the job before it delivered in the next, the first sync failing: the restart finds the new job, not the delivered one, and its link", async () => {
+  const path = await storePath();
+  const faulty = faultyFs();
+  const store = await openStateStore(path, lock, undefined, { fs: faulty.fs, retry: FAST });
+  let memory: unknown;
+  try {
+    const world = worldOf(store.data, store.dirty);
+    const conv: Conversation = {
+      customer: { id: 7, first_name: "C7" },
+      status: "open",
+      banned: false,
+      blocked: false,
+      priority: 3,
+      failures: 0,
+      createdAt: 0,
+      firstMessageAt: 0,
+      queues: { team: [], customer: [], card: [], staff: [] },
+    };
+    world.state.conversations[7] = conv;
+    enqueue(world.state, conv, "team", { kind: "in", p: 100 }, 0);
+    markDirty(world, "conversations", 7);
+    await store.write();
+
+    const hold = faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
+    enqueue(world.state, conv, "team", { kind: "in", p: 101 }, 0); // line 1: an update's job
+    markDirty(world, "conversations", 7);
+    const first = store.stage();
+    await first.appended;
+    await until(() => hold.waiting === 1, "the first sync held");
+    // Line 2: the first job delivered (gone), its link added.
+    conv.queues.team.shift();
+    link(world, 5100, 7, 100, 0);
+    markDirty(world, "conversations", 7);
+    const second = store.stage();
+    await second.appended;
+    hold.release("EIO");
+    await second.durable;
+    await first.durable;
+    memory = JSON.parse(JSON.stringify(store.data));
+  } finally {
+    await store.close();
+  }
+  const again = await openStateStore(path);
+  try {
+    const team = again.data.conversations[7]!.queues.team;
+    assert.deepEqual(team.map((j) => (j.kind === "in" ? j.p : 0)), [101], "the delivered job does not come back (no second copy), the new one is kept");
+    assert.deepEqual(linkOf(worldOf(again.data), 5100), { customer: 7, p: 100 });
+    assert.deepEqual(JSON.parse(JSON.stringify(again.data)), memory, "the restart finds what memory held, links once each");
+  } finally {
+    await again.close();
   }
 });
