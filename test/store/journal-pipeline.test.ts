@@ -164,18 +164,27 @@ async function withBaseline(path: string, extra: { shutdown?: AbortSignal } = {}
   return o;
 }
 
+/** Line 1 (job 3 put in bag c, and what `more` changes) appended, its sync held. */
+async function firstLineHeld(o: Opened, more: (data: Data) => void = () => undefined) {
+  const hold = o.faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
+  o.store.data.bags.c!.jobs.push(3);
+  o.store.dirty.bags.add("c");
+  more(o.store.data);
+  o.store.dirty.logs.add("c");
+  const first = o.store.stage();
+  await first.appended;
+  await until(() => hold.waiting === 1, "the first sync held");
+  return { hold, first };
+}
+
 test("a second line is appended while the first one's sync is held; it is durable only after a later sync", async () => {
   const path = await storePath();
-  const { store, faulty, syncs } = await withBaseline(path);
+  const opened = await withBaseline(path);
+  const { store, syncs } = opened;
   try {
     const before = syncs();
-    const hold = faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
-    store.data.bags.c!.jobs.push(3);
-    store.dirty.bags.add("c");
-    const first = store.stage();
+    const { hold, first } = await firstLineHeld(opened);
     const firstDurable = watch(first.durable);
-    await first.appended;
-    await until(() => hold.waiting === 1, "the first sync held");
 
     // A delivery's outcome: the job it sent is gone, a log item added.
     store.data.bags.c!.jobs.shift();
@@ -208,17 +217,11 @@ test("a second line is appended while the first one's sync is held; it is durabl
 
 test("an EIO on a sync with a second line in flight: both lines are written again, whole, and the reopened store is what memory holds", async () => {
   const path = await storePath();
-  const { store, faulty, logs } = await withBaseline(path);
+  const opened = await withBaseline(path);
+  const { store, logs } = opened;
   try {
-    const hold = faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
     // Line 1: job 3 put, log item 2.
-    store.data.bags.c!.jobs.push(3);
-    store.data.logs.c!.push(2);
-    store.dirty.bags.add("c");
-    store.dirty.logs.add("c");
-    const first = store.stage();
-    await first.appended;
-    await until(() => hold.waiting === 1, "the first sync held");
+    const { hold, first } = await firstLineHeld(opened, (data) => data.logs.c!.push(2));
     // Line 2, relative to line 1: job 3 gone again, job 4 put, log item 3; bag d new and its log.
     store.data.bags.c!.jobs = store.data.bags.c!.jobs.filter((j) => j !== 3);
     store.data.bags.c!.jobs.push(4);
@@ -261,14 +264,10 @@ test("an EIO on a sync with a second line in flight: both lines are written agai
 
 test("a torn append while a sync is in flight: the synced line stays durable, the refused one is not appended until there is room", async () => {
   const path = await storePath();
-  const { store, faulty } = await withBaseline(path);
+  const opened = await withBaseline(path);
+  const { store, faulty } = opened;
   try {
-    const hold = faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
-    store.data.bags.c!.jobs.push(3);
-    store.dirty.bags.add("c");
-    const first = store.stage();
-    await first.appended;
-    await until(() => hold.waiting === 1, "the first sync held");
+    const { hold, first } = await firstLineHeld(opened);
 
     faulty.fill({ torn: true });
     store.data.bags.c!.jobs.shift();
@@ -289,7 +288,7 @@ test("a torn append while a sync is in flight: the synced line stays durable, th
     await second.appended;
     await second.durable;
     assert.deepEqual(await onDisk(path), store.data);
-    for (const line of (await readFile(`${path}.journal`, "utf8")).split("\n").filter((l) => l !== "")) JSON.parse(line);
+    await journalLines(path); // every line whole: the torn half was cut off
   } finally {
     await store.close();
   }
@@ -302,13 +301,9 @@ test("a torn append while a sync is in flight: the synced line stays durable, th
 test("a stop while two lines wait for a failing sync: both callers get the store's hint after the grace, close fails with it, what was durable stays", async () => {
   const path = await storePath();
   const shutdown = new AbortController();
-  const { store, faulty } = await withBaseline(path, { shutdown: shutdown.signal });
-  const hold = faulty.holdSyncs({ match: (p) => p.endsWith(".journal") });
-  store.data.bags.c!.jobs.push(3);
-  store.dirty.bags.add("c");
-  const first = store.stage();
-  await first.appended;
-  await until(() => hold.waiting === 1, "the first sync held");
+  const opened = await withBaseline(path, { shutdown: shutdown.signal });
+  const { store, faulty } = opened;
+  const { hold, first } = await firstLineHeld(opened);
   store.data.logs.c!.push(2);
   store.dirty.logs.add("c");
   const second = store.stage();
