@@ -545,19 +545,17 @@ class Journal<T extends object> implements JournaledStore<T> {
    * waiting for the next line.
    */
   #append(fh: StoreFileHandle): void {
+    const started = performance.now();
+    const { text, carried, commits } = this.#build(); // a bug thrown here leaves the callers waiting in #want, for the retry to reject
     const want = this.#want!;
     this.#want = undefined;
-    const started = performance.now();
-    const { text, carried, commits } = this.#build();
     const size = Buffer.byteLength(text);
     try {
       fh.appendSync(text);
     } catch (err) {
       this.#damaged = true;
       this.#carryBack(carried, false); // nothing committed: the next line is built from the same start
-      const later = this.#want as Want | undefined; // a bug in a codec could have asked for one
       this.#want = want;
-      if (later) (want.appended.push(...later.appended), want.durable.push(...later.durable));
       throw this.#writeError(err, size);
     }
     for (const commit of commits) commit();
