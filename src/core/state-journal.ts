@@ -106,6 +106,12 @@ export function conversationCodec(): RecordCodec {
         },
       };
     },
+    forget(value) {
+      for (const lane of LANES) {
+        const queue = (value as Conversation).queues?.[lane] as Job[] | undefined;
+        if (queue) saved.delete(queue);
+      }
+    },
     decode(current, record, extra) {
       // A line of store version 4 or older holds the whole conversation, queues included,
       // with no `first` marks (as in migrateState's step to version 5).

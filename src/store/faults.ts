@@ -27,9 +27,10 @@ export interface FaultyFs {
   /**
    * From now on every fdatasync/fsync on a path `match` accepts (default: any) waits before
    * it reaches the disk, until `release()`: what was appended stays in the OS's cache, as
-   * when the disk is slow to sync. `waiting` counts the syncs held right now.
+   * when the disk is slow to sync. `waiting` counts the syncs held right now. `release(code)`
+   * makes the held syncs fail with `code` (an EIO after a slow sync); later syncs work.
    */
-  holdSyncs(options?: { match?: (path: string) => boolean }): { readonly waiting: number; release(): void };
+  holdSyncs(options?: { match?: (path: string) => boolean }): { readonly waiting: number; release(code?: string): void };
   /** Drops every armed failure and frees the disk: from now on it works. */
   heal(): void;
   /** Operations failed so far. */
@@ -49,8 +50,8 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
   let fillLater: { left: number; torn: boolean } | undefined;
   const armed: Armed[] = [];
   let failures = 0;
-  let hold: { match: (path: string) => boolean; waiting: number; gate: Promise<void> } | undefined;
-  const held = async (path: string): Promise<void> => {
+  let hold: { match: (path: string) => boolean; waiting: number; gate: Promise<void>; code?: string } | undefined;
+  const held = async (path: string, syscall: string): Promise<void> => {
     const h = hold;
     if (h === undefined || !h.match(path)) return;
     h.waiting += 1;
@@ -59,6 +60,7 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     } finally {
       h.waiting -= 1;
     }
+    if (h.code !== undefined) throw errno(h.code, syscall, path);
   };
 
   const fail = (op: FsOp, path: string, syscall: string): void => {
@@ -78,13 +80,13 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
   };
 
   const wrap = (fh: StoreFileHandle, path: string): StoreFileHandle => ({
-    async appendFile(data) {
+    appendSync(data) {
       fail("append", path, "write");
       if (full) {
-        if (full.torn) await fh.appendFile(data.slice(0, Math.floor(data.length / 2)));
+        if (full.torn) fh.appendSync(data.slice(0, Math.floor(data.length / 2)));
         noSpace("write", path);
       }
-      await fh.appendFile(data);
+      fh.appendSync(data);
       if (fillLater && --fillLater.left <= 0) {
         full = { torn: fillLater.torn };
         fillLater = undefined;
@@ -97,12 +99,12 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     },
     async sync() {
       fail("sync", path, "fsync");
-      await held(path);
+      await held(path, "fsync");
       return fh.sync();
     },
     async datasync() {
       fail("sync", path, "fdatasync");
-      await held(path);
+      await held(path, "fdatasync");
       return fh.datasync();
     },
     async truncate(length) {
@@ -171,13 +173,18 @@ export function faultyFs(base: StoreFs = nodeFs): FaultyFs {
     },
     holdSyncs(options = {}) {
       let open!: () => void;
-      const h = { match: options.match ?? (() => true), waiting: 0, gate: new Promise<void>((r) => (open = r)) };
+      const h: { match: (path: string) => boolean; waiting: number; gate: Promise<void>; code?: string } = {
+        match: options.match ?? (() => true),
+        waiting: 0,
+        gate: new Promise<void>((r) => (open = r)),
+      };
       hold = h;
       return {
         get waiting() {
           return h.waiting;
         },
-        release() {
+        release(code) {
+          if (code !== undefined) h.code = code;
           if (hold === h) hold = undefined;
           open();
         },

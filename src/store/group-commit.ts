@@ -6,7 +6,7 @@
 export class GroupCommit {
   readonly #flush: () => Promise<void>;
   #inFlight: Promise<void> | undefined;
-  #next: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
+  #next: Deferred | undefined;
 
   constructor(flush: () => Promise<void>) {
     this.#flush = flush;
@@ -35,12 +35,24 @@ export class GroupCommit {
   }
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+/** A promise settled from outside. */
+export interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * A promise settled from outside. `handled`: its rejection is never reported as unhandled
+ * (for promises a caller may ignore, such as stage()'s `appended`); awaiting it still throws.
+ */
+export function deferred(handled = false): Deferred {
   let resolve!: () => void;
   let reject!: (err: unknown) => void;
   const promise = new Promise<void>((res, rej) => {
     resolve = res;
     reject = rej;
   });
+  if (handled) promise.catch(() => undefined);
   return { promise, resolve, reject };
 }

@@ -30,7 +30,7 @@
  */
 import { ioError, retell, shellQuote, StoreError } from "./errors.ts";
 import { errnoCode, nodeFs, type StoreFileHandle, type StoreFs } from "./fs.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { deferred, type Deferred } from "./group-commit.ts";
 import { Retrier, Trouble, type RetryOptions } from "./retry.ts";
 import { NOT_STARTED, openStore, type OpenStoreOptions, type Store } from "./store.ts";
 
@@ -84,8 +84,10 @@ export interface JournaledStore<T> extends Store<T> {
    * data is in the journal file (written, so it outlives a crash of this process, but not
    * yet fsync'd), `durable` as write() does. A line that cannot be appended (a full disk
    * refuses the write itself) settles `appended` only when an attempt gets it in, or rejects
-   * it with the write. Lines stay in order: the next one is built only once this one is
-   * durable (or given up), so nothing written after `appended` can be durable before it.
+   * it with the write. Lines stay in order: the next line may be appended while this one is
+   * being synced, but a sync covers every line before it, and when a line is lost before its
+   * sync every line after it goes too and is written again (one line) with it: nothing
+   * written after `appended` can be durable before it.
    */
   stage(): { appended: Promise<void>; durable: Promise<void> };
   /**
@@ -98,14 +100,21 @@ export interface JournaledStore<T> extends Store<T> {
 
 /**
  * Journals a collection's records as changes against what was journaled before. `encode`
- * may only look at what earlier lines wrote once their `commit` ran (a line that fails to
- * be written is built again from the same starting point).
+ * may only look at what earlier lines wrote once their `commit` ran. `commit` runs once
+ * the line is appended (the next line, built while this one is being synced, is relative
+ * to it); a line that fails to be appended is built again from the same starting point,
+ * and when appended lines are lost before their sync, `forget` is told of their records.
  */
 export interface RecordCodec {
   /** A record as the store holds it at open (after replay): later lines are relative to it. */
   saved(value: unknown): void;
-  /** A changed record: `record` goes into the line's `c`, `extra` (if any) into its `x`; `commit` runs once the line is durable. */
+  /** A changed record: `record` goes into the line's `c`, `extra` (if any) into its `x`; `commit` runs once the line is appended. */
   encode(value: unknown): { record: unknown; extra?: unknown; commit(): void };
+  /**
+   * What earlier lines wrote of this record may be lost (cut off after a failed sync): the
+   * next `encode` of it must not be relative to them (journal it whole).
+   */
+  forget(value: unknown): void;
   /** Replaying a line: the record now (undefined if none), and what `encode` made of it -> the record. */
   decode(current: unknown, record: unknown, extra: unknown): unknown;
 }
@@ -161,17 +170,9 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
     throw err;
   }
   const dirty = Object.fromEntries(opts.collections.map((c) => [c, new Set<string>()])) as Dirty<T>;
-  const lengths = new WeakMap<unknown[], number>();
-  // Read-only: nothing is journaled, so nothing to remember.
-  if (opts.lock !== undefined) for (const collection of opts.appendOnly ?? []) {
-    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) if (Array.isArray(value)) lengths.set(value, value.length);
-  }
-  if (opts.lock !== undefined) for (const [collection, codec] of Object.entries(opts.codecs ?? {}) as Array<[string, RecordCodec]>) {
-    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) codec.saved(value);
-  }
-
   if (opts.lock === undefined) {
-    // Read-only (e.g. `clientes status` while the daemon runs): the replayed data is enough.
+    // Read-only (e.g. `clientes status` while the daemon runs): the replayed data is enough,
+    // nothing is journaled, so nothing to remember.
     return {
       ...snapshot,
       data: snapshot.data,
@@ -182,6 +183,13 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
         return { appended: durable, durable };
       },
     };
+  }
+  const lengths = new WeakMap<unknown[], number>();
+  for (const collection of opts.appendOnly ?? []) {
+    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) if (Array.isArray(value)) lengths.set(value, value.length);
+  }
+  for (const [collection, codec] of Object.entries(opts.codecs ?? {}) as Array<[string, RecordCodec]>) {
+    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) codec.saved(value);
   }
   let fh: StoreFileHandle;
   try {
@@ -207,7 +215,44 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
   return new Journal(opts, snapshot, dirty, fs, fh, seq, lengths);
 }
 
-/** The writable journaled store (see the file comment and {@link JournaledStore}). */
+/** What a line carried: its keys (to mark dirty again) and the values it encoded relative to earlier lines. */
+interface Carried {
+  keys: Array<[string, string[]]>;
+  /** Codec records and `appendOnly` arrays, whose remembered state the line changed. */
+  encoded: Array<[string, unknown]>;
+}
+
+/** A line in the journal file, not yet covered by a sync that succeeded. */
+interface Unsynced {
+  /** The journal's size with this line in it. */
+  end: number;
+  size: number;
+  started: number;
+  carried: Carried;
+  /** The write() and stage() callers waiting for this line to be durable. */
+  durable: Deferred[];
+}
+
+/** Callers waiting for the next line: it is built from the data as it is when it is appended. */
+interface Want {
+  appended: Deferred[];
+  durable: Deferred[];
+}
+
+const newWant = (): Want => ({ appended: [deferred(true)], durable: [deferred(true)] });
+
+/**
+ * The writable journaled store (see the file comment and {@link JournaledStore}).
+ *
+ * Appends and syncs are pipelined: a line is appended as soon as it is asked for (once per
+ * event-loop turn, whatever the number of write() calls in it), while the sync of the lines
+ * before it may still run; syncs run one at a time, each covering every line appended before
+ * it started (group commit). A line is built relative to the lines appended before it, durable
+ * or not: its codec commits and `appendOnly` lengths are taken as it is appended. So when a
+ * line not yet durable is lost (its append or a sync fails), every line after the last durable
+ * one goes: the file is cut back to that size, their records are marked dirty again and
+ * forgotten by the codecs (the retry carries them whole), and their callers wait for the retry.
+ */
 class Journal<T extends object> implements JournaledStore<T> {
   readonly dirty: Dirty<T>;
   readonly #opts: JournaledStoreOptions<T>;
@@ -220,14 +265,24 @@ class Journal<T extends object> implements JournaledStore<T> {
   readonly #retrier: Retrier;
   readonly #writeTrouble: Trouble;
   readonly #foldTrouble: Trouble;
-  readonly #commit = new GroupCommit(() => this.#flush());
   readonly #onShutdown = (): void => this.#retrier.stop();
   /** Undefined after a rotation: the next append opens the new journal. */
   #fh: StoreFileHandle | undefined;
-  /** Bytes of whole, durable lines in the current journal. */
-  #bytes = 0;
-  /** A failed append may have left part of a line after `#bytes`: cut it before the next one. */
-  #tornTail = false;
+  /** Bytes of durable lines in the current journal. */
+  #durable = 0;
+  /** Bytes of the lines appended to the current journal (durable or not). */
+  #end = 0;
+  /** The file may hold more than `#durable` worth keeping (a torn append, lines lost): cut it before the next line. */
+  #damaged = false;
+  readonly #unsynced: Unsynced[] = [];
+  /** The sync in flight (its handlers never reject). */
+  #syncing: Promise<void> | undefined;
+  #want: Want | undefined;
+  #scheduled = false;
+  /** A retry after a failure, or a rotation, in progress: nothing is appended meanwhile but by it. */
+  #gate: Promise<void> | undefined;
+  /** A fold is due: appends wait until the lines in flight are durable, then the journal is renamed. */
+  #foldDue = false;
   /** `.journal.old` exists: its lines are in no snapshot yet, so the journal must not be renamed over it. */
   #oldPending = false;
   #folding: Promise<void> | undefined;
@@ -241,8 +296,6 @@ class Journal<T extends object> implements JournaledStore<T> {
   readonly #seq: { n: number };
   /** Of each `appendOnly` array: how many of its items the journal holds. */
   readonly #lengths: WeakMap<unknown[], number>;
-  /** Told once the line of the flush that carries changes made now is appended (see {@link stage}). */
-  #staged: Deferred | undefined;
 
   constructor(opts: JournaledStoreOptions<T>, snapshot: Store<T>, dirty: Dirty<T>, fs: StoreFs, fh: StoreFileHandle, seq: { n: number }, lengths: WeakMap<unknown[], number>) {
     this.#opts = opts;
@@ -269,22 +322,21 @@ class Journal<T extends object> implements JournaledStore<T> {
   }
 
   journalBytes(): number {
-    return this.#bytes;
+    return this.#end;
   }
 
   write(): Promise<void> {
-    if (this.#closing) {
-      return Promise.reject(new StoreError(`store ${this.#label} is closed`, "this is a bug in clientes: a write came after shutdown", { file: this.#label }));
-    }
-    return this.#commit.request();
+    return this.stage().durable;
   }
 
   stage(): { appended: Promise<void>; durable: Promise<void> } {
-    // Made before the request: a flush the request starts at once takes it as its own.
-    const staged = (this.#staged ??= deferred());
-    const durable = this.write();
-    durable.catch((err: unknown) => staged.reject(err));
-    return { appended: staged.promise, durable };
+    if (this.#closing) {
+      const refused = Promise.reject(new StoreError(`store ${this.#label} is closed`, "this is a bug in clientes: a write came after shutdown", { file: this.#label }));
+      refused.catch(() => undefined);
+      return { appended: refused, durable: refused };
+    }
+    const want = this.#request();
+    return { appended: want.appended[0]!.promise, durable: want.durable[0]!.promise };
   }
 
   close(): Promise<void> {
@@ -294,10 +346,10 @@ class Journal<T extends object> implements JournaledStore<T> {
 
   async #close(): Promise<void> {
     this.#retrier.stop();
-    await this.#commit.idle();
+    await this.#idle();
     let failure: StoreError | undefined;
     if (this.#unsaved || Object.values<Set<string>>(this.dirty).some((keys) => keys.size > 0)) {
-      await this.#commit.request().catch((err: unknown) => {
+      await this.#request().durable[0]!.promise.catch((err: unknown) => {
         if (!(err instanceof StoreError)) throw err;
         failure = err;
       });
@@ -309,29 +361,216 @@ class Journal<T extends object> implements JournaledStore<T> {
     if (failure) throw retell(failure, GAVE_UP, `store ${this.#label}: the last changes could not be saved: ${failure.message}`);
   }
 
-  async #flush(): Promise<void> {
-    // This flush's line is built from the data as it is now: the stage() calls so far are its.
-    const staged = this.#staged;
-    this.#staged = undefined;
+  /** Resolves once no line is asked for, in flight or being retried. */
+  async #idle(): Promise<void> {
+    for (;;) {
+      const busy = this.#gate ?? this.#syncing ?? this.#want?.durable[0]!.promise ?? this.#unsynced.at(-1)?.durable[0]?.promise;
+      if (busy === undefined) return;
+      await busy.catch(() => undefined);
+    }
+  }
+
+  /** Asks for a line holding the data as it is now; write() calls of one event-loop turn share it. */
+  #request(): Want {
+    const want = (this.#want ??= newWant());
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#pump();
+      });
+    }
+    return want;
+  }
+
+  /** Appends the line asked for, unless a retry or a rotation holds appends (they pump once done). */
+  #pump(): void {
+    if (this.#want === undefined || this.#gate !== undefined || this.#foldDue) return;
+    const fh = this.#fh;
+    if (fh === undefined || this.#damaged) {
+      // A fresh journal to open, or a file to cut: async, so through the retrying path.
+      this.#recover(undefined);
+      return;
+    }
+    try {
+      this.#append(fh);
+    } catch (err) {
+      this.#recover(err);
+      return;
+    }
+    this.#kickSync();
+  }
+
+  /** Starts a sync of every line appended so far, unless one runs (its end starts the next). */
+  #kickSync(): void {
+    if (this.#syncing !== undefined || this.#gate !== undefined || this.#unsynced.length === 0) return;
+    const covered = this.#unsynced.length;
+    this.#syncing = this.#fh!.datasync().then(
+      () => {
+        this.#syncing = undefined;
+        this.#synced(covered);
+        if (this.#gate === undefined) this.#resume();
+      },
+      (err: unknown) => {
+        this.#syncing = undefined;
+        this.#recover(this.#writeError(err, this.#unsynced.at(-1)?.size));
+      },
+    );
+  }
+
+  /** The first `covered` unsynced lines are durable; their callers are told, or put in `later`. */
+  #synced(covered: number, later?: Deferred[]): void {
+    const done = this.#unsynced.splice(0, covered);
+    this.#durable = done.at(-1)!.end;
+    this.#unsaved = false;
+    const now = performance.now();
+    for (const line of done) {
+      if (later) later.push(...line.durable);
+      else for (const d of line.durable) d.resolve();
+      this.#opts.onWrite?.({ bytes: line.size, ms: now - line.started });
+    }
+  }
+
+  /** After a sync, a retry or a rotation: fold if due, sync what waits, append what is asked for. */
+  #resume(): void {
+    this.#maybeFold();
+    this.#kickSync();
+    this.#pump();
+  }
+
+  /**
+   * A line failed (`first`, told as the retry's first failure) or the journal must be opened
+   * (undefined): retries until a line holding everything not durable is appended and synced.
+   */
+  #recover(first: unknown): void {
+    if (this.#gate !== undefined) return; // the retry in progress covers it
+    this.#gate = this.#retry(first).finally(() => {
+      this.#gate = undefined;
+      this.#resume();
+    });
+  }
+
+  async #retry(first: unknown): Promise<void> {
+    let failed = first;
+    // Told once the retrier has logged that it works again, so that they see that line first.
+    const durable: Deferred[] = [];
     try {
       await this.#retrier.run(
-        () => this.#appendLine(staged),
+        async () => {
+          if (failed !== undefined) {
+            const err = failed;
+            failed = undefined;
+            throw err;
+          }
+          await this.#attempt(durable);
+        },
         this.#writeTrouble,
         (s) => `store ${this.#label} written again after ${s.toFixed(1)} s: the desk carries on, nothing was lost`,
       );
     } catch (err) {
+      await this.#syncing;
+      this.#undo();
       this.#unsaved = true;
       const told = err instanceof StoreError ? retell(err, GAVE_UP) : err;
-      staged?.reject(told);
-      throw told;
+      const want = this.#want;
+      this.#want = undefined;
+      for (const d of [...(want?.appended ?? []), ...(want?.durable ?? [])]) d.reject(told);
+      return;
     }
-    staged?.resolve();
-    this.#unsaved = false;
-    await this.#maybeFold();
+    for (const d of durable) d.resolve();
   }
 
-  /** One attempt: the scalars and every dirty record as one line, appended and fsync'd. */
-  async #appendLine(staged: Deferred | undefined): Promise<void> {
+  /** One attempt of the retrying path: everything not durable as one line, appended and synced. */
+  async #attempt(durable: Deferred[]): Promise<void> {
+    while (this.#syncing !== undefined) await this.#syncing;
+    this.#undo();
+    this.#want ??= newWant();
+    try {
+      this.#fh ??= await this.#fs.open(this.#journal, "a", 0o600);
+      // Nothing of a lost line counts: cut it off, or the next line would be glued to it.
+      if (this.#damaged) await this.#fh.truncate(this.#durable);
+    } catch (err) {
+      throw this.#writeError(err, undefined);
+    }
+    this.#damaged = false;
+    const fh = this.#fh;
+    this.#append(fh);
+    try {
+      await fh.datasync();
+    } catch (err) {
+      throw this.#writeError(err, this.#unsynced.at(-1)?.size); // the next attempt undoes the line
+    }
+    this.#synced(this.#unsynced.length, durable);
+  }
+
+  /**
+   * Every line not durable is lost: its records are marked dirty again and forgotten by the
+   * codecs and `appendOnly` (the next line carries them whole), its callers wait for that line.
+   */
+  #undo(): void {
+    if (this.#unsynced.length === 0) return;
+    const lines = this.#unsynced.splice(0);
+    const want = (this.#want ??= newWant());
+    for (const line of lines) {
+      this.#carryBack(line.carried, true);
+      want.durable.push(...line.durable);
+    }
+    this.#end = this.#durable;
+    this.#damaged = true;
+  }
+
+  #carryBack(carried: Carried, forget: boolean): void {
+    const data = this.data as Record<string, Record<string, unknown> | undefined>;
+    for (const [collection, keys] of carried.keys) for (const k of keys) this.dirty[collection as keyof T & string].add(k);
+    if (!forget) return;
+    const forgetting = (collection: string, value: unknown): void => {
+      const codec = this.#opts.codecs?.[collection as keyof T & string];
+      if (codec) codec.forget(value);
+      else if (Array.isArray(value)) this.#lengths.delete(value);
+    };
+    for (const [collection, value] of carried.encoded) forgetting(collection, value);
+    // And what the records are now (a record replaced since): neither may be encoded against the lost lines.
+    for (const [collection, keys] of carried.keys) {
+      for (const k of keys) {
+        const value = data[collection]?.[k];
+        if (value !== undefined && value !== null) forgetting(collection, value);
+      }
+    }
+  }
+
+  /**
+   * Builds the asked-for line (the scalars and every dirty record) and appends it (see
+   * fs.ts appendSync for why synchronously); it counts as appended, its codec commits taken.
+   * Throws the StoreError of a failed append, its records dirty again and its callers still
+   * waiting for the next line.
+   */
+  #append(fh: StoreFileHandle): void {
+    const started = performance.now();
+    const { text, carried, commits } = this.#build(); // a bug thrown here leaves the callers waiting in #want, for the retry to reject
+    const want = this.#want!;
+    this.#want = undefined;
+    const size = Buffer.byteLength(text);
+    try {
+      fh.appendSync(text);
+    } catch (err) {
+      this.#damaged = true;
+      this.#carryBack(carried, false); // nothing committed: the next line is built from the same start
+      this.#want = want;
+      throw this.#writeError(err, size);
+    }
+    for (const commit of commits) commit();
+    this.#end += size;
+    this.#unsynced.push({ end: this.#end, size, started, carried, durable: want.durable });
+    for (const d of want.appended) d.resolve();
+  }
+
+  #writeError(err: unknown, size: number | undefined): StoreError {
+    if (err instanceof StoreError) return err;
+    return ioError(err, `cannot write store journal ${this.#label}.journal`, this.#label, { then: WAITING, ...(size === undefined ? {} : { needs: size }) });
+  }
+
+  /** The scalars and every dirty record as one line (the dirty sets emptied). */
+  #build(): { text: string; carried: Carried; commits: Array<() => void> } {
     const { collections } = this.#opts;
     const data = this.data as Record<string, unknown>;
     // Numbered as it is built: a snapshot serialized from now on holds what this line does.
@@ -339,7 +578,7 @@ class Journal<T extends object> implements JournaledStore<T> {
     for (const [key, value] of Object.entries(data)) {
       if (!(collections as readonly string[]).includes(key)) line.s[key] = value;
     }
-    const taken: Array<[keyof T & string, string[]]> = [];
+    const carried: Carried = { keys: [], encoded: [] };
     const commits: Array<() => void> = [];
     const appendOnly = (this.#opts.appendOnly ?? []) as readonly string[];
     for (const collection of collections) {
@@ -360,6 +599,7 @@ class Journal<T extends object> implements JournaledStore<T> {
           out[k] = record;
           if (extra !== undefined) extras[k] = extra;
           commits.push(commit);
+          carried.encoded.push([collection, value]);
         } else if (grows && Array.isArray(value)) {
           const arr: unknown[] = value;
           const had = this.#lengths.get(arr);
@@ -367,6 +607,7 @@ class Journal<T extends object> implements JournaledStore<T> {
           else if (had < arr.length) added[k] = [had, ...arr.slice(had)];
           const length = arr.length;
           commits.push(() => this.#lengths.set(arr, length));
+          carried.encoded.push([collection, arr]);
         } else {
           out[k] = value;
         }
@@ -374,41 +615,33 @@ class Journal<T extends object> implements JournaledStore<T> {
       if (Object.keys(out).length > 0) line.c[collection] = out;
       if (Object.keys(added).length > 0) (line.a ??= {})[collection] = added;
       if (Object.keys(extras).length > 0) (line.x ??= {})[collection] = extras;
-      taken.push([collection, [...keys]]);
+      carried.keys.push([collection, [...keys]]);
       keys.clear();
     }
-    const text = JSON.stringify(line) + "\n";
-    const size = Buffer.byteLength(text);
-    const started = performance.now();
-    try {
-      this.#fh ??= await this.#fs.open(this.#journal, "a", 0o600);
-      // Nothing of a failed line counts: cut off what part of it landed, or the next line would be glued to it.
-      if (this.#tornTail) await this.#fh.truncate(this.#bytes);
-      this.#tornTail = false;
-      await this.#fh.appendFile(text);
-      // Told before the sync is asked for; the callers run only once this code awaits it.
-      staged?.resolve();
-      await this.#fh.datasync();
-    } catch (err) {
-      this.#tornTail = true;
-      // Its records are changed again, so the next attempt carries them.
-      for (const [collection, keys] of taken) for (const k of keys) this.dirty[collection].add(k);
-      throw ioError(err, `cannot write store journal ${this.#label}.journal`, this.#label, { then: WAITING, needs: size });
-    }
-    for (const commit of commits) commit();
-    this.#bytes += size;
-    this.#opts.onWrite?.({ bytes: size, ms: performance.now() - started });
+    return { text: JSON.stringify(line) + "\n", carried, commits };
   }
 
   /**
    * Folds the journal into a new snapshot once it is big (or retries a fold that failed).
-   * Runs inside a flush, so no append is in flight while the journal is renamed; the
+   * The rename waits until no line is in flight (appends wait for it meanwhile); the
    * snapshot itself is written in the background.
    */
-  async #maybeFold(): Promise<void> {
-    if (this.#folding !== undefined || this.#closing !== undefined) return;
-    if (!this.#oldPending && this.#bytes < this.#compactBytes) return;
+  #maybeFold(): void {
+    this.#foldDue = false;
+    if (this.#gate !== undefined || this.#folding !== undefined || this.#closing !== undefined) return;
+    if (!this.#oldPending && this.#durable < this.#compactBytes) return;
     if (Date.now() < this.#foldAfter) return;
+    if (this.#syncing !== undefined || this.#unsynced.length > 0) {
+      this.#foldDue = true; // the end of the sync in flight comes back here
+      return;
+    }
+    this.#gate = this.#rotate().finally(() => {
+      this.#gate = undefined;
+      this.#resume();
+    });
+  }
+
+  async #rotate(): Promise<void> {
     if (!this.#oldPending) {
       try {
         await this.#fs.rename(this.#journal, this.#old);
@@ -420,8 +653,8 @@ class Journal<T extends object> implements JournaledStore<T> {
       this.#oldPending = true;
       const rotated = this.#fh;
       this.#fh = undefined;
-      this.#bytes = 0;
-      this.#tornTail = false;
+      this.#durable = this.#end = 0;
+      this.#damaged = false;
       await rotated?.close().catch(() => undefined);
     }
     // The snapshot is serialized when its write starts, which is now or later: it holds
@@ -536,22 +769,4 @@ function applyLine<T>(line: Line, data: Record<string, unknown>, opts: Journaled
       arr.push(...items);
     }
   }
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-/** A promise settled from outside; its rejection is handled (a stage() caller may only await `durable`). */
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
