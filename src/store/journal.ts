@@ -732,6 +732,14 @@ async function replay<T>(
     try {
       line = JSON.parse(raw) as Line;
     } catch {
+      if (raw.includes("\0")) {
+        // Zeros: blocks the system never wrote before it went down (a power cut while lines
+        // were appended ahead of their sync, see #kickSync). No sync finished after this
+        // line was appended, or its blocks would be on disk: neither it nor any line after
+        // it was ever confirmed durable, and the lines after it build on it. Replay stops.
+        opts.log?.warn(`store journal ${file} ends in blocks a crash left unwritten (from line ${i + 1}): the changes written after them were never confirmed and are not used; the desk starts from the line before`);
+        break;
+      }
       if (lines.slice(i + 1).every((l) => l === "")) break; // the last line, cut short by a crash
       throw new StoreError(
         `store journal ${file} is damaged at line ${i + 1}`,

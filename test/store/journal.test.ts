@@ -129,6 +129,37 @@ test("a line cut short by a crash is ignored; a damaged line in the middle is re
   });
 });
 
+test("a power cut while lines were appended ahead of their sync: the unwritten blocks and the lines after them are not used, and the operator is told", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, "s.json");
+    await (await open(path)).close();
+    const journal = `${path}.journal`;
+    const synced = JSON.stringify({ n: 1, s: { offset: 5 }, c: { items: { a: { n: 1 } } } }) + "\n";
+    // Line 2's blocks never reached the disk (zeros), line 3's did: only line 1 was ever confirmed.
+    const lost = "\0".repeat(JSON.stringify({ n: 2, s: { offset: 6 }, c: { items: { a: null } } }).length + 1);
+    await writeFile(journal, synced + lost + JSON.stringify({ n: 3, s: { offset: 7 }, c: { items: { c: { n: 3 } } } }) + "\n");
+    const warnings: string[] = [];
+    const s = await openJournaledStore<Data>({
+      path,
+      version: 1,
+      defaults: () => ({ offset: 0, items: {} }),
+      collections: ["items"],
+      lock,
+      log: { info: () => undefined, warn: (m) => warnings.push(m), error: () => undefined },
+    });
+    assert.deepEqual(s.data, { offset: 5, items: { a: { n: 1 } } }, "the state of the last line before the hole");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /unwritten \(from line 2\).*never confirmed/);
+    (s.data.items as Data["items"])["d"] = { n: 4 };
+    s.dirty.items.add("d");
+    await s.write();
+    await s.close();
+    const again = await open(path);
+    assert.deepEqual(again.data, { offset: 5, items: { a: { n: 1 }, d: { n: 4 } } }, "the desk went on from there");
+    await again.close();
+  });
+});
+
 test("a read-only open sees what the running daemon journaled", async () => {
   await withDir(async (dir) => {
     const path = join(dir, "s.json");
