@@ -16,6 +16,7 @@ import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { NetworkError, TelegramApiError } from "./errors.ts";
 import { HttpPool, HttpProtocolError, type HttpExchange } from "./http.ts";
+import { unwatchAbort, watchAbort, type AbortWaiter } from "./abort-watch.ts";
 import { scrub, scrubError, secretsOf } from "../redact.ts";
 
 /** Where and as whom to call the Bot API. */
@@ -55,20 +56,19 @@ type AnyMethod = (params: unknown) => Promise<unknown>;
  * One call's way out: the deadline and the caller's abort end it through here, closing its
  * request (and with it the connection) and failing the call at once.
  */
-interface Transfer {
+class Transfer implements AbortWaiter {
   /** Set by the transport once the request is made. */
   request?: HttpExchange;
   /** Fails the call (set by the transport with the request). */
   fail?: (err: unknown) => void;
   /** Why the call was given up: its request is not made, or is closed. */
   ended?: "deadline" | "aborted";
-}
+  /** When the call is abandoned (Date.now() ms), for the deadline sweep. */
+  due = 0;
 
-/** The calls in flight on one caller's signal, and the one listener that ends them all. */
-interface Watch {
-  signal: AbortSignal;
-  calls: Set<Transfer>;
-  onAbort: () => void;
+  onAbort(): void {
+    end(this, "aborted");
+  }
 }
 
 /** Gives a call up: its request is closed and the call fails now. */
@@ -77,6 +77,45 @@ function end(transfer: Transfer, why: "deadline" | "aborted"): void {
   transfer.ended = why;
   transfer.request?.cancel();
   transfer.fail?.(new Error(`the call was given up (${why})`));
+}
+
+/**
+ * The deadlines of the calls that share one limit, on ONE timer (armed for the earliest):
+ * a timer set and cleared per call was about 1% of the daemon's CPU per relayed message.
+ * Calls come in deadline order (same limit, later start), so the set's order is theirs.
+ */
+class Deadlines {
+  readonly #calls = new Set<Transfer>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly limitMs: number) {}
+
+  add(transfer: Transfer): void {
+    transfer.due = Date.now() + this.limitMs;
+    this.#calls.add(transfer);
+    if (this.#timer === undefined) this.#arm(this.limitMs);
+    // A call in flight keeps the process alive until its deadline, as its own timer did.
+    else if (this.#calls.size === 1) this.#timer.ref();
+  }
+
+  delete(transfer: Transfer): void {
+    // An idle client never holds the process up (a CLI command exits after its last call).
+    if (this.#calls.delete(transfer) && this.#calls.size === 0) this.#timer?.unref();
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, ms));
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    for (const t of this.#calls) {
+      if (t.due > now) return this.#arm(t.due - now);
+      this.#calls.delete(t);
+      end(t, "deadline");
+    }
+  }
 }
 
 /**
@@ -90,38 +129,15 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const post = transport(apiRoot, options.token, options.idleMs ?? IDLE_CONNECTION_MS);
 
-  // Each call's own transfer, found by the parameters object GramIO hands to the hook (a
-  // fresh copy per call): nothing shared between concurrent calls.
-  const transfers = new WeakMap<object, Transfer>();
-  // One abort listener per caller's signal while calls on it are in flight, however many:
-  // adding and removing an EventTarget listener per call cost about 3% of the daemon's CPU
-  // per relayed message (test/bench, throughput --profile). It goes with the signal's last
-  // call, so nothing stays on a long-lived signal.
-  const watched = new WeakMap<AbortSignal, Watch>();
-  const watch = (signal: AbortSignal, transfer: Transfer): Watch => {
-    let w = watched.get(signal);
-    if (w === undefined) {
-      const calls = new Set<Transfer>();
-      const onAbort = (): void => {
-        watched.delete(signal);
-        for (const t of calls) end(t, "aborted");
-        calls.clear();
-      };
-      w = { signal, calls, onAbort };
-      watched.set(signal, w);
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-    w.calls.add(transfer);
-    return w;
-  };
-  const unwatch = (w: Watch, transfer: Transfer): void => {
-    if (!w.calls.delete(transfer) || w.calls.size > 0) return;
-    w.signal.removeEventListener("abort", w.onAbort);
-    if (watched.get(w.signal) === w) watched.delete(w.signal);
-  };
+  const deadlines = new Deadlines(timeoutMs);
+  // The call being handed to GramIO: its api method runs synchronously up to our onApiCall
+  // hook, so the hook finds the call's transfer here (no per-call copy of the parameters
+  // to key it by: GramIO hands the hook the caller's own object).
+  let handing: Transfer | undefined;
   const bot = new Bot(options.token, { api: { baseURL: `${apiRoot}/bot` } }).onApiCall((context, _gramioFetch) => {
-    const transfer = transfers.get(context.params as object);
-    if (!transfer) throw new TypeError(`GramIO passed ${String(context.method)} on without its parameters object (src/telegram/client.ts needs updating)`);
+    const transfer = handing;
+    handing = undefined;
+    if (!transfer) throw new TypeError(`GramIO called the onApiCall hook of ${String(context.method)} out of turn (src/telegram/client.ts needs updating)`);
     return post(String(context.method), context.params, transfer);
   });
   const api = bot.api as unknown as Record<string, AnyMethod>;
@@ -136,15 +152,15 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
     const limitMs = deadlineOf(String(method), params, timeoutMs);
     const invoke = api[method];
     if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
-    // A copy per call: the key of its transfer, and GramIO's hooks may rewrite it in place.
-    const body: object = params && typeof params === "object" ? { ...params } : {};
-    const transfer: Transfer = {};
-    transfers.set(body, transfer);
-    // The call leaves its signal's set when it ends, so nothing piles up on a long-lived signal.
-    const watching = outer !== undefined ? watch(outer, transfer) : undefined;
-    const timer = setTimeout(end, limitMs, transfer, "deadline");
+    const transfer = new Transfer();
+    // The call leaves its signal's waiters when it ends, so nothing piles up on a long-lived signal.
+    if (outer !== undefined) watchAbort(outer, transfer);
+    // getUpdates' own limit (its long poll) on its own timer: one call at a time.
+    const own = limitMs === timeoutMs ? undefined : setTimeout(end, limitMs, transfer, "deadline");
+    if (own === undefined) deadlines.add(transfer);
     try {
-      return (await withoutCallSite(() => invoke(body))) as APIMethodReturn<M>;
+      handing = transfer;
+      return (await withoutCallSite(() => invoke(params ?? {}))) as APIMethodReturn<M>;
     } catch (err) {
       if (transfer.ended === "aborted" || outer?.aborted) throw outer!.reason;
       if (transfer.ended === "deadline") {
@@ -152,8 +168,10 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
       }
       throw normalise(err, String(method), origin, secrets);
     } finally {
-      clearTimeout(timer);
-      if (watching !== undefined) unwatch(watching, transfer);
+      handing = undefined;
+      if (own === undefined) deadlines.delete(transfer);
+      else clearTimeout(own);
+      if (outer !== undefined) unwatchAbort(outer, transfer);
     }
   }
 
