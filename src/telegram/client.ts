@@ -1,21 +1,25 @@
 /**
- * The real Telegram transport. GramIO's Bot is the Bot API client (its typed `api`, its
- * hooks, its TelegramError); under it, one keep-alive connection pool (./http.ts) does the
- * HTTP, through GramIO's `onApiCall` hook. This file adds a per-call abort and deadline
- * and turns every failure into a `TelegramApiError` or a `NetworkError` with the token
- * scrubbed out.
+ * The real Telegram transport: a POST of the call's JSON to `<apiRoot>/bot<token>/<method>`
+ * over one keep-alive connection pool (./http.ts), with a per-call abort and deadline, and
+ * every failure turned into a `TelegramApiError` or a `NetworkError` with the token scrubbed
+ * out. GramIO gives the types (@gramio/types) and its TelegramError for `ok: false`, which
+ * `normalise` maps as for any GramIO call.
  *
- * Why not GramIO's own request: it calls the global fetch (undici), whose WHATWG streams,
- * Request/Response objects and abort signals cost about 4 times the CPU of node:http for a
- * Bot API call, and GramIO 0.10 takes no fetch function or per-call options; node:http in
- * turn was about 40% of the daemon's CPU per message (see ./http.ts). The relay only ever
- * sends JSON (copies and file ids, never uploads), which is all this transport speaks.
+ * Why not GramIO's Bot.api: its request calls the global fetch (undici), whose WHATWG
+ * streams, Request/Response objects and abort signals cost about 4 times the CPU of
+ * node:http for a Bot API call, and GramIO 0.10 takes no fetch function or per-call options;
+ * node:http in turn was about 40% of the daemon's CPU per message (see ./http.ts). Going
+ * through Bot.api only to replace its request in an onApiCall hook still cost its proxy, a
+ * captured call site, an async _callApi and a hook chain per call (about 3% of the daemon's
+ * CPU per message), and skipped its preRequest hooks anyway. The relay only ever sends JSON
+ * (copies and file ids, never uploads), which is all this transport speaks.
  */
-import { Bot, TelegramError } from "gramio";
+import { TelegramError } from "gramio";
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { NetworkError, TelegramApiError } from "./errors.ts";
 import { HttpPool, HttpProtocolError, type HttpExchange } from "./http.ts";
+import { unwatchAbort, watchAbort, type AbortWaiter } from "./abort-watch.ts";
 import { scrub, scrubError, secretsOf } from "../redact.ts";
 
 /** Where and as whom to call the Bot API. */
@@ -49,26 +53,23 @@ export const REQUEST_TIMEOUT_MS = 20_000;
  */
 export const IDLE_CONNECTION_MS = 4_000;
 
-type AnyMethod = (params: unknown) => Promise<unknown>;
-
 /**
  * One call's way out: the deadline and the caller's abort end it through here, closing its
  * request (and with it the connection) and failing the call at once.
  */
-interface Transfer {
+class Transfer implements AbortWaiter {
   /** Set by the transport once the request is made. */
   request?: HttpExchange;
   /** Fails the call (set by the transport with the request). */
   fail?: (err: unknown) => void;
   /** Why the call was given up: its request is not made, or is closed. */
   ended?: "deadline" | "aborted";
-}
+  /** When the call is abandoned (Date.now() ms), for the deadline sweep. */
+  due = 0;
 
-/** The calls in flight on one caller's signal, and the one listener that ends them all. */
-interface Watch {
-  signal: AbortSignal;
-  calls: Set<Transfer>;
-  onAbort: () => void;
+  onAbort(): void {
+    end(this, "aborted");
+  }
 }
 
 /** Gives a call up: its request is closed and the call fails now. */
@@ -80,7 +81,46 @@ function end(transfer: Transfer, why: "deadline" | "aborted"): void {
 }
 
 /**
- * A `TelegramPort` on GramIO's Bot. Rejects with `TelegramApiError`, `NetworkError`, or
+ * The deadlines of the calls that share one limit, on ONE timer (armed for the earliest):
+ * a timer set and cleared per call was about 1% of the daemon's CPU per relayed message.
+ * Calls come in deadline order (same limit, later start), so the set's order is theirs.
+ */
+class Deadlines {
+  readonly #calls = new Set<Transfer>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly limitMs: number) {}
+
+  add(transfer: Transfer): void {
+    transfer.due = Date.now() + this.limitMs;
+    this.#calls.add(transfer);
+    if (this.#timer === undefined) this.#arm(this.limitMs);
+    // A call in flight keeps the process alive until its deadline, as its own timer did.
+    else if (this.#calls.size === 1) this.#timer.ref();
+  }
+
+  delete(transfer: Transfer): void {
+    // An idle client never holds the process up (a CLI command exits after its last call).
+    if (this.#calls.delete(transfer) && this.#calls.size === 0) this.#timer?.unref();
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, ms));
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = Date.now();
+    for (const t of this.#calls) {
+      if (t.due > now) return this.#arm(t.due - now);
+      this.#calls.delete(t);
+      end(t, "deadline");
+    }
+  }
+}
+
+/**
+ * A `TelegramPort` on the Bot API. Rejects with `TelegramApiError`, `NetworkError`, or
  * (when `opts.signal` fires) with `signal.reason`.
  */
 export function createTelegram(options: TelegramClientOptions): TelegramPort {
@@ -90,42 +130,7 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const post = transport(apiRoot, options.token, options.idleMs ?? IDLE_CONNECTION_MS);
 
-  // Each call's own transfer, found by the parameters object GramIO hands to the hook (a
-  // fresh copy per call): nothing shared between concurrent calls.
-  const transfers = new WeakMap<object, Transfer>();
-  // One abort listener per caller's signal while calls on it are in flight, however many:
-  // adding and removing an EventTarget listener per call cost about 3% of the daemon's CPU
-  // per relayed message (test/bench, throughput --profile). It goes with the signal's last
-  // call, so nothing stays on a long-lived signal.
-  const watched = new WeakMap<AbortSignal, Watch>();
-  const watch = (signal: AbortSignal, transfer: Transfer): Watch => {
-    let w = watched.get(signal);
-    if (w === undefined) {
-      const calls = new Set<Transfer>();
-      const onAbort = (): void => {
-        watched.delete(signal);
-        for (const t of calls) end(t, "aborted");
-        calls.clear();
-      };
-      w = { signal, calls, onAbort };
-      watched.set(signal, w);
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-    w.calls.add(transfer);
-    return w;
-  };
-  const unwatch = (w: Watch, transfer: Transfer): void => {
-    if (!w.calls.delete(transfer) || w.calls.size > 0) return;
-    w.signal.removeEventListener("abort", w.onAbort);
-    if (watched.get(w.signal) === w) watched.delete(w.signal);
-  };
-  const bot = new Bot(options.token, { api: { baseURL: `${apiRoot}/bot` } }).onApiCall((context, _gramioFetch) => {
-    const transfer = transfers.get(context.params as object);
-    if (!transfer) throw new TypeError(`GramIO passed ${String(context.method)} on without its parameters object (src/telegram/client.ts needs updating)`);
-    return post(String(context.method), context.params, transfer);
-  });
-  const api = bot.api as unknown as Record<string, AnyMethod>;
-
+  const deadlines = new Deadlines(timeoutMs);
   async function call<M extends keyof APIMethods>(
     method: M,
     params: APIMethodParams<M>,
@@ -134,17 +139,14 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
     const outer = opts?.signal;
     outer?.throwIfAborted();
     const limitMs = deadlineOf(String(method), params, timeoutMs);
-    const invoke = api[method];
-    if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
-    // A copy per call: the key of its transfer, and GramIO's hooks may rewrite it in place.
-    const body: object = params && typeof params === "object" ? { ...params } : {};
-    const transfer: Transfer = {};
-    transfers.set(body, transfer);
-    // The call leaves its signal's set when it ends, so nothing piles up on a long-lived signal.
-    const watching = outer !== undefined ? watch(outer, transfer) : undefined;
-    const timer = setTimeout(end, limitMs, transfer, "deadline");
+    const transfer = new Transfer();
+    // The call leaves its signal's waiters when it ends, so nothing piles up on a long-lived signal.
+    if (outer !== undefined) watchAbort(outer, transfer);
+    // getUpdates' own limit (its long poll) on its own timer: one call at a time.
+    const own = limitMs === timeoutMs ? undefined : setTimeout(end, limitMs, transfer, "deadline");
+    if (own === undefined) deadlines.add(transfer);
     try {
-      return (await withoutCallSite(() => invoke(body))) as APIMethodReturn<M>;
+      return (await post(String(method), params ?? {}, transfer)) as APIMethodReturn<M>;
     } catch (err) {
       if (transfer.ended === "aborted" || outer?.aborted) throw outer!.reason;
       if (transfer.ended === "deadline") {
@@ -152,8 +154,9 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
       }
       throw normalise(err, String(method), origin, secrets);
     } finally {
-      clearTimeout(timer);
-      if (watching !== undefined) unwatch(watching, transfer);
+      if (own === undefined) deadlines.delete(transfer);
+      else clearTimeout(own);
+      if (outer !== undefined) unwatchAbort(outer, transfer);
     }
   }
 
@@ -161,23 +164,7 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
 }
 
 /**
- * Runs `start` (synchronous up to its first await) capturing no stack frames. GramIO
- * captures a call site for every call, for the stack of its TelegramError; the transport
- * here builds its TelegramError without one (normalise keeps only code and description),
- * and capturing the daemon's deep async stacks took about a tenth of its CPU per message.
- */
-function withoutCallSite<T>(start: () => T): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return start();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/**
- * The HTTP under GramIO: POST `<apiRoot>/bot<token>/<method>` with the JSON body, over a
+ * The HTTP: POST `<apiRoot>/bot<token>/<method>` with the JSON body, over a
  * keep-alive pool; resolves with Telegram's `result`, throws GramIO's TelegramError for
  * `ok: false` (as GramIO's own request does), a SyntaxError for a body that is not JSON, and
  * the connection's error when there is no whole answer.

@@ -381,19 +381,18 @@ class Connection implements HttpExchange {
       // rest is not ours to read.
       switch (colon - at) {
         case 10: {
-          const name = text.slice(at, colon).toLowerCase();
-          if (name === "connection") {
+          if (nameIs(text, at, "connection")) {
             const value = text.slice(colon + 1, eol).toLowerCase();
             if (value.includes("close")) close = true;
             else if (http10 && value.includes("keep-alive")) close = false;
-          } else if (name === "keep-alive") {
+          } else if (nameIs(text, at, "keep-alive")) {
             const hint = /timeout=(\d+)/i.exec(text.slice(colon + 1, eol));
             if (hint) this.#hintMs = Number(hint[1]) * 1000 - KEEP_ALIVE_HINT_MARGIN_MS;
           }
           break;
         }
         case 14:
-          if (text.slice(at, colon).toLowerCase() === "content-length") {
+          if (nameIs(text, at, "content-length")) {
             const value = text.slice(colon + 1, eol).trim();
             const n = digitsOf(value);
             if (n === -1 || (length !== -1 && n !== length)) throw new HttpProtocolError(`malformed Content-Length ${JSON.stringify(value.slice(0, 40))}`);
@@ -401,7 +400,7 @@ class Connection implements HttpExchange {
           }
           break;
         case 17:
-          if (text.slice(at, colon).toLowerCase() === "transfer-encoding") {
+          if (nameIs(text, at, "transfer-encoding")) {
             const value = text.slice(colon + 1, eol).trim().toLowerCase();
             if (value.endsWith("chunked")) chunked = true;
             else throw new HttpProtocolError(`unsupported Transfer-Encoding ${JSON.stringify(value.slice(0, 40))}`);
@@ -514,6 +513,20 @@ function statusOf(text: string, eol: number): number {
     code = code * 10 + d;
   }
   return code >= 100 ? code : 0;
+}
+
+/**
+ * Whether the header name at `at` in `text` is `lower` (lower case, letters and "-"),
+ * case-insensitively, without slicing it out: the caller has checked its length.
+ */
+function nameIs(text: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = text.charCodeAt(at + i);
+    const l = lower.charCodeAt(i);
+    // The same character, or the upper case of a lower-case letter.
+    if (c !== l && !(l >= 97 && l <= 122 && c === l - 32)) return false;
+  }
+  return true;
 }
 
 /** A Content-Length value's number, or -1 when it is not all digits. */

@@ -6,24 +6,27 @@
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { TelegramApiError, isAbortError } from "./errors.ts";
+import { unwatchAbort, watchAbort, type AbortWaiter } from "./abort-watch.ts";
 import { countsAgainstLimits, type Priority, type RateLimiter } from "./limiter.ts";
 
 /** Waits `ms`, or rejects with `signal.reason` when the signal fires first. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** A Sleep on real timers. */
+/** A Sleep on real timers (one abort listener per signal however many sleep on it: ./abort-watch.ts). */
 export const realSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
+    const nap: AbortWaiter = {
+      onAbort() {
+        clearTimeout(timer);
+        reject(signal!.reason);
+      },
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      if (signal) unwatchAbort(signal, nap);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal) watchAbort(signal, nap);
   });
 
 /** What the limited port needs besides the inner port. */
@@ -44,10 +47,15 @@ export interface LimitedPortOptions {
 /** Default bound on calls in flight. */
 export const MAX_IN_FLIGHT = 64;
 
+/** A call waiting for a slot. */
+interface Waiter extends AbortWaiter {
+  grant(): void;
+}
+
 /** At most `max` holders at once; the others wait in order. */
 class Slots {
   private used = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Waiter[] = [];
 
   constructor(private readonly max: number) {}
 
@@ -58,28 +66,33 @@ class Slots {
     return true;
   }
 
-  /** Resolves once a slot is held (give it back with `give`); rejects with `signal.reason` if aborted while waiting. */
+  /**
+   * Resolves once a slot is held (give it back with `give`); rejects with `signal.reason` if
+   * aborted while waiting. One abort listener per signal however many wait on it (./abort-watch.ts).
+   */
   take(signal?: AbortSignal): Promise<void> {
     if (this.tryTake()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const grant = (): void => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
+      const waiter: Waiter = {
+        grant: () => {
+          if (signal) unwatchAbort(signal, waiter);
+          resolve();
+        },
+        onAbort: () => {
+          const i = this.waiting.indexOf(waiter);
+          if (i >= 0) this.waiting.splice(i, 1);
+          reject(signal!.reason);
+        },
       };
-      const onAbort = (): void => {
-        const i = this.waiting.indexOf(grant);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal?.reason);
-      };
-      this.waiting.push(grant);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(waiter);
+      if (signal) watchAbort(signal, waiter);
     });
   }
 
   give(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight on
+    if (next) next.grant(); // the slot passes straight on
     else this.used--;
   }
 }
@@ -105,15 +118,21 @@ export function limitedPort(inner: TelegramPort, options: LimitedPortOptions): T
     }
   }
 
-  async function call<M extends keyof APIMethods>(
+  function call<M extends keyof APIMethods>(method: M, params: APIMethodParams<M>, opts?: CallOptions): Promise<APIMethodReturn<M>> {
+    // Pacing off (e.g. against the sandbox): only the bound on calls in flight applies, and
+    // bounded's own promise is the call's (no async wrapper around it: a promise and two
+    // microtasks less per call).
+    if (!limiter.enabled && method !== "getUpdates") return bounded(method, params, opts);
+    return paced(method, params, opts);
+  }
+
+  async function paced<M extends keyof APIMethods>(
     method: M,
     params: APIMethodParams<M>,
     opts?: CallOptions,
   ): Promise<APIMethodReturn<M>> {
     // A long poll holds its connection for most of a minute by design: it takes no slot.
     if (method === "getUpdates") return inner.call(method, params, opts);
-    // Pacing off (e.g. against the sandbox): only the bound on calls in flight applies.
-    if (!limiter.enabled) return await bounded(method, params, opts); // awaited: one microtask later, where returning the promise takes two
     const chatId = countsAgainstLimits(String(method)) ? chatIdOf(params) : undefined;
     if (chatId === undefined) return bounded(method, params, opts);
 

@@ -315,6 +315,25 @@ test("a call left unanswered past its deadline is abandoned as a retryable timeo
   }
 });
 
+test("calls hung one after another are each abandoned at their own deadline", async () => {
+  const api = await fakeTelegram(() => undefined);
+  try {
+    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot, timeoutMs: 300 });
+    const ended: number[] = [];
+    const started = performance.now();
+    const first = telegram.call("sendMessage", { chat_id: 1, text: "one" }).catch((e: unknown) => (ended.push(performance.now() - started), e));
+    // Not a wait for an outcome: the second call starts later so that its deadline differs.
+    await new Promise((r) => setTimeout(r, 150));
+    const second = telegram.call("sendMessage", { chat_id: 2, text: "two" }).catch((e: unknown) => (ended.push(performance.now() - started), e));
+    const errs = await Promise.all([first, second]);
+    assert.ok(errs.every((e) => e instanceof NetworkError && e.problem === "timeout"), `got ${inspect(errs)}`);
+    assert.ok(ended[0]! >= 290 && ended[0]! < 2000, `the first was given up after ${ended[0]} ms`);
+    assert.ok(ended[1]! >= 440 && ended[1]! < 2500, `the second was given up after ${ended[1]} ms, not with the first`);
+  } finally {
+    await api.close();
+  }
+});
+
 test("getUpdates' deadline is its long poll (at least Telegram's 3 s guard) plus the call deadline", async () => {
   const api = await fakeTelegram(() => undefined);
   try {

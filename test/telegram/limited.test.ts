@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import type { TelegramPort } from "../../src/telegram/port.ts";
 import { limitedPort, type Sleep } from "../../src/telegram/limited.ts";
 import { RateLimiter } from "../../src/telegram/limiter.ts";
@@ -183,4 +184,57 @@ test("a call aborted while waiting for its turn gives its place up and sends not
   release();
   await Promise.all([first, third]);
   assert.deepEqual(seen, [1, 3]);
+});
+
+test("many calls waiting on one signal (the deliverer's) keep one listener on it, and its abort ends them all", async () => {
+  const warnings: Error[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w);
+  process.on("warning", onWarning);
+  try {
+    const seen: number[] = [];
+    let release!: () => void;
+    const inner: TelegramPort = {
+      async call(_method, params) {
+        seen.push((params as { n: number }).n);
+        if (seen.length === 1) await new Promise<void>((r) => (release = r));
+        return true as never;
+      },
+    };
+    const port = limitedPort(inner, { limiter: new RateLimiter({ enabled: false }), maxInFlight: 1 });
+    const first = port.call("getChat", { chat_id: 1, n: 0 } as never);
+    const shared = new AbortController();
+    // More than Node's 10-listener warning threshold wait for the one slot on the same signal.
+    const waiting = Array.from({ length: 30 }, (_, n) => port.call("getChat", { chat_id: 1, n: n + 1 } as never, { signal: shared.signal }).catch((e: unknown) => e));
+    assert.equal(getEventListeners(shared.signal, "abort").length, 1);
+    shared.abort(new Error("stopping"));
+    const errs = await Promise.all(waiting);
+    assert.ok(errs.every((e) => (e as Error).message === "stopping"), "every waiting call ended with the abort");
+    release();
+    await first;
+    assert.deepEqual(seen, [0], "no aborted call was sent");
+    assert.equal(getEventListeners(shared.signal, "abort").length, 0);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message), []);
+  } finally {
+    process.off("warning", onWarning);
+  }
+});
+
+test("a call that got its slot on a shared signal takes its listener off; the last one leaves none", async () => {
+  const releases: Array<() => void> = [];
+  const inner: TelegramPort = {
+    async call() {
+      await new Promise<void>((r) => releases.push(r));
+      return true as never;
+    },
+  };
+  const port = limitedPort(inner, { limiter: new RateLimiter({ enabled: false }), maxInFlight: 1 });
+  const shared = new AbortController();
+  const calls = Array.from({ length: 12 }, (_, n) => port.call("getChat", { chat_id: 1, n } as never, { signal: shared.signal }));
+  for (let done = 0; done < 12; done++) {
+    await new Promise((r) => setImmediate(r));
+    releases.shift()?.();
+  }
+  assert.deepEqual(await Promise.all(calls), Array(12).fill(true));
+  assert.equal(getEventListeners(shared.signal, "abort").length, 0);
 });
