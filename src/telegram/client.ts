@@ -1,20 +1,17 @@
 /**
- * The real Telegram transport: a POST of the call's JSON to `<apiRoot>/bot<token>/<method>`
- * over one keep-alive connection pool (./http.ts), with a per-call abort and deadline, and
- * every failure turned into a `TelegramApiError` or a `NetworkError` with the token scrubbed
- * out. GramIO gives the types (@gramio/types) and its TelegramError for `ok: false`, which
- * `normalise` maps as for any GramIO call.
+ * The real Telegram transport. GramIO's Bot is the Bot API client (its typed `api`, its
+ * hooks, its TelegramError); under it, one keep-alive connection pool (./http.ts) does the
+ * HTTP, through GramIO's `onApiCall` hook. This file adds a per-call abort and deadline
+ * and turns every failure into a `TelegramApiError` or a `NetworkError` with the token
+ * scrubbed out.
  *
- * Why not GramIO's Bot.api: its request calls the global fetch (undici), whose WHATWG
- * streams, Request/Response objects and abort signals cost about 4 times the CPU of
- * node:http for a Bot API call, and GramIO 0.10 takes no fetch function or per-call options;
- * node:http in turn was about 40% of the daemon's CPU per message (see ./http.ts). Going
- * through Bot.api only to replace its request in an onApiCall hook still cost its proxy, a
- * captured call site, an async _callApi and a hook chain per call (about 3% of the daemon's
- * CPU per message), and skipped its preRequest hooks anyway. The relay only ever sends JSON
- * (copies and file ids, never uploads), which is all this transport speaks.
+ * Why not GramIO's own request: it calls the global fetch (undici), whose WHATWG streams,
+ * Request/Response objects and abort signals cost about 4 times the CPU of node:http for a
+ * Bot API call, and GramIO 0.10 takes no fetch function or per-call options; node:http in
+ * turn was about 40% of the daemon's CPU per message (see ./http.ts). The relay only ever
+ * sends JSON (copies and file ids, never uploads), which is all this transport speaks.
  */
-import { TelegramError } from "gramio";
+import { Bot, TelegramError } from "gramio";
 import type { APIMethodParams, APIMethodReturn, APIMethods } from "@gramio/types";
 import type { CallOptions, TelegramPort } from "./port.ts";
 import { NetworkError, TelegramApiError } from "./errors.ts";
@@ -52,6 +49,8 @@ export const REQUEST_TIMEOUT_MS = 20_000;
  * `Keep-Alive: timeout` hint wins (Node's Agent keeps a 1 s margin below it).
  */
 export const IDLE_CONNECTION_MS = 4_000;
+
+type AnyMethod = (params: unknown) => Promise<unknown>;
 
 /**
  * One call's way out: the deadline and the caller's abort end it through here, closing its
@@ -120,7 +119,7 @@ class Deadlines {
 }
 
 /**
- * A `TelegramPort` on the Bot API. Rejects with `TelegramApiError`, `NetworkError`, or
+ * A `TelegramPort` on GramIO's Bot. Rejects with `TelegramApiError`, `NetworkError`, or
  * (when `opts.signal` fires) with `signal.reason`.
  */
 export function createTelegram(options: TelegramClientOptions): TelegramPort {
@@ -131,6 +130,18 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
   const post = transport(apiRoot, options.token, options.idleMs ?? IDLE_CONNECTION_MS);
 
   const deadlines = new Deadlines(timeoutMs);
+  // The call being handed to GramIO: its api method runs synchronously up to our onApiCall
+  // hook, so the hook finds the call's transfer here (no per-call copy of the parameters
+  // to key it by: GramIO hands the hook the caller's own object).
+  let handing: Transfer | undefined;
+  const bot = new Bot(options.token, { api: { baseURL: `${apiRoot}/bot` } }).onApiCall((context, _gramioFetch) => {
+    const transfer = handing;
+    handing = undefined;
+    if (!transfer) throw new TypeError(`GramIO called the onApiCall hook of ${String(context.method)} out of turn (src/telegram/client.ts needs updating)`);
+    return post(String(context.method), context.params, transfer);
+  });
+  const api = bot.api as unknown as Record<string, AnyMethod>;
+
   async function call<M extends keyof APIMethods>(
     method: M,
     params: APIMethodParams<M>,
@@ -139,6 +150,8 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
     const outer = opts?.signal;
     outer?.throwIfAborted();
     const limitMs = deadlineOf(String(method), params, timeoutMs);
+    const invoke = api[method];
+    if (!invoke) throw new TypeError(`Unknown Bot API method ${String(method)}`);
     const transfer = new Transfer();
     // The call leaves its signal's waiters when it ends, so nothing piles up on a long-lived signal.
     if (outer !== undefined) watchAbort(outer, transfer);
@@ -146,7 +159,8 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
     const own = limitMs === timeoutMs ? undefined : setTimeout(end, limitMs, transfer, "deadline");
     if (own === undefined) deadlines.add(transfer);
     try {
-      return (await post(String(method), params ?? {}, transfer)) as APIMethodReturn<M>;
+      handing = transfer;
+      return (await withoutCallSite(() => invoke(params ?? {}))) as APIMethodReturn<M>;
     } catch (err) {
       if (transfer.ended === "aborted" || outer?.aborted) throw outer!.reason;
       if (transfer.ended === "deadline") {
@@ -154,6 +168,7 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
       }
       throw normalise(err, String(method), origin, secrets);
     } finally {
+      handing = undefined;
       if (own === undefined) deadlines.delete(transfer);
       else clearTimeout(own);
       if (outer !== undefined) unwatchAbort(outer, transfer);
@@ -164,7 +179,23 @@ export function createTelegram(options: TelegramClientOptions): TelegramPort {
 }
 
 /**
- * The HTTP: POST `<apiRoot>/bot<token>/<method>` with the JSON body, over a
+ * Runs `start` (synchronous up to its first await) capturing no stack frames. GramIO
+ * captures a call site for every call, for the stack of its TelegramError; the transport
+ * here builds its TelegramError without one (normalise keeps only code and description),
+ * and capturing the daemon's deep async stacks took about a tenth of its CPU per message.
+ */
+function withoutCallSite<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * The HTTP under GramIO: POST `<apiRoot>/bot<token>/<method>` with the JSON body, over a
  * keep-alive pool; resolves with Telegram's `result`, throws GramIO's TelegramError for
  * `ok: false` (as GramIO's own request does), a SyntaxError for a body that is not JSON, and
  * the connection's error when there is no whole answer.
