@@ -44,7 +44,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
  * multipart), as the Bot API server accepts them.
  */
 export async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
-  const raw: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  const raw: Record<string, unknown> = url.search === "" ? {} : Object.fromEntries(url.searchParams);
   const uploads = new Map<string, UploadedFile>();
   const body = await readBody(req);
   const type = (req.headers["content-type"] ?? "").toLowerCase();
