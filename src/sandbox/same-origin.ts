@@ -23,12 +23,19 @@ function hostname(authority: string): string | undefined {
   }
 }
 
+/** The last Host header allowed, and for which bound host: a client sends the same one on every request. */
+let lastAllowed: { host: string; boundHost: string } | undefined;
+
 /** Whether a request's Host header names this server (bound to `boundHost`). */
 export function hostAllowed(host: string | undefined, boundHost: string): boolean {
   if (host === undefined || host === "") return false;
+  // Parsing the Host (a URL) cost the sandbox about 10 µs per Bot API request.
+  if (lastAllowed !== undefined && lastAllowed.host === host && lastAllowed.boundHost === boundHost) return true;
   const name = hostname(host);
   if (name === undefined) return false;
-  return name === "localhost" || isIP(name) !== 0 || name === boundHost.toLowerCase();
+  const allowed = name === "localhost" || isIP(name) !== 0 || name === boundHost.toLowerCase();
+  if (allowed) lastAllowed = { host, boundHost };
+  return allowed;
 }
 
 /** The few request facts the check needs (an IncomingMessage has them). */

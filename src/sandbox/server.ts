@@ -23,11 +23,19 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   // CPU per request, and while it is busy the sandbox is late to read the next one.
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("end", () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
     req.on("error", reject);
-    // Closed before its end (the client went away): as `for await` did, no body.
-    req.on("close", () => reject(new Error("the request was closed before its body ended")));
+    // Closed before its end (the client went away): as `for await` did, no body. Every request
+    // closes once answered: the Error (its stack) is built only for one that never ended, as it
+    // cost this process about 40 µs per request.
+    req.on("close", () => {
+      if (!ended) reject(new Error("the request was closed before its body ended"));
+    });
   });
 }
 
@@ -36,7 +44,7 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
  * multipart), as the Bot API server accepts them.
  */
 export async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
-  const raw: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  const raw: Record<string, unknown> = url.search === "" ? {} : Object.fromEntries(url.searchParams);
   const uploads = new Map<string, UploadedFile>();
   const body = await readBody(req);
   const type = (req.headers["content-type"] ?? "").toLowerCase();

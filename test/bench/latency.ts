@@ -2,7 +2,7 @@
  * Added latency: from the moment the sandbox hands an update out (its getUpdates answer)
  * to the moment the daemon's copyMessage for it arrives, at a steady message rate.
  */
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import type { TelegramUser } from "@gramio/types";
 import type { SandboxEvent } from "../../src/sandbox/index.ts";
 import { Counters } from "./counters.ts";
@@ -40,6 +40,12 @@ export interface LatencyRun {
    */
   sandboxStallP99: number;
   sandboxStallMax: number;
+  /** This process's CPU time (user + system) per message over the measured window, µs: the sandbox's cost per update and copy. */
+  sandboxCpuPerMessageUs: number;
+  /** This process's GC pauses over the measured window: count, longest and total, ms. */
+  sandboxGcCount: number;
+  sandboxGcMaxMs: number;
+  sandboxGcTotalMs: number;
   /** Achieved send rate, messages/s. */
   rate: number;
   lost: number;
@@ -93,9 +99,18 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
     const total = Math.round((opts.seconds + opts.warmupSeconds) * opts.rate);
     const warmup = Math.round(opts.warmupSeconds * opts.rate);
     const stalls = monitorEventLoopDelay({ resolution: 1 });
+    const gcs: number[] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) gcs.push(entry.duration);
+    });
+    let cpuAtWarmup = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < total; i++) {
-      if (i === warmup) stalls.enable();
+      if (i === warmup) {
+        stalls.enable();
+        gcObserver.observe({ entryTypes: ["gc"] });
+        cpuAtWarmup = process.cpuUsage();
+      }
       // Absolute schedule, so timer lateness does not lower the rate.
       const due = start + i * interval;
       const wait = due - performance.now();
@@ -113,6 +128,8 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
       if (sorted < total) await new Promise((r) => setTimeout(r, 50));
     }
     stalls.disable();
+    const cpu = process.cpuUsage(cpuAtWarmup);
+    gcObserver.disconnect();
 
     const added: number[] = [];
     const e2e: number[] = [];
@@ -136,6 +153,10 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
       endToEndP99: percentile(e2e, 99),
       sandboxStallP99: stalls.percentile(99) / 1e6,
       sandboxStallMax: stalls.max / 1e6,
+      sandboxCpuPerMessageUs: (cpu.user + cpu.system) / (total - warmup),
+      sandboxGcCount: gcs.length,
+      sandboxGcMaxMs: gcs.length ? Math.max(...gcs) : 0,
+      sandboxGcTotalMs: gcs.reduce((a, b) => a + b, 0),
       rate,
       lost,
     };

@@ -223,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
       s.runs,
       () => latencyRun({ rate: s.latencyRate, seconds: s.latencySeconds, warmupSeconds: 1, customers: s.latencyCustomers, keepAliveMs: s.keepAliveMs, ...(cpus ? { cpus } : {}) }),
       (r: LatencyRun) =>
-        `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${r.samples} messages${r.lost ? `, ${r.lost} LOST` : ""}; sandbox stalls p99 ${r.sandboxStallP99.toFixed(1)} ms, max ${r.sandboxStallMax.toFixed(1)} ms`,
+        `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${r.samples} messages${r.lost ? `, ${r.lost} LOST` : ""}; sandbox stalls p99 ${r.sandboxStallP99.toFixed(1)} ms, max ${r.sandboxStallMax.toFixed(1)} ms; sandbox CPU ${r.sandboxCpuPerMessageUs.toFixed(0)} µs/message, GC ${r.sandboxGcCount}× max ${r.sandboxGcMaxMs.toFixed(1)} ms`,
     );
     const p50 = of(runs, (r) => r.p50);
     const p99 = of(runs, (r) => r.p99);
@@ -244,6 +244,8 @@ async function main(argv: string[]): Promise<number> {
       endToEndP99Ms: of(runs, (r) => r.endToEndP99),
       sandboxStallP99Ms: of(runs, (r) => r.sandboxStallP99),
       sandboxStallMaxMs: of(runs, (r) => r.sandboxStallMax),
+      sandboxCpuPerMessageUs: of(runs, (r) => r.sandboxCpuPerMessageUs),
+      sandboxGcMaxMs: of(runs, (r) => r.sandboxGcMaxMs),
       lost,
       target: "p99 <= 5 ms",
       met: p99.median <= 5 && lost === 0,
