@@ -9,6 +9,7 @@
  */
 import type { RecordCodec } from "../store/journal.ts";
 import { LANES, type Job, type Lane } from "./jobs.ts";
+import { copyJson, sameJson } from "./same.ts";
 import type { Conversation } from "./state.ts";
 
 /**
@@ -44,26 +45,39 @@ type LaneChange = { all: Job[] } | { put?: Job[]; gone?: number[] };
 type QueuesChange = Partial<Record<Lane, LaneChange>>;
 
 /**
- * The journal codec for `State.conversations`. It remembers, per lane array, the JSON of each
- * job the journal holds (a backlog's worth of strings, gone with the jobs).
+ * The journal codec for `State.conversations`. It remembers, per conversation, a copy of its
+ * fields as the journal holds them, and per lane array a copy of each job the journal holds
+ * (a backlog's worth of copies, gone with the jobs). A change is found by comparing with the
+ * copies ({@link sameJson}), whatever changed it and however (in place included): a record
+ * whose fields did not change is not journaled again, nor a job that did not change.
  */
 export function conversationCodec(): RecordCodec {
-  const saved = new WeakMap<Job[], Map<number, string>>();
-  const remember = (queue: Job[]): Map<number, string> => new Map(queue.map((j) => [j.id, JSON.stringify(j)]));
+  const saved = new WeakMap<Job[], Map<number, Job>>();
+  const fields = new WeakMap<Conversation, object>();
+  const remember = (queue: Job[]): Map<number, Job> => new Map(queue.map((j) => [j.id, copyJson(j)]));
   return {
     saved(value) {
       const conv = value as Conversation;
+      const { queues, ...record } = conv;
+      fields.set(conv, copyJson(record));
       for (const lane of LANES) {
         // Empty lanes are not remembered (one Map each would be ~30 MB at 100,000 conversations):
         // a lane not remembered is journaled whole, which for an empty one is a few bytes.
-        const queue = conv.queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
+        const queue = queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
         if (queue && queue.length > 0) saved.set(queue, remember(queue));
       }
     },
     encode(value) {
-      const { queues, ...record } = value as Conversation;
+      const conv = value as Conversation;
+      const { queues, ...record } = conv;
       const extra: QueuesChange = {};
       const after: Array<() => void> = [];
+      const had = fields.get(conv);
+      const changed = had === undefined || !sameJson(record, had);
+      if (changed) {
+        const copy = copyJson(record);
+        after.push(() => fields.set(conv, copy));
+      }
       for (const lane of LANES) {
         const queue = queues[lane] as Job[] | undefined;
         if (queue === undefined) continue;
@@ -75,15 +89,14 @@ export function conversationCodec(): RecordCodec {
           continue;
         }
         const put: Job[] = [];
-        const puts: Array<[number, string]> = [];
         let kept = 0;
         for (const job of queue) {
-          const json = JSON.stringify(job);
           const was = known.get(job.id);
-          if (was !== undefined) kept++;
-          if (was === json) continue;
+          if (was !== undefined) {
+            kept++;
+            if (sameJson(job, was)) continue;
+          }
           put.push(job);
-          puts.push([job.id, json]);
         }
         const gone: number[] = [];
         if (kept < known.size) {
@@ -92,14 +105,16 @@ export function conversationCodec(): RecordCodec {
         }
         if (put.length === 0 && gone.length === 0) continue;
         extra[lane] = { ...(put.length > 0 ? { put } : {}), ...(gone.length > 0 ? { gone } : {}) };
+        // Copied now: a job changed after this line is built (before it is appended) differs from the copy.
+        const puts = put.map((job): [number, Job] => [job.id, copyJson(job)]);
         after.push(() => {
           for (const id of gone) known.delete(id);
-          for (const [id, json] of puts) known.set(id, json);
+          for (const [id, copy] of puts) known.set(id, copy);
           if (known.size === 0) saved.delete(queue);
         });
       }
       return {
-        record,
+        ...(changed ? { record } : {}),
         ...(Object.keys(extra).length > 0 ? { extra } : {}),
         commit: () => {
           for (const f of after) f();
@@ -107,6 +122,7 @@ export function conversationCodec(): RecordCodec {
       };
     },
     forget(value) {
+      fields.delete(value as Conversation);
       for (const lane of LANES) {
         const queue = (value as Conversation).queues?.[lane] as Job[] | undefined;
         if (queue) saved.delete(queue);
@@ -115,12 +131,15 @@ export function conversationCodec(): RecordCodec {
     decode(current, record, extra) {
       // A line of store version 4 or older holds the whole conversation, queues included,
       // with no `first` marks (as in migrateState's step to version 5).
-      const whole = (record as Partial<Conversation>).queues;
+      const whole = (record as Partial<Conversation> | undefined)?.queues;
       if (whole !== undefined) {
         if (typeof whole === "object" && whole !== null) for (const queue of Object.values(whole)) markFirst(queue);
         return record;
       }
-      const queues = (current as Conversation | undefined)?.queues ?? emptyQueues();
+      const now = current as Conversation | undefined;
+      // No record: its fields are as the lines before left them (a line of store version 7 or newer).
+      if (record === undefined && now === undefined) return undefined;
+      const queues = now?.queues ?? emptyQueues();
       for (const [lane, change] of Object.entries((extra ?? {}) as QueuesChange) as Array<[Lane, LaneChange]>) {
         if ("all" in change) {
           queues[lane] = change.all;
@@ -131,6 +150,10 @@ export function conversationCodec(): RecordCodec {
         const queue = gone.size > 0 ? had.filter((j) => !gone.has(j.id)) : had;
         for (const job of change.put ?? []) place(queue, job);
         queues[lane] = queue;
+      }
+      if (record === undefined) {
+        now!.queues = queues;
+        return now;
       }
       return { ...(record as object), queues };
     },
