@@ -44,54 +44,68 @@ export function markFirst(value: unknown): void {
 type LaneChange = { all: Job[] } | { put?: Job[]; gone?: number[] };
 type QueuesChange = Partial<Record<Lane, LaneChange>>;
 
+/** What the journal holds of a lane: the array it journaled, and a copy of each of its jobs (none if it was empty). */
+interface LaneMemo {
+  queue: Job[];
+  jobs: Map<number, Job> | undefined;
+}
+
+/** What the journal holds of a conversation: a copy of its fields (once journaled since the open), and of its lanes. */
+interface Memo {
+  fields?: object;
+  lanes: Partial<Record<Lane, LaneMemo>>;
+}
+
 /**
  * The journal codec for `State.conversations`. It remembers, per conversation, a copy of its
- * fields as the journal holds them, and per lane array a copy of each job the journal holds
- * (a backlog's worth of copies, gone with the jobs). A change is found by comparing with the
+ * fields as the journal holds them, and per lane a copy of each job the journal holds (a
+ * backlog's worth of copies, gone with the jobs). A change is found by comparing with the
  * copies ({@link sameJson}), whatever changed it and however (in place included): a record
- * whose fields did not change is not journaled again, nor a job that did not change.
+ * whose fields did not change is not journaled again, nor a job that did not change, nor a
+ * lane that stayed empty.
+ *
+ * At open only the lanes that hold jobs are remembered: a copy of every record's fields and
+ * a memo of every empty lane would cost tens of MB at 100,000 conversations. A record is
+ * remembered once a line journals it, so memory grows with the conversations active since.
  */
 export function conversationCodec(): RecordCodec {
-  const saved = new WeakMap<Job[], Map<number, Job>>();
-  const fields = new WeakMap<Conversation, object>();
-  const remember = (queue: Job[]): Map<number, Job> => new Map(queue.map((j) => [j.id, copyJson(j)]));
+  const memos = new WeakMap<Conversation, Memo>();
+  const copies = (queue: Job[]): Map<number, Job> | undefined => (queue.length > 0 ? new Map(queue.map((j) => [j.id, copyJson(j)])) : undefined);
   return {
     saved(value) {
       const conv = value as Conversation;
-      const { queues, ...record } = conv;
-      fields.set(conv, copyJson(record));
+      let memo: Memo | undefined;
       for (const lane of LANES) {
-        // Empty lanes are not remembered (one Map each would be ~30 MB at 100,000 conversations):
-        // a lane not remembered is journaled whole, which for an empty one is a few bytes.
-        const queue = queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
-        if (queue && queue.length > 0) saved.set(queue, remember(queue));
+        const queue = conv.queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
+        if (queue && queue.length > 0) (memo ??= { lanes: {} }).lanes[lane] = { queue, jobs: copies(queue) };
       }
+      if (memo) memos.set(conv, memo);
     },
     encode(value) {
       const conv = value as Conversation;
       const { queues, ...record } = conv;
       const extra: QueuesChange = {};
-      const after: Array<() => void> = [];
-      const had = fields.get(conv);
-      const changed = had === undefined || !sameJson(record, had);
+      const after: Array<(memo: Memo) => void> = [];
+      const memo = memos.get(conv);
+      const changed = memo?.fields === undefined || !sameJson(record, memo.fields);
       if (changed) {
         const copy = copyJson(record);
-        after.push(() => fields.set(conv, copy));
+        after.push((m) => (m.fields = copy));
       }
       for (const lane of LANES) {
         const queue = queues[lane] as Job[] | undefined;
         if (queue === undefined) continue;
-        const known = saved.get(queue);
-        if (known === undefined || !inOrder(queue)) {
+        const known = memo?.lanes[lane];
+        if (known === undefined || known.queue !== queue || !inOrder(queue)) {
           extra[lane] = { all: queue };
-          const ids = queue.length > 0 ? remember(queue) : undefined;
-          after.push(() => (ids ? saved.set(queue, ids) : saved.delete(queue)));
+          const jobs = copies(queue);
+          after.push((m) => (m.lanes[lane] = { queue, jobs }));
           continue;
         }
         const put: Job[] = [];
         let kept = 0;
         for (const job of queue) {
-          const was = known.get(job.id);
+          const was = known.jobs?.get(job.id);
           if (was !== undefined) {
             kept++;
             if (sameJson(job, was)) continue;
@@ -99,34 +113,33 @@ export function conversationCodec(): RecordCodec {
           put.push(job);
         }
         const gone: number[] = [];
-        if (kept < known.size) {
+        if (known.jobs !== undefined && kept < known.jobs.size) {
           const ids = new Set(queue.map((j) => j.id));
-          for (const id of known.keys()) if (!ids.has(id)) gone.push(id);
+          for (const id of known.jobs.keys()) if (!ids.has(id)) gone.push(id);
         }
         if (put.length === 0 && gone.length === 0) continue;
         extra[lane] = { ...(put.length > 0 ? { put } : {}), ...(gone.length > 0 ? { gone } : {}) };
         // Copied now: a job changed after this line is built (before it is appended) differs from the copy.
         const puts = put.map((job): [number, Job] => [job.id, copyJson(job)]);
         after.push(() => {
-          for (const id of gone) known.delete(id);
-          for (const [id, copy] of puts) known.set(id, copy);
-          if (known.size === 0) saved.delete(queue);
+          const jobs = (known.jobs ??= new Map());
+          for (const id of gone) jobs.delete(id);
+          for (const [id, copy] of puts) jobs.set(id, copy);
+          if (jobs.size === 0) known.jobs = undefined;
         });
       }
       return {
         ...(changed ? { record } : {}),
         ...(Object.keys(extra).length > 0 ? { extra } : {}),
         commit: () => {
-          for (const f of after) f();
+          let m = memos.get(conv);
+          if (m === undefined) memos.set(conv, (m = { lanes: {} }));
+          for (const f of after) f(m);
         },
       };
     },
     forget(value) {
-      fields.delete(value as Conversation);
-      for (const lane of LANES) {
-        const queue = (value as Conversation).queues?.[lane] as Job[] | undefined;
-        if (queue) saved.delete(queue);
-      }
+      memos.delete(value as Conversation);
     },
     decode(current, record, extra) {
       // A line of store version 4 or older holds the whole conversation, queues included,
