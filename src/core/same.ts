@@ -7,9 +7,10 @@
 
 /**
  * A deep copy of a JSON value: plain objects and arrays copied, anything else as it is.
- * Properties holding undefined are left out (JSON leaves them out too).
+ * Properties holding undefined are left out (JSON leaves them out too), and so is the
+ * top-level property `except`, if given.
  */
-export function copyJson<T>(value: T): T {
+export function copyJson<T>(value: T, except?: string): T {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
@@ -18,6 +19,7 @@ export function copyJson<T>(value: T): T {
   }
   const out: Record<string, unknown> = {};
   for (const k in value) {
+    if (k === except) continue;
     const v = (value as Record<string, unknown>)[k];
     if (v !== undefined) out[k] = copyJson(v);
   }
@@ -28,9 +30,10 @@ export function copyJson<T>(value: T): T {
  * Whether `value` would be journaled as `copy` (a {@link copyJson} of an earlier value) was:
  * true only when both have the same JSON, up to the order of keys. It may say false for two
  * values of the same JSON (a NaN, a function, a Date), which only costs a line a few bytes:
- * what it must never do is miss a change.
+ * what it must never do is miss a change. `except`: a top-level property of `value` not
+ * compared (the copy was made without it).
  */
-export function sameJson(value: unknown, copy: unknown): boolean {
+export function sameJson(value: unknown, copy: unknown, except?: string): boolean {
   if (value === copy) return typeof value !== "number" || Number.isFinite(value);
   if (typeof value !== "object" || value === null || typeof copy !== "object" || copy === null) return false;
   if (Array.isArray(value)) {
@@ -44,6 +47,7 @@ export function sameJson(value: unknown, copy: unknown): boolean {
   if (Array.isArray(copy) || Object.getPrototypeOf(value) !== Object.prototype) return false;
   let defined = 0;
   for (const k in value) {
+    if (k === except) continue;
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined) continue;
     defined++;

@@ -83,13 +83,18 @@ export function conversationCodec(): RecordCodec {
     },
     encode(value) {
       const conv = value as Conversation;
-      const { queues, ...record } = conv;
+      const queues = conv.queues;
       const extra: QueuesChange = {};
       const after: Array<(memo: Memo) => void> = [];
       const memo = memos.get(conv);
-      const changed = memo?.fields === undefined || !sameJson(record, memo.fields);
+      // Compared and copied without the queues (journaled apart), and without making the record
+      // without them unless it goes into the line (a rest copy per line cost CPU too).
+      const changed = memo?.fields === undefined || !sameJson(conv, memo.fields, "queues");
+      let record: object | undefined;
       if (changed) {
-        const copy = copyJson(record);
+        const { queues: _queues, ...fields } = conv;
+        record = fields;
+        const copy = copyJson(conv, "queues");
         after.push((m) => (m.fields = copy));
       }
       for (const lane of LANES) {
@@ -129,7 +134,7 @@ export function conversationCodec(): RecordCodec {
         });
       }
       return {
-        ...(changed ? { record } : {}),
+        ...(record !== undefined ? { record } : {}),
         ...(Object.keys(extra).length > 0 ? { extra } : {}),
         commit: () => {
           let m = memos.get(conv);
