@@ -9,6 +9,7 @@
  */
 import type { RecordCodec } from "../store/journal.ts";
 import { LANES, type Job, type Lane } from "./jobs.ts";
+import { copyJson, sameJson } from "./same.ts";
 import type { Conversation } from "./state.ts";
 
 /**
@@ -43,84 +44,120 @@ export function markFirst(value: unknown): void {
 type LaneChange = { all: Job[] } | { put?: Job[]; gone?: number[] };
 type QueuesChange = Partial<Record<Lane, LaneChange>>;
 
+/** What the journal holds of a lane: the array it journaled, and a copy of each of its jobs (none if it was empty). */
+interface LaneMemo {
+  queue: Job[];
+  jobs: Map<number, Job> | undefined;
+}
+
+/** What the journal holds of a conversation: a copy of its fields (once journaled since the open), and of its lanes. */
+interface Memo {
+  fields?: object;
+  lanes: Partial<Record<Lane, LaneMemo>>;
+}
+
 /**
- * The journal codec for `State.conversations`. It remembers, per lane array, the JSON of each
- * job the journal holds (a backlog's worth of strings, gone with the jobs).
+ * The journal codec for `State.conversations`. It remembers, per conversation, a copy of its
+ * fields as the journal holds them, and per lane a copy of each job the journal holds (a
+ * backlog's worth of copies, gone with the jobs). A change is found by comparing with the
+ * copies ({@link sameJson}), whatever changed it and however (in place included): a record
+ * whose fields did not change is not journaled again, nor a job that did not change, nor a
+ * lane that stayed empty.
+ *
+ * At open only the lanes that hold jobs are remembered: a copy of every record's fields and
+ * a memo of every empty lane would cost tens of MB at 100,000 conversations. A record is
+ * remembered once a line journals it, so memory grows with the conversations active since.
  */
 export function conversationCodec(): RecordCodec {
-  const saved = new WeakMap<Job[], Map<number, string>>();
-  const remember = (queue: Job[]): Map<number, string> => new Map(queue.map((j) => [j.id, JSON.stringify(j)]));
+  const memos = new WeakMap<Conversation, Memo>();
+  const copies = (queue: Job[]): Map<number, Job> | undefined => (queue.length > 0 ? new Map(queue.map((j) => [j.id, copyJson(j)])) : undefined);
   return {
     saved(value) {
       const conv = value as Conversation;
+      let memo: Memo | undefined;
       for (const lane of LANES) {
-        // Empty lanes are not remembered (one Map each would be ~30 MB at 100,000 conversations):
-        // a lane not remembered is journaled whole, which for an empty one is a few bytes.
         const queue = conv.queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
-        if (queue && queue.length > 0) saved.set(queue, remember(queue));
+        if (queue && queue.length > 0) (memo ??= { lanes: {} }).lanes[lane] = { queue, jobs: copies(queue) };
       }
+      if (memo) memos.set(conv, memo);
     },
     encode(value) {
-      const { queues, ...record } = value as Conversation;
+      const conv = value as Conversation;
+      const queues = conv.queues;
       const extra: QueuesChange = {};
-      const after: Array<() => void> = [];
+      const after: Array<(memo: Memo) => void> = [];
+      const memo = memos.get(conv);
+      // Compared and copied without the queues (journaled apart), and without making the record
+      // without them unless it goes into the line (a rest copy per line cost CPU too).
+      const changed = memo?.fields === undefined || !sameJson(conv, memo.fields, "queues");
+      let record: object | undefined;
+      if (changed) {
+        const { queues: _queues, ...fields } = conv;
+        record = fields;
+        const copy = copyJson(conv, "queues");
+        after.push((m) => (m.fields = copy));
+      }
       for (const lane of LANES) {
         const queue = queues[lane] as Job[] | undefined;
         if (queue === undefined) continue;
-        const known = saved.get(queue);
-        if (known === undefined || !inOrder(queue)) {
+        const known = memo?.lanes[lane];
+        if (known === undefined || known.queue !== queue || !inOrder(queue)) {
           extra[lane] = { all: queue };
-          const ids = queue.length > 0 ? remember(queue) : undefined;
-          after.push(() => (ids ? saved.set(queue, ids) : saved.delete(queue)));
+          const jobs = copies(queue);
+          after.push((m) => (m.lanes[lane] = { queue, jobs }));
           continue;
         }
         const put: Job[] = [];
-        const puts: Array<[number, string]> = [];
         let kept = 0;
         for (const job of queue) {
-          const json = JSON.stringify(job);
-          const was = known.get(job.id);
-          if (was !== undefined) kept++;
-          if (was === json) continue;
+          const was = known.jobs?.get(job.id);
+          if (was !== undefined) {
+            kept++;
+            if (sameJson(job, was)) continue;
+          }
           put.push(job);
-          puts.push([job.id, json]);
         }
         const gone: number[] = [];
-        if (kept < known.size) {
+        if (known.jobs !== undefined && kept < known.jobs.size) {
           const ids = new Set(queue.map((j) => j.id));
-          for (const id of known.keys()) if (!ids.has(id)) gone.push(id);
+          for (const id of known.jobs.keys()) if (!ids.has(id)) gone.push(id);
         }
         if (put.length === 0 && gone.length === 0) continue;
         extra[lane] = { ...(put.length > 0 ? { put } : {}), ...(gone.length > 0 ? { gone } : {}) };
+        // Copied now: a job changed after this line is built (before it is appended) differs from the copy.
+        const puts = put.map((job): [number, Job] => [job.id, copyJson(job)]);
         after.push(() => {
-          for (const id of gone) known.delete(id);
-          for (const [id, json] of puts) known.set(id, json);
-          if (known.size === 0) saved.delete(queue);
+          const jobs = (known.jobs ??= new Map());
+          for (const id of gone) jobs.delete(id);
+          for (const [id, copy] of puts) jobs.set(id, copy);
+          if (jobs.size === 0) known.jobs = undefined;
         });
       }
       return {
-        record,
+        ...(record !== undefined ? { record } : {}),
         ...(Object.keys(extra).length > 0 ? { extra } : {}),
         commit: () => {
-          for (const f of after) f();
+          let m = memos.get(conv);
+          if (m === undefined) memos.set(conv, (m = { lanes: {} }));
+          for (const f of after) f(m);
         },
       };
     },
     forget(value) {
-      for (const lane of LANES) {
-        const queue = (value as Conversation).queues?.[lane] as Job[] | undefined;
-        if (queue) saved.delete(queue);
-      }
+      memos.delete(value as Conversation);
     },
     decode(current, record, extra) {
       // A line of store version 4 or older holds the whole conversation, queues included,
       // with no `first` marks (as in migrateState's step to version 5).
-      const whole = (record as Partial<Conversation>).queues;
+      const whole = (record as Partial<Conversation> | undefined)?.queues;
       if (whole !== undefined) {
         if (typeof whole === "object" && whole !== null) for (const queue of Object.values(whole)) markFirst(queue);
         return record;
       }
-      const queues = (current as Conversation | undefined)?.queues ?? emptyQueues();
+      const now = current as Conversation | undefined;
+      // No record: its fields are as the lines before left them (a line of store version 7 or newer).
+      if (record === undefined && now === undefined) return undefined;
+      const queues = now?.queues ?? emptyQueues();
       for (const [lane, change] of Object.entries((extra ?? {}) as QueuesChange) as Array<[Lane, LaneChange]>) {
         if ("all" in change) {
           queues[lane] = change.all;
@@ -131,6 +168,10 @@ export function conversationCodec(): RecordCodec {
         const queue = gone.size > 0 ? had.filter((j) => !gone.has(j.id)) : had;
         for (const job of change.put ?? []) place(queue, job);
         queues[lane] = queue;
+      }
+      if (record === undefined) {
+        now!.queues = queues;
+        return now;
       }
       return { ...(record as object), queues };
     },

@@ -4,7 +4,7 @@ import { forgetMerged, type MergedPart } from "./merge.ts";
 import { markFirst } from "./state-journal.ts";
 
 /** Schema version of the daemon's store; bump it with a migration in {@link migrateState}. */
-export const STATE_VERSION = 6;
+export const STATE_VERSION = 7;
 
 /** What Telegram lets a bot know about a customer (R5 minimal-profile): nothing more is kept. */
 export interface Customer {
@@ -329,6 +329,9 @@ export function migrateState(data: unknown, fromVersion: number): State {
     state.merged ??= {};
     state.recentSends ??= {};
   }
+  // v7: nothing to migrate. A journal line may leave out a conversation whose fields did not
+  // change (src/core/state-journal.ts), which a clientes reading up to v6 would replay wrong:
+  // the version makes it refuse the store instead.
   return state;
 }
 

@@ -108,14 +108,22 @@ export interface JournaledStore<T> extends Store<T> {
 export interface RecordCodec {
   /** A record as the store holds it at open (after replay): later lines are relative to it. */
   saved(value: unknown): void;
-  /** A changed record: `record` goes into the line's `c`, `extra` (if any) into its `x`; `commit` runs once the line is appended. */
-  encode(value: unknown): { record: unknown; extra?: unknown; commit(): void };
+  /**
+   * A changed record: `record` goes into the line's `c`, `extra` (if any) into its `x`; `commit`
+   * runs once the line is appended. No `record`: the record is as earlier lines left it (only
+   * `extra`, if any, is journaled), so a record removed from its collection must never be put
+   * back as the same object (a new one is journaled whole).
+   */
+  encode(value: unknown): { record?: unknown; extra?: unknown; commit(): void };
   /**
    * What earlier lines wrote of this record may be lost (cut off after a failed sync): the
    * next `encode` of it must not be relative to them (journal it whole).
    */
   forget(value: unknown): void;
-  /** Replaying a line: the record now (undefined if none), and what `encode` made of it -> the record. */
+  /**
+   * Replaying a line: the record now (undefined if none), and what `encode` made of it (`record`
+   * undefined when it gave none) -> the record (undefined: there is none).
+   */
   decode(current: unknown, record: unknown, extra: unknown): unknown;
 }
 
@@ -131,7 +139,7 @@ interface Line {
   c: Record<string, Record<string, unknown>>;
   /** Items added to `appendOnly` arrays: collection -> key -> [start, ...items]. */
   a?: Record<string, Record<string, unknown[]>>;
-  /** What codecs add to their records in `c`: collection -> key -> extra. */
+  /** What codecs add to their records (in `c`, or alone when the record itself did not change): collection -> key -> extra. */
   x?: Record<string, Record<string, unknown>>;
 }
 
@@ -596,7 +604,7 @@ class Journal<T extends object> implements JournaledStore<T> {
           out[k] = null;
         } else if (codec) {
           const { record, extra, commit } = codec.encode(value);
-          out[k] = record;
+          if (record !== undefined) out[k] = record;
           if (extra !== undefined) extras[k] = extra;
           commits.push(commit);
           carried.encoded.push([collection, value]);
@@ -766,6 +774,19 @@ function applyLine<T>(line: Line, data: Record<string, unknown>, opts: Journaled
     for (const [k, v] of Object.entries(records)) {
       if (v === null) delete target[k];
       else target[k] = codec ? codec.decode(target[k], v, extras?.[k]) : v;
+    }
+  }
+  // Codec records journaled without their `c` (unchanged): only what the codec added.
+  for (const [collection, extras] of Object.entries(line.x ?? {})) {
+    const codec = opts.codecs?.[collection as keyof T & string];
+    if (codec === undefined) continue;
+    const target = (data[collection] ??= {}) as Record<string, unknown>;
+    const records = line.c[collection];
+    for (const [k, extra] of Object.entries(extras)) {
+      if (records !== undefined && k in records) continue;
+      const value = codec.decode(target[k], undefined, extra);
+      if (value === undefined) delete target[k];
+      else target[k] = value;
     }
   }
   for (const [collection, records] of Object.entries(line.a ?? {})) {

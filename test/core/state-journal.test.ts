@@ -352,22 +352,25 @@ test("delta apply: each line's change decodes over the previous record to the re
     const { record, extra, commit: done } = codec.encode(conv);
     if (commit) {
       done();
-      replayed = codec.decode(replayed, JSON.parse(JSON.stringify(record)), extra === undefined ? undefined : JSON.parse(JSON.stringify(extra)));
+      const json = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+      if (record !== undefined || extra !== undefined) replayed = codec.decode(replayed, json(record), json(extra));
       assert.deepEqual(replayed, JSON.parse(JSON.stringify(conv)));
     }
-    // Empty lanes are not remembered, so they come whole each time (a few bytes): left out here.
-    const changed = Object.entries((extra ?? {}) as Record<string, { all?: Job[] }>).filter(([, c]) => c.all?.length !== 0);
-    return changed.length > 0 ? Object.fromEntries(changed) : undefined;
+    return extra as Record<string, unknown> | undefined;
   };
   for (let i = 0; i < 3; i++) enqueue(state, conv, "team", { kind: "in", p: i }, T0);
-  assert.ok("all" in (line()!.team as object), "a lane the journal holds nothing of is written whole");
+  const first = line()!;
+  assert.ok("all" in (first.team as object), "a lane the journal holds nothing of is written whole");
+  assert.deepEqual(first.customer, { all: [] }, "an empty lane too, once");
+  conv.queues.team.splice(0, 0); // nothing changes
+  assert.equal(line(), undefined, "lanes that stayed empty are not journaled again");
   conv.queues.team.shift();
   assert.deepEqual(line(), { team: { gone: [1] } });
   enqueueFirst(state, conv, "team", { kind: "card" }, T0);
   enqueue(state, conv, "staff", { kind: "staff", to: 500, about: "opened" }, T0);
   const extra = line()!;
   assert.deepEqual((extra.team as { put: Job[] }).put.map((j) => j.id), [4]);
-  assert.ok("all" in (extra.staff as object), "the staff lane is journaled like the others");
+  assert.deepEqual((extra.staff as { put: Job[] }).put.map((j) => j.id), [5], "the staff lane is journaled like the others");
   conv.queues.team[1]!.attempts = 1;
   assert.deepEqual((line()!.team as { put: Job[] }).put.map((j) => j.id), [2]);
   assert.equal(line(), undefined, "nothing changed: no queue change in the line");
@@ -380,4 +383,52 @@ test("delta apply: each line's change decodes over the previous record to the re
   assert.ok("all" in (line()!.team as object));
   conv.queues.team.splice(1, 1);
   assert.deepEqual(line(), { team: { gone: [99] } });
+});
+
+test("a conversation's fields are journaled only when they changed, in place included, and a line lost before its sync carries them again", () => {
+  const codec = conversationCodec();
+  const conv = conversation(7);
+  conv.tags = ["vip"];
+  conv.survey = { since: T0, sentAt: T0 };
+  const state = emptyState();
+  state.nextJobId = 1;
+  let replayed: unknown;
+  const json = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+  /** A line's record (undefined: left out), replayed as the journal does. */
+  const line = (commit = true): unknown => {
+    const { record, extra, commit: done } = codec.encode(conv);
+    if (commit) {
+      done();
+      if (record !== undefined || extra !== undefined) replayed = codec.decode(replayed, json(record), json(extra));
+      assert.deepEqual(replayed, json(conv));
+    }
+    return record;
+  };
+  assert.ok(line() !== undefined, "a record the journal holds nothing of is written");
+  assert.equal(line(), undefined, "unchanged: left out");
+  enqueue(state, conv, "team", { kind: "in", p: 1 }, T0);
+  assert.equal(line(), undefined, "a job queued: only the lane's change");
+  const changes: Array<[string, () => void]> = [
+    ["a scalar", () => (conv.priority = 5)],
+    ["a field added", () => (conv.owner = 42)],
+    ["a field set to undefined", () => (conv.owner = undefined)],
+    ["the customer changed in place", () => (conv.customer.first_name = "Renamed")],
+    ["a field added to the customer", () => (conv.customer.username = "renamed")],
+    ["a tag added in place", () => conv.tags!.push("late")],
+    ["a tag replaced in place", () => (conv.tags![0] = "gold")],
+    ["the survey rated in place", () => (conv.survey!.score = 4)],
+  ];
+  for (const [what, change] of changes) {
+    change();
+    assert.ok(line() !== undefined, `${what}: journaled`);
+    assert.equal(line(), undefined, `${what}: not journaled twice`);
+  }
+  // A line not appended (no commit), then lost lines (forget): the next line still carries the fields.
+  conv.status = "closed";
+  line(false);
+  assert.ok(line() !== undefined);
+  conv.status = "open";
+  line();
+  codec.forget(conv);
+  assert.ok(line() !== undefined, "after a lost line the record is journaled whole");
 });
