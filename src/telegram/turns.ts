@@ -6,6 +6,7 @@
  * each conversation's lane asks for one turn per send, so a FIFO of askers is round-robin
  * between conversations, and a conversation's first message goes before older backlog.
  */
+import { unwatchAbort, watchAbort, type AbortWaiter } from "./abort-watch.ts";
 import type { RateLimiter } from "./limiter.ts";
 
 /** A granted turn: send now (the limiter has room), then call `done` once the call started. */
@@ -16,12 +17,10 @@ export interface Turn {
   done(): void;
 }
 
-interface Waiter {
+interface Waiter extends AbortWaiter {
   first: boolean;
   resolve: (turn: Turn) => void;
-  reject: (err: unknown) => void;
   signal?: AbortSignal;
-  onAbort?: () => void;
 }
 
 interface ChatTurns {
@@ -54,10 +53,12 @@ export class FairTurns {
       return Promise.resolve(this.grant(chatId, chat, false));
     }
     return new Promise<Turn>((resolve, reject) => {
-      const waiter: Waiter = { first: opts.first ?? false, resolve, reject };
-      if (opts.signal) {
-        waiter.signal = opts.signal;
-        waiter.onAbort = () => {
+      const signal = opts.signal;
+      const waiter: Waiter = {
+        first: opts.first ?? false,
+        resolve,
+        ...(signal ? { signal } : {}),
+        onAbort() {
           const i = chat.queue.indexOf(waiter);
           if (i >= 0) chat.queue.splice(i, 1);
           if (chat.queue.length === 0 && chat.timer) {
@@ -65,10 +66,12 @@ export class FairTurns {
             clearTimeout(chat.timer);
             chat.timer = undefined;
           }
-          reject(opts.signal!.reason);
-        };
-        opts.signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
+          reject(signal!.reason);
+        },
+      };
+      // Every lane waiting for a turn passes the deliverer's one stop signal: one listener on it
+      // however many wait (./abort-watch.ts), not one each.
+      if (signal) watchAbort(signal, waiter);
       // New conversations go after the other new ones, before everyone who already had a turn.
       const at = waiter.first ? chat.queue.findIndex((w) => !w.first) : -1;
       if (at >= 0) chat.queue.splice(at, 0, waiter);
@@ -120,7 +123,7 @@ export class FairTurns {
       return;
     }
     const waiter = chat.queue.shift()!;
-    if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    if (waiter.signal) unwatchAbort(waiter.signal, waiter);
     waiter.resolve(this.grant(chatId, chat, true));
   }
 }

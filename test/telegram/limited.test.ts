@@ -163,17 +163,26 @@ test("at most maxInFlight calls are in flight; the rest wait their turn in order
   assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
-test("a call aborted while waiting for its turn gives its place up and sends nothing", async () => {
+/**
+ * A limited port with one slot over a port that records each call's `n` and holds the first
+ * call until `release()`: the calls after it wait for the slot.
+ */
+function oneSlotHoldingFirst() {
   const seen: number[] = [];
-  let release!: () => void;
+  let held: (() => void) | undefined;
   const inner: TelegramPort = {
     async call(_method, params) {
       seen.push((params as { n: number }).n);
-      if (seen.length === 1) await new Promise<void>((r) => (release = r));
+      if (seen.length === 1) await new Promise<void>((r) => (held = r));
       return true as never;
     },
   };
   const port = limitedPort(inner, { limiter: new RateLimiter({ enabled: false }), maxInFlight: 1 });
+  return { port, seen, release: () => held?.() };
+}
+
+test("a call aborted while waiting for its turn gives its place up and sends nothing", async () => {
+  const { port, seen, release } = oneSlotHoldingFirst();
   const first = port.call("getChat", { chat_id: 1, n: 1 } as never);
   const controller = new AbortController();
   const second = port.call("getChat", { chat_id: 1, n: 2 } as never, { signal: controller.signal });
@@ -191,16 +200,7 @@ test("many calls waiting on one signal (the deliverer's) keep one listener on it
   const onWarning = (w: Error): void => void warnings.push(w);
   process.on("warning", onWarning);
   try {
-    const seen: number[] = [];
-    let release!: () => void;
-    const inner: TelegramPort = {
-      async call(_method, params) {
-        seen.push((params as { n: number }).n);
-        if (seen.length === 1) await new Promise<void>((r) => (release = r));
-        return true as never;
-      },
-    };
-    const port = limitedPort(inner, { limiter: new RateLimiter({ enabled: false }), maxInFlight: 1 });
+    const { port, seen, release } = oneSlotHoldingFirst();
     const first = port.call("getChat", { chat_id: 1, n: 0 } as never);
     const shared = new AbortController();
     // More than Node's 10-listener warning threshold wait for the one slot on the same signal.

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { RateLimiter } from "../../src/telegram/limiter.ts";
 import { FairTurns } from "../../src/telegram/turns.ts";
 
@@ -43,4 +44,22 @@ test("a waiting turn gives up when its signal fires; disabled turns never wait",
   assert.equal(turns.waiting(GROUP), 0);
   const off = new FairTurns(limiter, false);
   assert.equal((await off.take(GROUP)).waited, false);
+});
+
+test("many lanes waiting for a turn on one stop signal keep one listener on it, and its abort ends them all", async () => {
+  const limiter = new RateLimiter({ perChatIntervalMs: 60_000 });
+  const turns = new FairTurns(limiter);
+  const first = await turns.take(GROUP);
+  limiter.record(GROUP);
+  first.done();
+  const stop = new AbortController();
+  // More than Node's 10-listener warning threshold: a backlog of conversations at the group.
+  const waiting = Array.from({ length: 30 }, () => turns.take(GROUP, { signal: stop.signal }).catch((e: unknown) => e));
+  assert.equal(turns.waiting(GROUP), 30);
+  assert.equal(getEventListeners(stop.signal, "abort").length, 1);
+  stop.abort(new Error("stopping"));
+  const errs = await Promise.all(waiting);
+  assert.ok(errs.every((e) => e instanceof Error && e.message === "stopping"), "every waiting lane gave up");
+  assert.equal(turns.waiting(GROUP), 0);
+  assert.equal(getEventListeners(stop.signal, "abort").length, 0, "nothing left on the signal");
 });
