@@ -97,7 +97,8 @@ export class HttpPool {
   readonly #servername: string | undefined;
   /** "Host: …\r\n" and the fixed headers, prebuilt once. */
   readonly #fixedHeaders: string;
-  readonly #idleMs: number;
+  /** @internal How long an idle connection is kept (a server's shorter hint wins). */
+  readonly idleMs: number;
   /** Idle connections, the most recently used last (taken first: the others age out). */
   readonly #idle: Connection[] = [];
   /** Where every connection's incoming bytes land, one read at a time (see `open`). */
@@ -112,7 +113,7 @@ export class HttpPool {
     // SNI takes a host name only (RFC 6066); Node warns when given an IP address.
     this.#servername = this.#https && isIP(this.#host) === 0 ? this.#host : undefined;
     this.#fixedHeaders = `Host: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: `;
-    this.#idleMs = options.idleMs;
+    this.idleMs = options.idleMs;
   }
 
   /**
@@ -126,16 +127,6 @@ export class HttpPool {
     const connection = this.#take() ?? new Connection(this);
     connection.send(request, done);
     return connection;
-  }
-
-  /** Closes every idle connection (those in flight close when their request ends). */
-  close(): void {
-    for (const c of this.#idle.splice(0)) c.destroy();
-  }
-
-  /** @internal The idle deadline of a connection, from ours and the server's hint. */
-  get idleMs(): number {
-    return this.#idleMs;
   }
 
   /** @internal A connection whose request ended and that may carry the next one. */
