@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { stat, truncate } from "node:fs/promises";
+import { open, stat, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { openStateStore } from "../../src/daemon/daemon.ts";
@@ -150,3 +150,35 @@ for (const lost of [false, true]) {
     }),
   );
 }
+
+test("SIGKILL while the journal sync is held, the unsynced line's blocks left as zeros (a power cut mid-writeback): the daemon starts, says so, and the message is in the thread at most once more", { timeout: 90_000 }, (t) =>
+  withHeldDaemon(async (rig, held, eva) => {
+    const { sb } = rig;
+    const journal = join(rig.dir, "data", "clientes.json.journal");
+    const synced = (await stat(journal)).size;
+    const update = await sendWhileHeld(rig, held, eva.id, "sent while the sync is held");
+    held.child.kill("SIGKILL");
+    await held.exited;
+    // The first unsynced line never reached the disk: its blocks read as zeros. Whatever came
+    // after it (the copy's success, if it was appended) is kept, as a disk may keep it.
+    const end = (await stat(journal)).size;
+    const fh = await open(journal, "r+");
+    const after = Buffer.alloc(end - synced);
+    await fh.read(after, 0, after.length, synced);
+    const firstLine = after.indexOf("\n") + 1;
+    await fh.write(Buffer.alloc(firstLine), 0, firstLine, synced);
+    await fh.close();
+
+    const again = await rig.start();
+    const warning = await again.waitForLog(/ends in blocks a crash left unwritten/, 20_000);
+    await again.waitForLog(/relaying/, 20_000);
+    await sb.waitFor(() => !sb.pendingUpdates().some((u) => u.update_id === update), 20_000, "the update confirmed after the restart");
+    await again.waitForLog(/relayed: .*copyMessage/, 20_000); // Telegram sent the update again: its job was lost with the line
+    await idle(sb);
+    const seen = threadTexts(sb, eva.id);
+    const verdict = judge(["first", "sent while the sync is held"], seen);
+    assert.ok("duplicates" in verdict, `${"wrong" in verdict ? verdict.wrong : ""}: ${JSON.stringify(seen)}`);
+    assert.ok(verdict.duplicates <= 1, `at most one repeat: ${JSON.stringify(seen)}`);
+    t.diagnostic(`zeros: ${warning.slice(0, 80)}…; thread ${JSON.stringify(seen)} (${verdict.duplicates} repeat)`);
+  }),
+);
