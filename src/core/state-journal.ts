@@ -44,16 +44,33 @@ export function markFirst(value: unknown): void {
 type LaneChange = { all: Job[] } | { put?: Job[]; gone?: number[] };
 type QueuesChange = Partial<Record<Lane, LaneChange>>;
 
+/** A job as the journal holds it: its copy, and the last encode that found it still queued. */
+interface JobMemo {
+  copy: Job;
+  seen: number;
+}
+
 /** What the journal holds of a lane: the array it journaled, and a copy of each of its jobs (none if it was empty). */
 interface LaneMemo {
   queue: Job[];
-  jobs: Map<number, Job> | undefined;
+  jobs: Map<number, JobMemo> | undefined;
 }
 
 /** What the journal holds of a conversation: a copy of its fields (once journaled since the open), and of its lanes. */
 interface Memo {
   fields?: object;
   lanes: Partial<Record<Lane, LaneMemo>>;
+}
+
+/** What one encode found changed in a conversation, applied to its memo once the line is appended. */
+interface Found {
+  conv: Conversation;
+  /** The fields' copy, when they changed. */
+  fields: object | undefined;
+  /** Lanes journaled whole: the array and its jobs' copies. */
+  whole: Array<[Lane, Job[], Map<number, JobMemo> | undefined]> | undefined;
+  /** Lanes journaled as changes: the memo, the ids gone and the copies of the jobs put. */
+  changed: Array<[LaneMemo, number[] | undefined, JobMemo[] | undefined]> | undefined;
 }
 
 /**
@@ -67,10 +84,33 @@ interface Memo {
  * At open only the lanes that hold jobs are remembered: a copy of every record's fields and
  * a memo of every empty lane would cost tens of MB at 100,000 conversations. A record is
  * remembered once a line journals it, so memory grows with the conversations active since.
+ *
+ * It runs for every record of every journal line (twice per relayed message: its job queued,
+ * then gone), so a lane is walked once: its order, its jobs' changes and (by a mark on each
+ * copy found) the jobs gone, with no set or second pass.
  */
 export function conversationCodec(): RecordCodec {
   const memos = new WeakMap<Conversation, Memo>();
-  const copies = (queue: Job[]): Map<number, Job> | undefined => (queue.length > 0 ? new Map(queue.map((j) => [j.id, copyJson(j)])) : undefined);
+  /** Marks the job copies an encode found still queued: the others are gone. */
+  let stamp = 0;
+  const copies = (queue: Job[]): Map<number, JobMemo> | undefined => {
+    if (queue.length === 0) return undefined;
+    const jobs = new Map<number, JobMemo>();
+    for (const j of queue) jobs.set(j.id, { copy: copyJson(j), seen: 0 });
+    return jobs;
+  };
+  const commit = (found: Found): void => {
+    let m = memos.get(found.conv);
+    if (m === undefined) memos.set(found.conv, (m = { lanes: {} }));
+    if (found.fields !== undefined) m.fields = found.fields;
+    for (const [lane, queue, jobs] of found.whole ?? []) m.lanes[lane] = { queue, jobs };
+    for (const [known, gone, puts] of found.changed ?? []) {
+      const jobs = (known.jobs ??= new Map());
+      for (const id of gone ?? []) jobs.delete(id);
+      for (const put of puts ?? []) jobs.set(put.copy.id, put);
+      if (jobs.size === 0) known.jobs = undefined;
+    }
+  };
   return {
     saved(value) {
       const conv = value as Conversation;
@@ -84,64 +124,59 @@ export function conversationCodec(): RecordCodec {
     encode(value) {
       const conv = value as Conversation;
       const queues = conv.queues;
-      const extra: QueuesChange = {};
-      const after: Array<(memo: Memo) => void> = [];
+      let extra: QueuesChange | undefined;
       const memo = memos.get(conv);
+      const found: Found = { conv, fields: undefined, whole: undefined, changed: undefined };
       // Compared and copied without the queues (journaled apart), and without making the record
       // without them unless it goes into the line (a rest copy per line cost CPU too).
-      const changed = memo?.fields === undefined || !sameJson(conv, memo.fields, "queues");
       let record: object | undefined;
-      if (changed) {
+      if (memo?.fields === undefined || !sameJson(conv, memo.fields, "queues")) {
         const { queues: _queues, ...fields } = conv;
         record = fields;
-        const copy = copyJson(conv, "queues");
-        after.push((m) => (m.fields = copy));
+        found.fields = copyJson(conv, "queues");
       }
       for (const lane of LANES) {
         const queue = queues[lane] as Job[] | undefined;
         if (queue === undefined) continue;
         const known = memo?.lanes[lane];
-        if (known === undefined || known.queue !== queue || !inOrder(queue)) {
-          extra[lane] = { all: queue };
-          const jobs = copies(queue);
-          after.push((m) => (m.lanes[lane] = { queue, jobs }));
-          continue;
-        }
-        const put: Job[] = [];
+        const jobs = known?.jobs;
+        if (known !== undefined && known.queue === queue && queue.length === 0 && jobs === undefined) continue; // stayed empty
+        let put: Job[] | undefined;
+        let ordered = known !== undefined && known.queue === queue;
         let kept = 0;
-        for (const job of queue) {
-          const was = known.jobs?.get(job.id);
+        const mark = ++stamp;
+        for (let i = 0; ordered && i < queue.length; i++) {
+          const job = queue[i]!;
+          if (i > 0 && jobOrder(queue[i - 1]!, job) > 0) ordered = false;
+          const was = jobs?.get(job.id);
           if (was !== undefined) {
             kept++;
-            if (sameJson(job, was)) continue;
+            was.seen = mark;
+            if (sameJson(job, was.copy)) continue;
           }
-          put.push(job);
+          (put ??= []).push(job);
         }
-        const gone: number[] = [];
-        if (known.jobs !== undefined && kept < known.jobs.size) {
-          const ids = new Set(queue.map((j) => j.id));
-          for (const id of known.jobs.keys()) if (!ids.has(id)) gone.push(id);
+        if (!ordered) {
+          (extra ??= {})[lane] = { all: queue };
+          (found.whole ??= []).push([lane, queue, copies(queue)]);
+          continue;
         }
-        if (put.length === 0 && gone.length === 0) continue;
-        extra[lane] = { ...(put.length > 0 ? { put } : {}), ...(gone.length > 0 ? { gone } : {}) };
+        let gone: number[] | undefined;
+        if (jobs !== undefined && kept < jobs.size) {
+          for (const was of jobs.values()) if (was.seen !== mark) (gone ??= []).push(was.copy.id);
+        }
+        if (put === undefined && gone === undefined) continue;
+        const change: { put?: Job[]; gone?: number[] } = {};
+        if (put !== undefined) change.put = put;
+        if (gone !== undefined) change.gone = gone;
+        (extra ??= {})[lane] = change;
         // Copied now: a job changed after this line is built (before it is appended) differs from the copy.
-        const puts = put.map((job): [number, Job] => [job.id, copyJson(job)]);
-        after.push(() => {
-          const jobs = (known.jobs ??= new Map());
-          for (const id of gone) jobs.delete(id);
-          for (const [id, copy] of puts) jobs.set(id, copy);
-          if (jobs.size === 0) known.jobs = undefined;
-        });
+        (found.changed ??= []).push([known!, gone, put?.map((job) => ({ copy: copyJson(job), seen: 0 }))]);
       }
-      return {
-        ...(record !== undefined ? { record } : {}),
-        ...(Object.keys(extra).length > 0 ? { extra } : {}),
-        commit: () => {
-          let m = memos.get(conv);
-          if (m === undefined) memos.set(conv, (m = { lanes: {} }));
-          for (const f of after) f(m);
-        },
-      };
+      const out: { record?: unknown; extra?: unknown; commit(): void } = { commit: commit.bind(undefined, found) };
+      if (record !== undefined) out.record = record;
+      if (extra !== undefined) out.extra = extra;
+      return out;
     },
     forget(value) {
       memos.delete(value as Conversation);
@@ -180,11 +215,6 @@ export function conversationCodec(): RecordCodec {
 
 function emptyQueues(): Record<Lane, Job[]> {
   return Object.fromEntries(LANES.map((lane) => [lane, []])) as unknown as Record<Lane, Job[]>;
-}
-
-function inOrder(queue: Job[]): boolean {
-  for (let i = 1; i < queue.length; i++) if (jobOrder(queue[i - 1]!, queue[i]!) > 0) return false;
-  return true;
 }
 
 /** Puts `job` in its place in an ordered lane, replacing the job of the same id. */

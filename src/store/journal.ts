@@ -577,56 +577,71 @@ class Journal<T extends object> implements JournaledStore<T> {
     return ioError(err, `cannot write store journal ${this.#label}.journal`, this.#label, { then: WAITING, ...(size === undefined ? {} : { needs: size }) });
   }
 
-  /** The scalars and every dirty record as one line (the dirty sets emptied). */
+  /**
+   * The scalars and every dirty record as one line (the dirty sets emptied). The line's text
+   * is put together from each record's own JSON, not stringified as one object: records are
+   * keyed by customer ids, which JavaScript keeps as sparse array indexes (a slow store, and
+   * JSON.stringify's slow path) in an object built per line.
+   */
   #build(): { text: string; carried: Carried; commits: Array<() => void> } {
     const { collections } = this.#opts;
     const data = this.data as Record<string, unknown>;
-    // Numbered as it is built: a snapshot serialized from now on holds what this line does.
-    const line: Line = { n: ++this.#seq.n, s: {}, c: {} };
-    for (const [key, value] of Object.entries(data)) {
-      if (!(collections as readonly string[]).includes(key)) line.s[key] = value;
+    const scalars: Record<string, unknown> = {};
+    for (const key of Object.keys(data)) {
+      if (!(collections as readonly string[]).includes(key)) scalars[key] = data[key];
     }
     const carried: Carried = { keys: [], encoded: [] };
     const commits: Array<() => void> = [];
     const appendOnly = (this.#opts.appendOnly ?? []) as readonly string[];
+    // The line's `c`, `a` and `x` (see Line), as "collection":{...} parts.
+    const changed: string[] = [];
+    const grown: string[] = [];
+    const extended: string[] = [];
     for (const collection of collections) {
       const keys = this.dirty[collection];
       if (keys.size === 0) continue;
       const source = data[collection] as Record<string, unknown>;
       const codec = this.#opts.codecs?.[collection];
       const grows = appendOnly.includes(collection);
-      const out: Record<string, unknown> = {};
-      const added: Record<string, unknown[]> = {};
-      const extras: Record<string, unknown> = {};
+      let out = "";
+      let added = "";
+      let extras = "";
       for (const k of keys) {
         const value = source[k];
+        const key = JSON.stringify(k);
         if (value === undefined || value === null) {
-          out[k] = null;
+          out += `,${key}:null`;
         } else if (codec) {
           const { record, extra, commit } = codec.encode(value);
-          if (record !== undefined) out[k] = record;
-          if (extra !== undefined) extras[k] = extra;
+          if (record !== undefined) out += member(key, record);
+          if (extra !== undefined) extras += member(key, extra);
           commits.push(commit);
           carried.encoded.push([collection, value]);
         } else if (grows && Array.isArray(value)) {
           const arr: unknown[] = value;
           const had = this.#lengths.get(arr);
-          if (had === undefined || had > arr.length) out[k] = arr;
-          else if (had < arr.length) added[k] = [had, ...arr.slice(had)];
+          if (had === undefined || had > arr.length) out += member(key, arr);
+          else if (had < arr.length) added += member(key, [had, ...arr.slice(had)]);
           const length = arr.length;
           commits.push(() => this.#lengths.set(arr, length));
           carried.encoded.push([collection, arr]);
         } else {
-          out[k] = value;
+          out += member(key, value);
         }
       }
-      if (Object.keys(out).length > 0) line.c[collection] = out;
-      if (Object.keys(added).length > 0) (line.a ??= {})[collection] = added;
-      if (Object.keys(extras).length > 0) (line.x ??= {})[collection] = extras;
+      const name = JSON.stringify(collection);
+      // Each part starts with a comma: the first one's is dropped.
+      if (out !== "") changed.push(`${name}:{${out.slice(1)}}`);
+      if (added !== "") grown.push(`${name}:{${added.slice(1)}}`);
+      if (extras !== "") extended.push(`${name}:{${extras.slice(1)}}`);
       carried.keys.push([collection, [...keys]]);
       keys.clear();
     }
-    return { text: JSON.stringify(line) + "\n", carried, commits };
+    // Numbered as it is built: a snapshot serialized from now on holds what this line does.
+    let text = `{"n":${++this.#seq.n},"s":${JSON.stringify(scalars)},"c":{${changed.join(",")}}`;
+    if (grown.length > 0) text += `,"a":{${grown.join(",")}}`;
+    if (extended.length > 0) text += `,"x":{${extended.join(",")}}`;
+    return { text: `${text}}\n`, carried, commits };
   }
 
   /**
@@ -762,6 +777,15 @@ async function replay<T>(
     applyLine(line, data, opts);
   }
   return text.length > 0;
+}
+
+/**
+ * `,"key":value` for a line being built, or nothing for a value JSON leaves out (as
+ * JSON.stringify of the whole line would).
+ */
+function member(key: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  return json === undefined ? "" : `,${key}:${json}`;
 }
 
 /** Applies one journal line to `data`. */
