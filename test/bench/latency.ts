@@ -19,6 +19,13 @@ export interface LatencyOptions {
   warmupSeconds: number;
   /** Customers taking turns (each writes rate/customers messages per second). */
   customers: number;
+  /**
+   * Bursts of every customer writing `burstMessages` texts at once before the paced part (as in
+   * the throughput part): V8 compiles the relay's path in the first one, on background threads
+   * that would otherwise share the cores with the measured messages.
+   */
+  firstBursts: number;
+  burstMessages: number;
   /** Pin the daemon to these CPUs (taskset list). */
   cpus?: string;
 }
@@ -93,6 +100,13 @@ export async function latencyRun(opts: LatencyOptions): Promise<LatencyRun> {
     for (const c of customers) sb.sendPrivate(c.id, { text: `hello from ${c.id}` });
     await until(sb, () => counters.groupCopies >= customers.length, 120_000, "every customer's thread");
     await counters.settle();
+    for (let k = 0; k < opts.firstBursts; k++) {
+      counters.reset();
+      for (let j = 0; j < opts.burstMessages; j++) for (const c of customers) sb.sendPrivate(c.id, { text: `first ${k} ${j} of ${c.id}` });
+      const n = customers.length * opts.burstMessages;
+      await until(sb, () => counters.groupCopies >= n, 300_000, `the first burst's ${n} copies`);
+      await counters.settle();
+    }
     unsubscribe = sb.subscribe(onEvent);
 
     const interval = 1000 / opts.rate;

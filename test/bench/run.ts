@@ -26,6 +26,8 @@ const HELP = `npm run bench -- [flags]
   --runs N                    runs per figure; medians and spreads are reported (default 5)
   --customers N               throughput: customers writing at once (default 200)
   --messages N                throughput: messages each, after their threads exist (default 10)
+  --first-bursts N            throughput, latency: bursts of that shape before measuring, in the same
+                              daemon (default 1; 0 = measure a fresh daemon, V8 still compiling: see README)
   --latency-rate N            latency: messages per second (default 100)
   --latency-seconds N         latency: seconds measured per run, after 1 s of warm-up (default 5)
   --latency-customers N       latency: customers taking turns (default 100)
@@ -55,6 +57,14 @@ function numberFlag(value: string | undefined, name: string, fallback: number): 
   return n;
 }
 
+/** A whole number, 0 included. */
+function countFlag(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} expects a whole number (0 or more), got "${value}"`);
+  return n;
+}
+
 class UsageError extends Error {}
 
 function parse(argv: string[]) {
@@ -65,6 +75,7 @@ function parse(argv: string[]) {
       runs: { type: "string" },
       customers: { type: "string" },
       messages: { type: "string" },
+      "first-bursts": { type: "string" },
       "latency-rate": { type: "string" },
       "latency-seconds": { type: "string" },
       "latency-customers": { type: "string" },
@@ -95,6 +106,7 @@ function parse(argv: string[]) {
     runs: numberFlag(values.runs, "runs", 5),
     customers: numberFlag(values.customers, "customers", 200),
     messages: numberFlag(values.messages, "messages", 10),
+    firstBursts: countFlag(values["first-bursts"], "first-bursts", 1),
     latencyRate: numberFlag(values["latency-rate"], "latency-rate", 100),
     latencySeconds: numberFlag(values["latency-seconds"], "latency-seconds", 5),
     latencyCustomers: numberFlag(values["latency-customers"], "latency-customers", 100),
@@ -159,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
     settings: {
       runs: s.runs,
       pinned,
+      firstBursts: s.firstBursts,
       sandboxKeepAliveMs: s.keepAliveMs,
       ...(s.daemonRoot ? { daemonRoot: s.daemonRoot } : {}),
       daemonLogLevel: "warn (info for start-up times)",
@@ -166,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
   };
 
   if (s.parts.has("throughput") || s.parts.has("calls")) {
-    say(`throughput: ${s.customers} customers × ${s.messages} messages at once, after their threads exist`);
+    say(`throughput: ${s.customers} customers × ${s.messages} messages at once, after their threads exist${s.firstBursts > 0 ? ` and ${s.firstBursts === 1 ? "a first burst" : `${s.firstBursts} bursts`} of that shape` : ", in a fresh daemon"}`);
     const runs = await repeat(
       "run",
       s.profile ? 1 : s.runs,
@@ -174,11 +187,14 @@ async function main(argv: string[]): Promise<number> {
         throughputRun({
           customers: s.customers,
           messages: s.messages,
+          firstBursts: s.firstBursts,
           keepAliveMs: s.keepAliveMs,
           ...(cpus ? { cpus } : {}),
           ...(s.profile ? { nodeOptions: ["--cpu-prof", `--cpu-prof-dir=${s.profile}`] } : {}),
         }),
-      (r: ThroughputRun) => `${Math.round(r.perSecond)}/s, daemon ${Math.round(r.daemonCpuUsPerMessage)} µs CPU per message, ${r.callsPerMessage.toFixed(2)} calls per message${r.inOrder ? "" : ", OUT OF ORDER"}`,
+      (r: ThroughputRun) =>
+        `${Math.round(r.perSecond)}/s, daemon ${Math.round(r.daemonCpuUsPerMessage)} µs CPU per message (main thread ${Math.round(r.cpu.mainThreadUsPerMessage)}, others ${Math.round(r.cpu.otherThreadsUsPerMessage)}), ${r.callsPerMessage.toFixed(2)} calls per message${r.inOrder ? "" : ", OUT OF ORDER"}` +
+        (r.firstBurst ? `; first burst ${Math.round(r.firstBurst.messagesPerSecond)}/s, ${Math.round(r.firstBurst.daemonCpuUsPerMessage)} µs (main thread ${Math.round(r.firstBurst.mainThreadUsPerMessage)}, others ${Math.round(r.firstBurst.otherThreadsUsPerMessage)})` : ""),
     );
     const perSecond = of(runs, (r) => r.perSecond);
     const cpu = of(runs, (r) => r.daemonCpuUsPerMessage);
@@ -188,6 +204,12 @@ async function main(argv: string[]): Promise<number> {
     if (s.parts.has("throughput")) {
       rows.push({ figure: `throughput (${s.customers} customers × ${s.messages})`, summary: perSecond, unit: "msg/s", target: "≥ 1,000", met: perSecond.median >= 1000 && inOrder, digits: 0 });
       rows.push({ figure: "  daemon CPU per relayed message", summary: cpu, unit: "µs", target: "≤ 400", met: cpu.median <= 400, digits: 0 });
+      rows.push({ figure: "    of which its main thread (event loop)", summary: of(runs, (r) => r.cpu.mainThreadUsPerMessage), unit: "µs", target: "", met: undefined, digits: 0 });
+      const firsts = runs.flatMap((r) => (r.firstBurst ? [r.firstBurst] : []));
+      if (firsts.length > 0) {
+        rows.push({ figure: "  … in the first burst after start", summary: of(firsts, (f) => f.daemonCpuUsPerMessage), unit: "µs", target: "", met: undefined, digits: 0 });
+        rows.push({ figure: "    of which other threads (V8 compiling)", summary: of(firsts, (f) => f.otherThreadsUsPerMessage), unit: "µs", target: "", met: undefined, digits: 0 });
+      }
       rows.push({ figure: `  daemon peak memory (VmHWM, ${s.customers} conversations)`, summary: peak, unit: "MiB", target: "≤ 200 MB", met: peak.median * 1.048576 <= 200, digits: 0 });
       rows.push({ figure: "  one core's capacity (1 s / CPU per message)", summary: of(runs, (r) => 1e6 / r.daemonCpuUsPerMessage), unit: "msg/s", target: "", met: undefined, digits: 0 });
       rows.push({ figure: "  sandbox's CPU use meanwhile (other core)", summary: of(runs, (r) => r.sandboxCpuPercent), unit: "%", target: "", met: undefined, digits: 0 });
@@ -196,6 +218,18 @@ async function main(argv: string[]): Promise<number> {
         messagesEach: s.messages,
         messagesPerSecond: perSecond,
         daemonCpuUsPerMessage: cpu,
+        daemonMainThreadCpuUsPerMessage: of(runs, (r) => r.cpu.mainThreadUsPerMessage),
+        daemonOtherThreadsCpuUsPerMessage: of(runs, (r) => r.cpu.otherThreadsUsPerMessage),
+        ...(runs.every((r) => r.firstBurst)
+          ? {
+              firstBurst: {
+                messagesPerSecond: of(runs, (r) => r.firstBurst!.messagesPerSecond),
+                daemonCpuUsPerMessage: of(runs, (r) => r.firstBurst!.daemonCpuUsPerMessage),
+                daemonMainThreadCpuUsPerMessage: of(runs, (r) => r.firstBurst!.mainThreadUsPerMessage),
+                daemonOtherThreadsCpuUsPerMessage: of(runs, (r) => r.firstBurst!.otherThreadsUsPerMessage),
+              },
+            }
+          : {}),
         daemonPeakRssMiB: peak,
         targets: { daemonCpuUsPerMessage: "<= 400", daemonPeakRssMB: "<= 200" },
         daemonCpuPercent: of(runs, (r) => r.daemonCpuPercent),
@@ -220,7 +254,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (s.parts.has("latency")) {
-    say(`latency: ${s.latencyRate} messages/s from ${s.latencyCustomers} customers, ${s.latencySeconds} s per run${pinned && !s.pinLatency ? ", not pinned" : ""}`);
+    say(`latency: ${s.latencyRate} messages/s from ${s.latencyCustomers} customers, ${s.latencySeconds} s per run${s.firstBursts > 0 ? `, after ${s.firstBursts === 1 ? "a first burst" : `${s.firstBursts} bursts`} of ${s.messages} each` : ", in a fresh daemon"}${pinned && !s.pinLatency ? ", not pinned" : ""}`);
     // Unpinned unless asked: `taskset -a` to one core puts a process's own helper threads (the
     // journal's fdatasync in libuv's pool, V8's GC threads) on its event loop's core, a
     // contention no deployment has, and it showed as a third of the p99 (test/bench/README.md).
@@ -230,7 +264,7 @@ async function main(argv: string[]): Promise<number> {
     const runs = await repeat(
       "run",
       s.runs,
-      () => latencyRun({ rate: s.latencyRate, seconds: s.latencySeconds, warmupSeconds: 1, customers: s.latencyCustomers, keepAliveMs: s.keepAliveMs, ...(latencyPinned && cpus ? { cpus } : {}) }),
+      () => latencyRun({ rate: s.latencyRate, seconds: s.latencySeconds, warmupSeconds: 1, customers: s.latencyCustomers, firstBursts: s.firstBursts, burstMessages: s.messages, keepAliveMs: s.keepAliveMs, ...(latencyPinned && cpus ? { cpus } : {}) }),
       (r: LatencyRun) =>
         `p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${r.samples} messages${r.lost ? `, ${r.lost} LOST` : ""}; sandbox stalls p99 ${r.sandboxStallP99.toFixed(1)} ms, max ${r.sandboxStallMax.toFixed(1)} ms; sandbox CPU ${r.sandboxCpuPerMessageUs.toFixed(0)} µs/message, GC ${r.sandboxGcCount}× max ${r.sandboxGcMaxMs.toFixed(1)} ms`,
     );

@@ -1,6 +1,12 @@
 /**
  * Throughput and Bot API calls per message: many customers write at once, after their
  * threads exist (steady state); how fast do the copies land in their threads?
+ *
+ * The measured burst comes after `firstBursts` bursts of the same shape in the same daemon:
+ * a fresh process's first burst is where V8 compiles the relay's path (its optimizing compiler
+ * runs on background threads, whose CPU counts as the daemon's), about half of that burst's
+ * CPU on this machine; a running desk pays it once per start, not per message. The first
+ * burst's figures are reported too.
  */
 import type { TelegramUser } from "@gramio/types";
 import { Counters } from "./counters.ts";
@@ -16,6 +22,19 @@ export interface ThroughputOptions {
   nodeOptions?: string[];
   /** Pin the daemon to these CPUs (taskset list), e.g. "1" for "one core". */
   cpus?: string;
+  /** Bursts of the same shape before the measured one (0: measure a fresh daemon's first burst). */
+  firstBursts: number;
+}
+
+/** The daemon's CPU over a burst, per relayed message, µs. */
+export interface BurstCpu {
+  messagesPerSecond: number;
+  /** All threads: what the figure "CPU per relayed message" is. */
+  daemonCpuUsPerMessage: number;
+  /** The main thread's (the event loop: the relay's own JavaScript, its syscalls). */
+  mainThreadUsPerMessage: number;
+  /** The other threads' (V8's compiler and GC helpers, libuv's pool syncing the journal). */
+  otherThreadsUsPerMessage: number;
 }
 
 /** One throughput run's figures. */
@@ -38,6 +57,10 @@ export interface ThroughputRun {
   sandboxCpuPercent: number;
   /** Every copy in its customer's thread, in the order sent. */
   inOrder: boolean;
+  /** The measured burst's CPU split between the main thread and the others. */
+  cpu: BurstCpu;
+  /** The first burst after start, when `firstBursts` > 0 (V8 still compiling the relay's path). */
+  firstBurst?: BurstCpu;
 }
 
 export async function throughputRun(opts: ThroughputOptions): Promise<ThroughputRun> {
@@ -60,18 +83,39 @@ export async function throughputRun(opts: ThroughputOptions): Promise<Throughput
     counters.reset();
 
     const total = opts.customers * opts.messages;
-    const cpu0 = cpuMs(bench.daemon.pid);
-    const own0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let j = 0; j < opts.messages; j++) {
-      for (const c of customers) sb.sendPrivate(c.id, { text: `m ${j} of ${c.id}` });
+    const pid = bench.daemon.pid;
+    /** Sends `total` texts at once (`label j of id`), waits until every copy is in; the daemon's CPU over it. */
+    const burst = async (label: string) => {
+      const cpu0 = cpuMs(pid);
+      const main0 = cpuMs(pid, pid);
+      const own0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let j = 0; j < opts.messages; j++) {
+        for (const c of customers) sb.sendPrivate(c.id, { text: `${label} ${j} of ${c.id}` });
+      }
+      await until(sb, () => counters.groupCopies >= total, 300_000, `${total} copies`);
+      const t1 = counters.lastCopyAt;
+      const daemonCpu = cpuMs(pid) - cpu0;
+      const mainCpu = cpuMs(pid, pid) - main0;
+      const own = process.cpuUsage(own0);
+      const cpu: BurstCpu = {
+        messagesPerSecond: total / ((t1 - t0) / 1000),
+        daemonCpuUsPerMessage: (daemonCpu * 1000) / total,
+        mainThreadUsPerMessage: (mainCpu * 1000) / total,
+        otherThreadsUsPerMessage: ((daemonCpu - mainCpu) * 1000) / total,
+      };
+      return { t0, t1, daemonCpu, own, cpu };
+    };
+    let firstBurst: BurstCpu | undefined;
+    for (let k = 0; k < opts.firstBursts; k++) {
+      const { cpu } = await burst(`first ${k}`);
+      firstBurst ??= cpu;
+      await counters.settle();
+      counters.reset();
     }
-    await until(sb, () => counters.groupCopies >= total, 300_000, `${total} copies`);
-    const t1 = counters.lastCopyAt;
+    const { t0, t1, daemonCpu, own, cpu } = await burst("m");
     const seconds = (t1 - t0) / 1000;
-    const daemonCpu = cpuMs(bench.daemon.pid) - cpu0;
-    const peakRssMiB = rssMiB(bench.daemon.pid, "VmHWM");
-    const own = process.cpuUsage(own0);
+    const peakRssMiB = rssMiB(pid, "VmHWM");
     await counters.settle();
 
     const byMethod = Object.fromEntries([...counters.requests].sort(([a], [b]) => a.localeCompare(b)));
@@ -87,6 +131,8 @@ export async function throughputRun(opts: ThroughputOptions): Promise<Throughput
       sandboxCpuPercent: ((own.user + own.system) / 1000 / (t1 - t0)) * 100,
       inOrder: checkOrder(sb, customers, opts.messages),
       peakRssMiB,
+      cpu,
+      ...(firstBurst ? { firstBurst } : {}),
     };
   } finally {
     counters.close();

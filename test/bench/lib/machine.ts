@@ -36,10 +36,13 @@ export function rssMiB(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number 
   }
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; NaN where unavailable. */
-export function cpuMs(pid: number): number {
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; NaN where
+ * unavailable. With `tid`, one thread's (`tid === pid`: the main thread, the event loop's).
+ */
+export function cpuMs(pid: number, tid?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces, hence the last ")").
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
