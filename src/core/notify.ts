@@ -11,7 +11,7 @@ import { renderText } from "../texts.ts";
 import type { CoreContext } from "./context.ts";
 import type { NotifyReason, StaffJob } from "./jobs.ts";
 import { enqueue } from "./queue.ts";
-import { markDirty, type Conversation, type World } from "./state.ts";
+import { jobsIn, markDirty, type Conversation, type World } from "./state.ts";
 
 /** An owner hears about their waiting customer at most this often, per conversation. */
 export const OWNER_WAITING_EVERY_MS = 10 * 60_000;
@@ -53,7 +53,7 @@ export function markUnreachable(world: World, id: number, nowMs: number): boolea
 /** Queues one message to `to`, unless they do not want it, cannot get it, or one like it is already waiting. */
 function tell(world: World, ctx: CoreContext, conv: Conversation, to: number, about: NotifyReason, nowMs: number): boolean {
   if (!ctx.staff.has(to) || to === conv.customer.id || !notifyOn(world, ctx, to) || !reachable(world, to)) return false;
-  const lane = conv.queues.staff;
+  const lane = jobsIn(conv, "staff");
   if (lane.some((j) => j.kind === "staff" && j.to === to && j.about === about && !world.busy.has(j.id))) return false;
   enqueue(world.state, conv, "staff", { kind: "staff", to, about }, nowMs);
   return true;

@@ -507,7 +507,7 @@ export function checkCard(d: Pick<Delivery, "world" | "conv" | "now">): boolean 
   if (conv.card === undefined) return false;
   // One edit answers both: the check renders the card as it is when sent, so an update
   // waiting in the card lane goes with it instead of following as a second edit (R21 card).
-  const card = conv.queues.card;
+  const card = conv.queues.card ?? [];
   const waiting = card.findIndex((j) => isPendingCardEdit(world, j));
   const carried: { plain?: boolean; bare?: boolean } = {};
   if (waiting >= 0) {

@@ -1,10 +1,10 @@
 import { LANES, type Job, type Lane, type NewJob } from "./jobs.ts";
-import type { Conversation, State, World } from "./state.ts";
+import { jobsIn, type Conversation, type State, type World } from "./state.ts";
 
 /** Appends a job to a conversation's lane and returns it; each lane is delivered in order (R14 order-and-pace). */
 export function enqueue(state: State, conv: Conversation, lane: Lane, job: NewJob, nowMs: number): Job {
   const full = { ...job, id: state.nextJobId++, at: nowMs } as Job;
-  conv.queues[lane].push(full);
+  (conv.queues[lane] ??= []).push(full);
   return full;
 }
 
@@ -19,7 +19,7 @@ export function queuedJobs(state: State): number {
 /** Puts a job at the front of a lane (before the one being delivered), e.g. a card to recreate. */
 export function enqueueFirst(state: State, conv: Conversation, lane: Lane, job: NewJob, nowMs: number): Job {
   const full = { ...job, id: state.nextJobId++, at: nowMs, first: true } as Job;
-  conv.queues[lane].unshift(full);
+  (conv.queues[lane] ??= []).unshift(full);
   return full;
 }
 
@@ -36,7 +36,7 @@ export function isPendingCardEdit(world: World, job: Job): boolean {
  * when sent, so it carries the change (R21 card).
  */
 export function queueCardEdit(world: World, conv: Conversation, nowMs: number): void {
-  if (conv.queues.card.some((j) => isPendingCardEdit(world, j)) || conv.queues.team.some((j) => isPendingCardEdit(world, j))) return;
+  if (jobsIn(conv, "card").some((j) => isPendingCardEdit(world, j)) || conv.queues.team.some((j) => isPendingCardEdit(world, j))) return;
   enqueue(world.state, conv, "card", { kind: "cardEdit" }, nowMs);
 }
 

@@ -3,7 +3,7 @@ import type { Refusal } from "../core/failures.ts";
 import { LANES, type InJob, type Job, type Lane } from "../core/jobs.ts";
 import { claimRun } from "../core/merge.ts";
 import { checkCard, ensureCard, fitAdded, onFailure, onSuccess, planJob, type CallPlan, type Delivery } from "../core/plan.ts";
-import { markDirty, type Conversation, type World } from "../core/state.ts";
+import { jobsIn, markDirty, type Conversation, type World } from "../core/state.ts";
 import { OperatorError, operatorLine } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { backoffMs, classify } from "../telegram/errors.ts";
@@ -125,7 +125,7 @@ export class Deliverer {
         this.timers.delete(key);
       }
       const conv = this.deps.world.state.conversations[customerId];
-      if (!conv || conv.queues[lane].length === 0) continue;
+      if (!conv || jobsIn(conv, lane).length === 0) continue;
       const wait = this.notBefore.get(key);
       if (wait !== undefined && wait > this.now()) {
         this.later(customerId, lane, wait);
@@ -180,7 +180,7 @@ export class Deliverer {
     await Promise.resolve();
     while (!this.stopping) {
       const conv = world.state.conversations[customerId];
-      const job = conv?.queues[lane][0];
+      const job = conv && jobsIn(conv, lane)[0];
       if (!conv || !job) return;
       const unseen = lane === "team" && this.cardUnseen(conv, job);
       if (job.kind === "cardEdit" || unseen) {
@@ -209,7 +209,7 @@ export class Deliverer {
         } catch {
           return; // stopping
         }
-        if (world.state.conversations[customerId] !== conv || conv.queues[lane][0] !== job) {
+        if (world.state.conversations[customerId] !== conv || jobsIn(conv, lane)[0] !== job) {
           turn.done(); // the lane changed while it waited (e.g. a card to recreate first)
           continue;
         }
@@ -332,7 +332,7 @@ export class Deliverer {
     this.troubled.set(key, attempts);
     const afterMs = backoffMs(attempts);
     const conv = this.deps.world.state.conversations[customerId];
-    const head = conv?.queues[lane][0];
+    const head = conv && jobsIn(conv, lane)[0];
     const what = operatorLine(err);
     const line = `${lane} deliveries of customer ${customerId} (next: ${head ? `${head.kind} job ${head.id}` : "none"}) stopped by an unexpected error, retrying in ${(afterMs / 1000).toFixed(1)} s; nothing is dropped: ${what}`;
     // An operator error (a full disk) says what to do; anything else is a bug, and its stack is what a report needs.
@@ -371,9 +371,9 @@ export class Deliverer {
     );
   }
 
-  private finish(queue: Job[], job: Job): void {
-    const i = queue.indexOf(job);
-    if (i >= 0) queue.splice(i, 1);
+  private finish(queue: Job[] | undefined, job: Job): void {
+    const i = queue?.indexOf(job) ?? -1;
+    if (i >= 0) queue!.splice(i, 1);
   }
 
   private async attempt(

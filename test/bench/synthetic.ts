@@ -69,7 +69,7 @@ export function syntheticState(opts: SyntheticOptions): State {
       failures: rnd() < 0.01 ? 1 : 0,
       createdAt,
       firstMessageAt: createdAt,
-      queues: { team: [], customer: [], card: [], staff: [] },
+      queues: { team: [], customer: [] }, // as the daemon stores them: empty spare lanes left out (SPARE_LANES)
     };
     if (rnd() < 0.1) conv.origin = `ad_campaign_${i % 50}`;
     if (open && rnd() < 0.5) conv.waitingSince = opts.nowMs - Math.floor(rnd() * day);

@@ -3,6 +3,7 @@
  * answered at once (the end-to-end tests press them in the sandbox).
  */
 import assert from "node:assert/strict";
+import { jobsIn } from "../../src/core/state.ts";
 import { test } from "node:test";
 import type { TelegramUpdate } from "@gramio/types";
 import { cardKeyboard } from "../../src/core/buttons.ts";
@@ -72,7 +73,7 @@ test("staff presses change the conversation like the commands, with one card edi
   assert.deepEqual([...fx.wake], [CUSTOMER]);
   assert.equal(conv.status, "closed");
   assert.match(String((conv.queues.customer[0] as { html: string }).html), /This conversation is closed/, "the customer is told, as with /close");
-  assert.equal(conv.queues.card.length, 1, "one card edit for the whole burst");
+  assert.equal(jobsIn(conv, "card").length, 1, "one card edit for the whole burst");
   assert.equal(conv.queues.team.filter((j) => j.kind === "notice").length, 0, "no reply in the thread: the answer is the reply");
   assert.equal(answer(press(w, "q:close")).text, "The conversation is already closed.");
   assert.equal(answer(press(w, "q:reopen")).text, "🔄 Conversation reopened.");
@@ -99,7 +100,7 @@ test("a press by someone not on the staff: an alert, nothing changes", () => {
   assert.deepEqual(answer(fx), { text: "Only the team can use these buttons: Zé is not on the staff list.", alert: true });
   assert.equal(conv.status, "open");
   assert.equal(fx.wake.size, 0);
-  assert.equal(conv.queues.card.length + conv.queues.customer.length, 0);
+  assert.equal(jobsIn(conv, "card").length + conv.queues.customer.length, 0);
 });
 
 test("a press on a card the bot does not know, or not one of ours, is still answered", () => {
@@ -113,7 +114,7 @@ test("a press on a card the bot does not know, or not one of ours, is still answ
 test("buttons Telegram refuses: the card goes without them (the commands still work)", () => {
   const { w, conv } = established();
   press(w, "q:take");
-  const d: Delivery = { world: w, ctx, now, conv, lane: "card", job: conv.queues.card[0]! };
+  const d: Delivery = { world: w, ctx, now, conv, lane: "card", job: jobsIn(conv, "card")[0]! };
   const params = (p: Plan): Record<string, unknown> => {
     assert.ok(p.type === "call");
     return p.call.params as Record<string, unknown>;

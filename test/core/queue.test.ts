@@ -5,6 +5,7 @@
  * thread) is such an edit too, so an update waiting beside it is carried by it.
  */
 import assert from "node:assert/strict";
+import { jobsIn } from "../../src/core/state.ts";
 import { test } from "node:test";
 import type { Lane } from "../../src/core/jobs.ts";
 import { checkCard, onSuccess, planJob, type Plan } from "../../src/core/plan.ts";
@@ -23,11 +24,11 @@ const conv = (w: World) => w.state.conversations[CUSTOMER]!;
 
 /** Delivers the head of a lane as if Telegram said yes (the card is post 10, its thread root 100). */
 function deliverHead(w: World, lane: Lane, result: unknown, at = t0): void {
-  const job = conv(w).queues[lane][0]!;
+  const job = jobsIn(conv(w), lane)[0]!;
   const d = { world: w, ctx, now: at, conv: conv(w), lane, job };
   const plan = planJob(d);
   if (plan.type === "call") onSuccess(d, plan, result);
-  conv(w).queues[lane].shift();
+  conv(w).queues[lane]!.shift();
 }
 
 /** A customer waiting since t0 in a thread that exists, every job delivered; then a second message, not yet copied. */
@@ -36,9 +37,9 @@ function waitingCustomer(): World {
   handleUpdate(w, ctx, privateMsg(1, { text: "help" }), t0);
   deliverHead(w, "team", { message_id: 10 });
   handleUpdate(w, ctx, autoForward(100, 10), t0);
-  for (const lane of ["team", "customer", "card", "staff"] as const) while (conv(w).queues[lane].length > 0) deliverHead(w, lane, { message_id: 101 });
+  for (const lane of ["team", "customer", "card", "staff"] as const) while (jobsIn(conv(w), lane).length > 0) deliverHead(w, lane, { message_id: 101 });
   handleUpdate(w, ctx, privateMsg(2, { text: "anyone?" }), t0 + 60_000);
-  while (conv(w).queues.card.length > 0) deliverHead(w, "card", true); // nothing changed on the card: skipped
+  while (jobsIn(conv(w), "card").length > 0) deliverHead(w, "card", true); // nothing changed on the card: skipped
   assert.deepEqual(conv(w).queues.team.map((j) => j.kind), ["in"]);
   return w;
 }
@@ -47,7 +48,7 @@ function waitingCustomer(): World {
 function cardEdits(w: World, at: number): Plan[] {
   const plans: Plan[] = [];
   for (const lane of ["team", "card"] as const) {
-    const job = conv(w).queues[lane][0];
+    const job = jobsIn(conv(w), lane)[0];
     if (job?.kind !== "cardEdit") continue;
     const plan = planJob({ world: w, ctx, now: at, conv: conv(w), lane, job });
     if (plan.type === "call") plans.push(plan);
@@ -82,13 +83,13 @@ test("a change made while the check is on its way gets its own edit", () => {
   checkCard({ world: w, conv: conv(w), now: late });
   w.busy.add(conv(w).queues.team[0]!.id); // sent, not answered yet: it shows the card without ⏰
   markOverdue(w, SLA, undefined, late);
-  assert.deepEqual(conv(w).queues.card.map((j) => j.kind), ["cardEdit"]);
+  assert.deepEqual(jobsIn(conv(w), "card").map((j) => j.kind), ["cardEdit"]);
 });
 
 test("what Telegram refused of the update (HTML, buttons) stays refused in the check that carries it", () => {
   const w = waitingCustomer();
   queueCardEdit(w, conv(w), late);
-  Object.assign(conv(w).queues.card[0]!, { plain: true, bare: true });
+  Object.assign(jobsIn(conv(w), "card")[0]!, { plain: true, bare: true });
   checkCard({ world: w, conv: conv(w), now: late });
   assert.deepEqual(conv(w).queues.card, []);
   assert.deepEqual({ ...conv(w).queues.team[0]!, id: 0, at: 0 }, { id: 0, at: 0, first: true, kind: "cardEdit", check: true, plain: true, bare: true });

@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { emptyState, groupFor, link, linkOf, migrateState, pruneLinks, STATE_VERSION, worldOf, type Conversation } from "../../src/core/state.ts";
+import { emptyState, groupFor, jobsIn, link, linkOf, migrateState, pruneLinks, STATE_VERSION, worldOf, type Conversation, type State } from "../../src/core/state.ts";
+import { enqueue, enqueueFirst } from "../../src/core/queue.ts";
+import { checkState } from "../../src/core/state-check.ts";
 import { openStateStore } from "../../src/daemon/daemon.ts";
 
 function conv(id: number): Conversation {
@@ -29,15 +31,22 @@ test("links answer both ways, survive a restart's index rebuild, and old ones ar
   assert.deepEqual(again.state.links[7], [101, 2, 864_000]);
 });
 
-test("a conversation stored before the card lane existed gets one, and is saved so", () => {
+test("a conversation without a spare lane (stored before it existed, or left out while empty) has none in memory or in the store, and takes jobs in it", () => {
   const state = emptyState();
   const old = conv(7) as unknown as { queues: Record<string, unknown> };
   delete old.queues.card;
   state.conversations[7] = old as unknown as Conversation;
+  state.conversations[8] = conv(8);
   const w = worldOf(state);
-  assert.deepEqual(w.state.conversations[7]!.queues.card, []);
-  assert.ok(w.dirty.conversations.has("7"));
-  assert.equal(worldOf(emptyState()).dirty.conversations.size, 0);
+  assert.deepEqual(jobsIn(w.state.conversations[7]!, "card"), []);
+  assert.equal(w.dirty.conversations.size, 0, "nothing to save: a missing spare lane is an empty one");
+  const stored = JSON.parse(JSON.stringify(w.state)) as State;
+  assert.deepEqual(Object.keys(stored.conversations[8]!.queues), ["team", "customer"], "empty spare lanes are left out of the store");
+  enqueue(w.state, w.state.conversations[8]!, "card", { kind: "cardEdit" }, 0);
+  enqueueFirst(w.state, w.state.conversations[7]!, "staff", { kind: "staff", to: 1, about: "opened" }, 0);
+  assert.deepEqual(jobsIn(w.state.conversations[8]!, "card").map((j) => j.kind), ["cardEdit"]);
+  assert.deepEqual(jobsIn(w.state.conversations[7]!, "staff").map((j) => j.kind), ["staff"]);
+  assert.equal(checkState(stored), undefined, "the store's shape check accepts it");
 });
 
 test("a store written by the first version opens with its links converted, the original kept aside", async () => {

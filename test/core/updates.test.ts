@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { planJob, onSuccess, onFailure, type Delivery, type Plan } from "../../src/core/plan.ts";
 import { handleUpdate } from "../../src/core/updates.ts";
-import { pruneLinks } from "../../src/core/state.ts";
+import { jobsIn, pruneLinks } from "../../src/core/state.ts";
 import type { Lane } from "../../src/core/jobs.ts";
 import type { World } from "../../src/core/state.ts";
 import { ANA, autoForward, CHANNEL, comment, context, CUSTOMER, GROUP, privateEdit, privateMsg, world } from "./helpers.ts";
@@ -13,7 +13,7 @@ const now = 1_000_000;
 /** The head job of a lane as a delivery. */
 function delivery(w: World, lane: Lane, at = now): Delivery {
   const conv = w.state.conversations[CUSTOMER]!;
-  const job = conv.queues[lane][0];
+  const job = jobsIn(conv, lane)[0];
   assert.ok(job, `a job in the ${lane} lane`);
   return { world: w, ctx, now: at, conv, lane, job };
 }
@@ -30,7 +30,7 @@ function succeed(w: World, lane: Lane, result: unknown, at = now): Plan {
   assert.equal(plan.type, "call");
   if (plan.type !== "call") throw new Error();
   onSuccess(d, plan, result);
-  d.conv.queues[lane].shift();
+  d.conv.queues[lane]!.shift();
   return plan;
 }
 
@@ -41,7 +41,7 @@ function params(plan: Plan): Record<string, unknown> {
 }
 
 function kinds(w: World, lane: Lane): string[] {
-  return w.state.conversations[CUSTOMER]!.queues[lane].map((j) => j.kind);
+  return jobsIn(w.state.conversations[CUSTOMER]!, lane).map((j) => j.kind);
 }
 
 /** A conversation whose card (post 10) and thread (root 100) exist. */

@@ -371,8 +371,8 @@ test("the daemon's store: a job queued in one line, the job before it delivered 
   try {
     const team = again.data.conversations[7]!.queues.team;
     assert.deepEqual(team.map((j) => (j.kind === "in" ? j.p : 0)), [101], "the delivered job does not come back (no second copy), the new one is kept");
-    assert.deepEqual(linkOf(worldOf(again.data), 5100), { customer: 7, p: 100 });
     assert.deepEqual(JSON.parse(JSON.stringify(again.data)), memory, "the restart finds what memory held, links once each");
+    assert.deepEqual(linkOf(worldOf(again.data), 5100), { customer: 7, p: 100 });
   } finally {
     await again.close();
   }
