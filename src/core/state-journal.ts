@@ -116,7 +116,7 @@ export function conversationCodec(): RecordCodec {
       const conv = value as Conversation;
       let memo: Memo | undefined;
       for (const lane of LANES) {
-        const queue = conv.queues[lane] as Job[] | undefined; // no card lane in a store older than it (worldOf adds it)
+        const queue = conv.queues[lane]; // a spare lane (card, staff) is absent while it holds no job
         if (queue && queue.length > 0) (memo ??= { lanes: {} }).lanes[lane] = { queue, jobs: copies(queue) };
       }
       if (memo) memos.set(conv, memo);

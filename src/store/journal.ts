@@ -127,6 +127,9 @@ export interface RecordCodec {
   decode(current: unknown, record: unknown, extra: unknown): unknown;
 }
 
+/** `appendOnly` arrays at least this long at open have their length remembered (see openJournaledStore). */
+const REMEMBERED_LENGTH = 96;
+
 /** The envelope field holding the number of the last journal line a snapshot holds. */
 const SEQ = "journal";
 
@@ -194,7 +197,10 @@ export async function openJournaledStore<T extends object>(opts: JournaledStoreO
   }
   const lengths = new WeakMap<unknown[], number>();
   for (const collection of opts.appendOnly ?? []) {
-    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) if (Array.isArray(value)) lengths.set(value, value.length);
+    // Only arrays long enough for their first change to be worth journaling as new items: a
+    // shorter one not remembered is journaled whole once (under 1 KB), and remembering every
+    // customer's links cost 4 MB at 100,000 conversations.
+    for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) if (Array.isArray(value) && value.length >= REMEMBERED_LENGTH) lengths.set(value, value.length);
   }
   for (const [collection, codec] of Object.entries(opts.codecs ?? {}) as Array<[string, RecordCodec]>) {
     for (const value of Object.values((data[collection] ?? {}) as Record<string, unknown>)) codec.saved(value);
