@@ -11,8 +11,8 @@ export function enqueue(state: State, conv: Conversation, lane: Lane, job: NewJo
 /** Jobs queued across every conversation and lane: what the daemon has still to deliver. */
 export function queuedJobs(state: State): number {
   let n = 0;
-  // A store written before a lane existed has no queue for it until the daemon opens it (`clientes status` reads it as it is).
-  for (const c of Object.values(state.conversations)) for (const lane of LANES) n += c.queues[lane]?.length ?? 0;
+  // A spare lane (card, staff) is absent while it holds no job, and a store older than a lane has none (`clientes status` reads it as it is).
+  for (const c of Object.values(state.conversations)) for (const lane of LANES) n += jobsIn(c, lane).length;
   return n;
 }
 

@@ -93,6 +93,19 @@ async function sendWhileHeld(rig: Rig, held: Held, customer: number, text: strin
   return update;
 }
 
+/**
+ * Sends `text` while the journal's sync is held (see sendWhileHeld), then SIGKILLs the daemon:
+ * the journal's path, its size when the sync was held (what the disk had synced) and the update.
+ */
+async function killWhileHeld(rig: Rig, held: Held, customer: number, text: string): Promise<{ journal: string; synced: number; update: number }> {
+  const journal = join(rig.dir, "data", "clientes.json.journal");
+  const synced = (await stat(journal)).size;
+  const update = await sendWhileHeld(rig, held, customer, text);
+  held.child.kill("SIGKILL");
+  await held.exited;
+  return { journal, synced, update };
+}
+
 /** Runs `body` with a rig, the held-sync daemon relaying and Eva's thread ready; cleans up after. */
 async function withHeldDaemon(body: (rig: Rig, held: Held, eva: { id: number }) => Promise<void>): Promise<void> {
   const rig = await startRig();
@@ -124,11 +137,7 @@ for (const lost of [false, true]) {
   test(`SIGKILL while the journal sync is held, ${how}: after the restart the message is in the thread, at most once more`, { timeout: 90_000 }, (t) =>
     withHeldDaemon(async (rig, held, eva) => {
       const { sb } = rig;
-      const journal = join(rig.dir, "data", "clientes.json.journal");
-      const synced = (await stat(journal)).size;
-      const update = await sendWhileHeld(rig, held, eva.id, "sent while the sync is held");
-      held.child.kill("SIGKILL");
-      await held.exited;
+      const { journal, synced, update } = await killWhileHeld(rig, held, eva.id, "sent while the sync is held");
       if (lost) await truncate(journal, synced); // what the disk had synced; the OS's cache is gone
       assert.ok(sb.pendingUpdates().some((u) => u.update_id === update), "not confirmed before the crash");
 
@@ -154,11 +163,7 @@ for (const lost of [false, true]) {
 test("SIGKILL while the journal sync is held, the unsynced line's blocks left as zeros (a power cut mid-writeback): the daemon starts, says so, and the message is in the thread at most once more", { timeout: 90_000 }, (t) =>
   withHeldDaemon(async (rig, held, eva) => {
     const { sb } = rig;
-    const journal = join(rig.dir, "data", "clientes.json.journal");
-    const synced = (await stat(journal)).size;
-    const update = await sendWhileHeld(rig, held, eva.id, "sent while the sync is held");
-    held.child.kill("SIGKILL");
-    await held.exited;
+    const { journal, synced, update } = await killWhileHeld(rig, held, eva.id, "sent while the sync is held");
     // The first unsynced line never reached the disk: its blocks read as zeros. Whatever came
     // after it (the copy's success, if it was appended) is kept, as a disk may keep it.
     const end = (await stat(journal)).size;

@@ -68,6 +68,16 @@ async function rawServer(reply: RawReply) {
 }
 
 /** Writes `parts` one at a time, each in its own turn of the event loop (its own TCP segment on loopback). */
+/** Runs `fn` with a client of a raw server answering by `reply`, and closes the server after. */
+async function withTelegram<T>(reply: RawReply, fn: (telegram: ReturnType<typeof createTelegram>, api: Awaited<ReturnType<typeof rawServer>>) => Promise<T>): Promise<T> {
+  const api = await rawServer(reply);
+  try {
+    return await fn(createTelegram({ token: TOKEN, apiRoot: api.apiRoot }), api);
+  } finally {
+    await api.close();
+  }
+}
+
 function writeApart(socket: net.Socket, parts: readonly (string | Buffer)[], then?: () => void): void {
   const [first, ...rest] = parts;
   if (socket.destroyed) return;
@@ -83,22 +93,16 @@ const OK_TRUE = '{"ok":true,"result":true}';
 
 /** Makes two calls answered by `reply` (each must succeed); resolves with how many connections they used. */
 async function connectionsForTwoCalls(reply: RawReply): Promise<number> {
-  const api = await rawServer(reply);
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  return withTelegram(reply, async (telegram, api) => {
     assert.equal(await telegram.call("deleteWebhook", {}), true);
     assert.equal(await telegram.call("deleteWebhook", {}), true);
     assert.equal(api.requests.length, 2, "each call went out once");
     return api.sockets.length;
-  } finally {
-    await api.close();
-  }
+  });
 }
 
 test("the request is one HTTP/1.1 POST with Host, JSON content type and a Content-Length in bytes", async () => {
-  const api = await rawServer((socket) => socket.write(answer(OK_TRUE)));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  await withTelegram((socket) => socket.write(answer(OK_TRUE)), async (telegram, api) => {
     await telegram.call("sendMessage", { chat_id: 7, text: "Olá — ✓" });
     const [req] = api.requests;
     const lines = req!.head.split("\r\n");
@@ -106,15 +110,13 @@ test("the request is one HTTP/1.1 POST with Host, JSON content type and a Conten
     assert.ok(lines.includes(`Host: ${new URL(api.apiRoot).host}`));
     assert.ok(lines.includes("Content-Type: application/json"));
     assert.deepEqual(JSON.parse(req!.body), { chat_id: 7, text: "Olá — ✓" }, "the body came whole: its length was counted in bytes");
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("a chunked answer, with chunk extensions and trailers and split across packets, is read whole and the connection reused", async () => {
   const body = JSON.stringify({ ok: true, result: { message_id: 42, text: "é".repeat(300) } });
   const bytes = Buffer.from(body);
-  const api = await rawServer((socket) =>
+  const reply: RawReply = (socket) =>
     writeApart(socket, [
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
       `${(100).toString(16)};name=value\r\n`,
@@ -124,19 +126,15 @@ test("a chunked answer, with chunk extensions and trailers and split across pack
       `${(bytes.length - 100).toString(16).toUpperCase()}\r\n`,
       Buffer.concat([bytes.subarray(100), Buffer.from("\r\n0\r\nX-Trailer: 1\r")]),
       "\n\r\n",
-    ]),
-  );
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+    ]);
+  await withTelegram(reply, async (telegram, api) => {
     for (let n = 0; n < 2; n++) {
       const message = (await telegram.call("copyMessage", { chat_id: 1, from_chat_id: 2, message_id: 3 })) as unknown as { message_id: number; text: string };
       assert.equal(message.message_id, 42);
       assert.equal(message.text, "é".repeat(300));
     }
     assert.equal(api.sockets.length, 1, "the second call went out on the same connection");
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("Node's own chunked answers (res.write without a length) are read whole", async () => {
@@ -158,15 +156,11 @@ test("Node's own chunked answers (res.write without a length) are read whole", a
 
 test("an answer split into one TCP segment per byte is read whole", async () => {
   const text = answer(JSON.stringify({ ok: true, result: { id: 99, first_name: "Bót" } }), "X-Extra: yes\r\n");
-  const api = await rawServer((socket) => writeApart(socket, [...Buffer.from(text)].map((b) => Buffer.from([b]))));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  await withTelegram((socket) => writeApart(socket, [...Buffer.from(text)].map((b) => Buffer.from([b]))), async (telegram, api) => {
     const me = await telegram.call("getMe", undefined);
     assert.equal(me.first_name, "Bót", "a UTF-8 character split across segments came whole");
     assert.equal(me.id, 99);
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("a header block over several packets, split inside its final CRLF CRLF, is read", async () => {
@@ -181,32 +175,23 @@ test("a Connection: close answer is used, and the next call opens a new connecti
 });
 
 test("an answer with no length is read until the server closes", async () => {
-  const api = await rawServer((socket) =>
-    writeApart(socket, ["HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n", '{"ok":true,', '"result":"whole"}'], () => socket.end()),
-  );
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  const reply: RawReply = (socket) => writeApart(socket, ["HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n", '{"ok":true,', '"result":"whole"}'], () => socket.end());
+  await withTelegram(reply, async (telegram, api) => {
     assert.equal(await telegram.call("getMe", undefined), "whole");
     assert.equal(await telegram.call("getMe", undefined), "whole", "the next call opened a new connection");
     assert.equal(api.sockets.length, 2);
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("a connection the server closed while idle is never used again: the next call opens a new one and succeeds", async () => {
-  const api = await rawServer((socket) => socket.write(answer(OK_TRUE)));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  await withTelegram((socket) => socket.write(answer(OK_TRUE)), async (telegram, api) => {
     assert.equal(await telegram.call("deleteWebhook", {}), true);
     const first = api.sockets[0]!;
     first.end(); // the server's own idle timeout
     await once(first, "close"); // our side saw the FIN and closed too
     assert.equal(await telegram.call("deleteWebhook", {}), true);
     assert.equal(api.sockets.length, 2);
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("a Keep-Alive: timeout=1 hint is honoured with Node's 1 s margin: the connection is not kept", async () => {
@@ -215,12 +200,10 @@ test("a Keep-Alive: timeout=1 hint is honoured with Node's 1 s margin: the conne
 });
 
 test("a reused connection reset before any answer byte fails the call as unreachable, and the call is not sent again", async () => {
-  const api = await rawServer((socket, _req, n) => {
+  await withTelegram((socket, _req, n) => {
     if (n === 1) socket.resetAndDestroy();
     else socket.write(answer(OK_TRUE));
-  });
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  }, async (telegram, api) => {
     assert.equal(await telegram.call("deleteWebhook", {}), true);
     const err = await telegram.call("copyMessage", { chat_id: 1, from_chat_id: 2, message_id: 3 }).catch((e: unknown) => e);
     assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
@@ -229,15 +212,11 @@ test("a reused connection reset before any answer byte fails the call as unreach
     assert.equal(api.requests.length, 2, "copyMessage is not idempotent: it went out once");
     assert.equal(api.sockets.length, 1);
     assert.equal(await telegram.call("deleteWebhook", {}), true, "the next call opens a new connection");
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("a malformed status line is a retryable bad response, and its connection is dropped", async () => {
-  const api = await rawServer((socket, _req, n) => socket.write(n === 0 ? "HTTP/1.1 2OO Fine\r\nContent-Length: 2\r\n\r\n{}" : answer(OK_TRUE)));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  await withTelegram((socket, _req, n) => socket.write(n === 0 ? "HTTP/1.1 2OO Fine\r\nContent-Length: 2\r\n\r\n{}" : answer(OK_TRUE)), async (telegram, api) => {
     const err = await telegram.call("sendMessage", { chat_id: 1, text: "x" }).catch((e: unknown) => e);
     assert.ok(err instanceof NetworkError, `got ${inspect(err)}`);
     assert.equal(err.problem, "bad_response");
@@ -246,9 +225,7 @@ test("a malformed status line is a retryable bad response, and its connection is
     assert.ok(!err.message.includes(TOKEN));
     assert.equal(await telegram.call("deleteWebhook", {}), true);
     assert.equal(api.sockets.length, 2);
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("bytes after a whole answer (nothing asked for them) drop that connection, not the answer", async () => {
@@ -288,15 +265,11 @@ test("an idle keep-alive connection never keeps the process alive", async () => 
 const BIG = Array.from({ length: 3000 }, (_, n) => `message ${n}: ${"ç".repeat(40)}`);
 
 test("a large answer spanning many reads is read whole, byte for byte", async () => {
-  const api = await rawServer((socket) => socket.write(answer(JSON.stringify({ ok: true, result: BIG }))));
-  try {
-    const telegram = createTelegram({ token: TOKEN, apiRoot: api.apiRoot });
+  await withTelegram((socket) => socket.write(answer(JSON.stringify({ ok: true, result: BIG }))), async (telegram, api) => {
     const [a, b] = await Promise.all([telegram.call("getUpdates", { timeout: 0 }), telegram.call("getUpdates", { timeout: 0 })]);
     assert.deepEqual(a, BIG);
     assert.deepEqual(b, BIG, "two answers read at the same time on two connections do not mix");
-  } finally {
-    await api.close();
-  }
+  });
 });
 
 test("over TLS with a trusted certificate, calls are answered (small, chunked and large) on one kept connection", async () => {

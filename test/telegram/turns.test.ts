@@ -30,12 +30,18 @@ test("senders that wait are served in the order they asked; a new conversation's
   assert.equal(await send("idle"), false, "with room in the budget nobody waits");
 });
 
-test("a waiting turn gives up when its signal fires; disabled turns never wait", async () => {
+/** Turns at a group that was just sent to, with a minute's gap per chat: the next taker waits. */
+async function groupJustSentTo(): Promise<{ limiter: RateLimiter; turns: FairTurns }> {
   const limiter = new RateLimiter({ perChatIntervalMs: 60_000 });
   const turns = new FairTurns(limiter);
   const first = await turns.take(GROUP);
   limiter.record(GROUP);
   first.done();
+  return { limiter, turns };
+}
+
+test("a waiting turn gives up when its signal fires; disabled turns never wait", async () => {
+  const { limiter, turns } = await groupJustSentTo();
   const stop = new AbortController();
   const waiting = turns.take(GROUP, { signal: stop.signal });
   assert.equal(turns.waiting(GROUP), 1);
@@ -47,11 +53,7 @@ test("a waiting turn gives up when its signal fires; disabled turns never wait",
 });
 
 test("many lanes waiting for a turn on one stop signal keep one listener on it, and its abort ends them all", async () => {
-  const limiter = new RateLimiter({ perChatIntervalMs: 60_000 });
-  const turns = new FairTurns(limiter);
-  const first = await turns.take(GROUP);
-  limiter.record(GROUP);
-  first.done();
+  const { turns } = await groupJustSentTo();
   const stop = new AbortController();
   // More than Node's 10-listener warning threshold: a backlog of conversations at the group.
   const waiting = Array.from({ length: 30 }, () => turns.take(GROUP, { signal: stop.signal }).catch((e: unknown) => e));
